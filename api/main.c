@@ -1,0 +1,355 @@
+/*
+ * main.c
+ *    The consortia program: the HTTP service and the command-line tools an
+ *    administrator runs beside it (migrate, import-gias, token).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/config.h"
+#include "../lib/import.h"
+#include "../lib/log.h"
+#include "../lib/migrate.h"
+#include "server.h"
+
+static const char usage_main[] =
+	"usage: consortia COMMAND [OPTIONS]\n"
+	"\n"
+	"The school improvement consortia service.\n"
+	"\n"
+	"commands:\n"
+	"  serve                 run the HTTP API (migrates first unless MIGRATE_ON_START=0)\n"
+	"  migrate               apply the schema migrations to DATABASE_URL\n"
+	"  import-gias FILE      load a DfE GIAS establishment extract into the register\n"
+	"  token                 print a signed bearer token, for scripts and tests\n"
+	"\n"
+	"Run 'consortia COMMAND --help' for a command's options. Settings come from the\n"
+	"environment (DATABASE_URL, PORT, WORKERS, JWT_SECRET, ...); see README.md.\n";
+
+static const char usage_serve[] =
+	"usage: consortia serve\n"
+	"\n"
+	"Serve the API on BIND_ADDRESS:PORT (default 0.0.0.0:8080) with WORKERS threads and\n"
+	"as many database connections, until SIGTERM or SIGINT. Needs JWT_SECRET or\n"
+	"JWT_SECRET_FILE; DATABASE_URL names the database.\n";
+
+static const char usage_migrate[] =
+	"usage: consortia migrate\n"
+	"\n"
+	"Apply the schema migrations this program carries that DATABASE_URL lacks, each in\n"
+	"its own transaction, and record them in schema_migration.\n";
+
+static const char usage_import[] =
+	"usage: consortia import-gias FILE [--la CODE] [--encoding windows-1252|utf-8]\n"
+	"\n"
+	"Upsert the schools of a GIAS establishment extract (edubasealldata*.csv) by URN.\n"
+	"  --la CODE       only this local authority's establishments (e.g. 937)\n"
+	"  --encoding ENC  the file's encoding; the DfE's is windows-1252 (the default)\n"
+	"Prints the report as JSON: created, updated, unchanged, skipped, rejected rows.\n";
+
+static const char usage_token[] =
+	"usage: consortia token --role ROLE --sub SUBJECT [--ttl SECONDS] [--la CODE]\n"
+	"\n"
+	"Print a bearer token signed with the configured JWT_SECRET.\n"
+	"  --role ROLE     admin, officer, finance, chair or viewer\n"
+	"  --sub SUBJECT   who the token speaks for\n"
+	"  --ttl SECONDS   lifetime (default JWT_TTL, 900)\n"
+	"  --la CODE       scope the token to one local authority\n";
+
+static bool
+wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+static int
+fail(const char *what, const char *why)
+{
+	fprintf(stderr, "consortia: %s: %s\n", what, why);
+	return 1;
+}
+
+/* Connect, waiting up to `patience` seconds for the database to come up. */
+static PGconn *
+connect_patiently(const struct config *cfg, int patience, char *why, size_t whylen)
+{
+	for (int waited = 0;; waited++) {
+		PGconn *pg = db_connect(cfg->database_url, 0, why, whylen);
+		if (pg || waited >= patience)
+			return pg;
+		sleep(1);
+	}
+}
+
+static int
+do_migrate(const struct config *cfg, int patience)
+{
+	char why[512];
+	int applied;
+	PGconn *pg = connect_patiently(cfg, patience, why, sizeof why);
+
+	if (pg == NULL)
+		return fail("cannot reach the database", why);
+	if (migrate_run(pg, &applied, why, sizeof why) != 0) {
+		PQfinish(pg);
+		return fail("migrate", why);
+	}
+	PQfinish(pg);
+	log_msg("info", "migrate", "%d migration%s applied", applied, applied == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+cmd_migrate(int argc, char **argv)
+{
+	struct config cfg;
+	char why[256];
+	int rc;
+
+	if (wants_help(argc, argv) || argc != 1) {
+		fputs(usage_migrate, wants_help(argc, argv) ? stdout : stderr);
+		return wants_help(argc, argv) ? 0 : 2;
+	}
+	if (!config_load(&cfg, false, why, sizeof why)) {
+		config_free(&cfg);
+		return fail("configuration", why);
+	}
+	rc = do_migrate(&cfg, 0);
+	config_free(&cfg);
+	return rc;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+	struct app app;
+	char why[256];
+	int rc = 1;
+
+	if (wants_help(argc, argv) || argc != 1) {
+		fputs(usage_serve, wants_help(argc, argv) ? stdout : stderr);
+		return wants_help(argc, argv) ? 0 : 2;
+	}
+	memset(&app, 0, sizeof app);
+	if (!config_load(&app.cfg, true, why, sizeof why)) {
+		config_free(&app.cfg);
+		return fail("configuration", why);
+	}
+	if (app.cfg.migrate_on_start && do_migrate(&app.cfg, 30) != 0)
+		goto out;
+	/* A few spare connections serve requests while CSV exports stream. */
+	if (db_pool_init(&app.pool, app.cfg.database_url, (size_t)app.cfg.workers + 2,
+	                 app.cfg.statement_timeout_ms) != ERR_OK) {
+		fail("start", "out of memory");
+		goto out_pool;
+	}
+	app.keys = (struct token_keys){
+		.secret = app.cfg.jwt_secret,
+		.secret_len = app.cfg.jwt_secret_len,
+		.issuer = app.cfg.jwt_issuer,
+		.audience = app.cfg.jwt_audience,
+		.leeway = app.cfg.jwt_leeway,
+	};
+	rc = server_run(&app);
+out_pool:
+	db_pool_destroy(&app.pool);
+out:
+	config_free(&app.cfg);
+	return rc;
+}
+
+static char *
+read_file(const char *path, size_t *len, char *why, size_t whylen)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	long size;
+
+	if (f == NULL) {
+		snprintf(why, whylen, "cannot open %s", path);
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+	    (data = malloc((size_t)size + 1)) == NULL ||
+	    fread(data, 1, (size_t)size, f) != (size_t)size) {
+		snprintf(why, whylen, "cannot read %s", path);
+		free(data);
+		data = NULL;
+	} else {
+		*len = (size_t)size;
+	}
+	fclose(f);
+	return data;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"la", required_argument, NULL, 'l'},
+		{"encoding", required_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct import_options opt = {.encoding = IMPORT_CP1252};
+	struct config cfg;
+	struct db_conn conn = {0};
+	struct problem p = {0};
+	json_t *report = NULL;
+	char why[512], *data;
+	size_t len = 0;
+	long long v;
+	int ch, rc = 1;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			if (!parse_int(optarg, 100, 999, &v))
+				return fail("--la", "must be a 3-digit LA code");
+			opt.la_filter = (int)v;
+			break;
+		case 'e':
+			if (strcmp(optarg, "utf-8") == 0)
+				opt.encoding = IMPORT_UTF8;
+			else if (strcmp(optarg, "windows-1252") != 0)
+				return fail("--encoding", "must be windows-1252 or utf-8");
+			break;
+		case 'h':
+			fputs(usage_import, stdout);
+			return 0;
+		default:
+			fputs(usage_import, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(usage_import, stderr);
+		return 2;
+	}
+	if (!config_load(&cfg, false, why, sizeof why)) {
+		config_free(&cfg);
+		return fail("configuration", why);
+	}
+	if ((data = read_file(argv[optind], &len, why, sizeof why)) == NULL) {
+		config_free(&cfg);
+		return fail("import-gias", why);
+	}
+	if ((conn.pg = db_connect(cfg.database_url, 0, why, sizeof why)) == NULL) {
+		rc = fail("cannot reach the database", why);
+		goto out;
+	}
+	if (import_gias(&conn, data, len, &opt, &report, &p) != ERR_OK) {
+		json_t *o = problem_to_json(&p, argv[optind], NULL);
+		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		fprintf(stderr, "consortia: import-gias: %s\n%s\n", p.detail, text ? text : "");
+		free(text);
+		json_decref(o);
+		goto out;
+	}
+	json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	rc = 0;
+out:
+	if (conn.pg)
+		PQfinish(conn.pg);
+	json_decref(report);
+	problem_clear(&p);
+	free(data);
+	config_free(&cfg);
+	return rc;
+}
+
+static int
+cmd_token(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"role", required_argument, NULL, 'r'}, {"sub", required_argument, NULL, 's'},
+		{"ttl", required_argument, NULL, 't'},  {"la", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+	};
+	struct config cfg;
+	struct token_keys keys;
+	enum role role = ROLE_NONE;
+	const char *sub = NULL;
+	long long ttl = 0, la = 0;
+	char why[256], *token = NULL;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if ((role = role_parse(optarg)) == ROLE_NONE)
+				return fail("--role", "must be admin, officer, finance, chair or viewer");
+			break;
+		case 's':
+			sub = optarg;
+			break;
+		case 't':
+			if (!parse_int(optarg, 1, 86400LL * 366, &ttl))
+				return fail("--ttl", "must be a number of seconds");
+			break;
+		case 'l':
+			if (!parse_int(optarg, 100, 999, &la))
+				return fail("--la", "must be a 3-digit LA code");
+			break;
+		case 'h':
+			fputs(usage_token, stdout);
+			return 0;
+		default:
+			fputs(usage_token, stderr);
+			return 2;
+		}
+	}
+	if (role == ROLE_NONE || sub == NULL || *sub == '\0' || strlen(sub) > 127 || optind != argc) {
+		fputs(usage_token, stderr);
+		return 2;
+	}
+	if (!config_load(&cfg, true, why, sizeof why)) {
+		config_free(&cfg);
+		return fail("configuration", why);
+	}
+	keys = (struct token_keys){cfg.jwt_secret, cfg.jwt_secret_len, cfg.jwt_issuer,
+	                           cfg.jwt_audience, cfg.jwt_leeway};
+	if (token_sign(&keys, sub, role, (int)la, ttl ? (int)ttl : cfg.jwt_ttl, time(NULL), &token) !=
+	    ERR_OK) {
+		config_free(&cfg);
+		return fail("token", "signing failed");
+	}
+	puts(token);
+	free(token);
+	config_free(&cfg);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int, char **);
+	} commands[] = {
+		{"serve", cmd_serve},
+		{"migrate", cmd_migrate},
+		{"import-gias", cmd_import},
+		{"token", cmd_token},
+	};
+
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_main, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "consortia: unknown command '%s'\n\n%s", argv[1], usage_main);
+	return 2;
+}

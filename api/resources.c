@@ -1,0 +1,195 @@
+/*
+ * resources.c
+ *    The generic handlers of a resource's collection and items: they read
+ *    the route's resource_def and leave the work to lib/resource.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/hash.h"
+#include "../lib/idempotency.h"
+#include "server.h"
+
+/* Text/csv asked for? Lists that have an export answer it there. */
+static bool
+wants_csv(const struct req *r)
+{
+	const char *accept = req_header(r, "Accept");
+	return accept && strstr(accept, "text/csv") != NULL;
+}
+
+static bool
+accepts_json(const struct req *r)
+{
+	const char *a = req_header(r, "Accept");
+
+	return a == NULL || *a == '\0' || strstr(a, "application/json") || strstr(a, "*/*") ||
+	       strstr(a, "application/*") || strstr(a, "+json");
+}
+
+enum err
+api_resource_list(struct req *r)
+{
+	const struct resource_def *def = r->route->def;
+	struct db_conn *c;
+	struct page pg = {0};
+	enum err e;
+
+	if (wants_csv(r) && r->route->def->path && strcmp(def->path, "/v1/schools") == 0)
+		return api_school_export(r);
+	if (!accepts_json(r))
+		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE, "this list is served as application/json%s",
+		                   strcmp(def->path, "/v1/schools") == 0 ? " or text/csv" : "");
+	if ((e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = resource_list(c, def, &r->query, &pg, &r->problem)) != ERR_OK)
+		return e;
+	respond_json(r, 200, pg.body, strlen(pg.body));
+	if (pg.next_cursor) {
+		/* The next page keeps every filter, in canonical form. */
+		char *link = NULL, *acc = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&acc, &n);
+		if (f) {
+			fprintf(f, "<%s?", r->in->url_path);
+			for (size_t i = 0; i < r->query.n; i++) {
+				char *k, *v;
+				if (strcmp(r->query.items[i].name, "cursor") == 0)
+					continue;
+				k = query_escape(r->query.items[i].name);
+				v = query_escape(r->query.items[i].value);
+				if (k && v)
+					fprintf(f, "%s=%s&", k, v);
+				free(k);
+				free(v);
+			}
+			fprintf(f, "cursor=%s>; rel=\"next\"", pg.next_cursor);
+			fclose(f);
+			link = acc;
+			respond_header(r, "Link", link);
+		}
+		free(link);
+	}
+	page_free(&pg);
+	return ERR_OK;
+}
+
+static enum err
+path_key(struct req *r, char key[24])
+{
+	const struct resource_def *def = r->route->def;
+	return resource_key(def, req_param(r, def->key_field), key, &r->problem);
+}
+
+enum err
+api_resource_get(struct req *r)
+{
+	struct db_conn *c;
+	struct doc d;
+	char key[24];
+	enum err e;
+
+	if ((e = path_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = resource_get(c, r->route->def, key, &d, &r->problem)) != ERR_OK)
+		return e;
+	respond_doc(r, 200, &d);
+	doc_free(&d);
+	return ERR_OK;
+}
+
+enum err
+api_resource_create(struct req *r)
+{
+	const char *key = req_header(r, "Idempotency-Key");
+	struct actor who = {.subject = r->claims.sub, .method = "POST", .path = r->in->url_path};
+	char hash[65];
+	struct db_conn *c;
+	struct doc d;
+	char *location = NULL;
+	int status;
+	enum err e;
+
+	if (key) {
+		const void *parts[] = {"POST ", r->in->url_path, "\n", r->in->binary_body};
+		size_t lens[] = {5, strlen(r->in->url_path), 1, r->in->binary_body_length};
+		if (!idem_key_valid(key)) {
+			problem_field(&r->problem, IN_HEADER, "Idempotency-Key", "format",
+			              "must be 1 to 200 printable ASCII characters");
+			return problem_set(&r->problem, ERR_MALFORMED, "the Idempotency-Key is not valid");
+		}
+		sha256_hex(hash, r->in->binary_body ? 4 : 3, parts, lens);
+		who.idempotency_key = key;
+		who.request_hash = hash;
+	}
+	if ((e = req_db(r, &c)) != ERR_OK)
+		return e;
+	e = resource_create(c, r->route->def, r->body, &who, &d, &status, &location, &r->problem);
+	if (e != ERR_OK)
+		return e;
+	if (location)
+		respond_header(r, "Location", location);
+	if (d.version > 0) {
+		respond_doc(r, status, &d);
+	} else {
+		/* A replay answers the stored body; its ETag comes from its version. */
+		json_t *o = json_loads(d.body, 0, NULL);
+		char etag[24];
+		respond_json(r, status, d.body, strlen(d.body));
+		if (o && json_is_integer(json_object_get(o, "version"))) {
+			etag_format((int)json_integer_value(json_object_get(o, "version")), etag);
+			respond_header(r, "ETag", etag);
+		}
+		json_decref(o);
+	}
+	free(location);
+	doc_free(&d);
+	return ERR_OK;
+}
+
+static enum err
+if_match(struct req *r, const char **out)
+{
+	*out = req_header(r, "If-Match");
+	if (*out == NULL || **out == '\0')
+		return problem_set(&r->problem, ERR_PRECONDITION_REQUIRED,
+		                   "send If-Match with the ETag you last read");
+	return ERR_OK;
+}
+
+enum err
+api_resource_patch(struct req *r)
+{
+	const char *im;
+	struct db_conn *c;
+	struct doc d;
+	char key[24];
+	enum err e;
+
+	if ((e = path_key(r, key)) != ERR_OK || (e = if_match(r, &im)) != ERR_OK ||
+	    (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = resource_patch(c, r->route->def, key, im, r->body, &d, &r->problem)) != ERR_OK)
+		return e;
+	respond_doc(r, 200, &d);
+	doc_free(&d);
+	return ERR_OK;
+}
+
+enum err
+api_resource_delete(struct req *r)
+{
+	const char *im;
+	struct db_conn *c;
+	char key[24];
+	enum err e;
+
+	if ((e = path_key(r, key)) != ERR_OK || (e = if_match(r, &im)) != ERR_OK ||
+	    (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = resource_delete(c, r->route->def, key, im, &r->problem)) != ERR_OK)
+		return e;
+	respond_empty(r, 204);
+	return ERR_OK;
+}

@@ -1,0 +1,42 @@
+/*
+ * routes.c
+ *    The one table of routes: method, path, handler, the roles that may
+ *    call it, the resource it serves and the body it takes. openapi.yaml
+ *    documents the same table (x-roles on each operation).
+ *
+ * Literal paths stand before parameterised ones: ulfius tries endpoints in
+ * priority order and the index here is the priority.
+ */
+#include "server.h"
+
+#include "../lib/register.h"
+
+static const char *const import_query[] = {"la", NULL};
+
+const struct route routes[] = {
+	{"GET", "/healthz", api_healthz, 0, NULL, BODY_NONE, NULL},
+	{"GET", "/readyz", api_readyz, 0, NULL, BODY_NONE, NULL},
+	{"GET", "/openapi.yaml", api_openapi, 0, NULL, BODY_NONE, NULL},
+
+	{"GET", "/v1/local-authorities", api_resource_list, ROLES_READ, &la_def, BODY_NONE, NULL},
+	{"POST", "/v1/local-authorities", api_resource_create, ROLES_WRITE, &la_def, BODY_JSON, NULL},
+	{"GET", "/v1/local-authorities/:id", api_resource_get, ROLES_READ, &la_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/local-authorities/:id", api_resource_patch, ROLES_WRITE, &la_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/local-authorities/:id", api_resource_delete, ROLES_WRITE, &la_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/areas", api_resource_list, ROLES_READ, &area_def, BODY_NONE, NULL},
+	{"POST", "/v1/areas", api_resource_create, ROLES_WRITE, &area_def, BODY_JSON, NULL},
+	{"GET", "/v1/areas/:id", api_resource_get, ROLES_READ, &area_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/areas/:id", api_resource_patch, ROLES_WRITE, &area_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/areas/:id", api_resource_delete, ROLES_WRITE, &area_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/schools.csv", api_school_export, ROLES_READ, &school_def, BODY_NONE, NULL},
+	{"POST", "/v1/schools/import", api_school_import, ROLES_WRITE, &school_def, BODY_CSV, import_query},
+	{"GET", "/v1/schools", api_resource_list, ROLES_READ, &school_def, BODY_NONE, NULL},
+	{"POST", "/v1/schools", api_resource_create, ROLES_WRITE, &school_def, BODY_JSON, NULL},
+	{"GET", "/v1/schools/:urn", api_resource_get, ROLES_READ, &school_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/schools/:urn", api_resource_patch, ROLES_WRITE, &school_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/schools/:urn", api_resource_delete, ROLES_WRITE, &school_def, BODY_NONE, NULL},
+};
+
+const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -1,0 +1,228 @@
+/*
+ * schools.c
+ *    The school routes that are more than the generic resource: the GIAS
+ *    import and the CSV export of the register.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../lib/import.h"
+#include "../lib/log.h"
+#include "../lib/register.h"
+#include "server.h"
+
+enum err
+api_school_import(struct req *r)
+{
+	struct import_options opt = {.encoding = IMPORT_CP1252};
+	const char *ct = req_header(r, "Content-Type");
+	const char *charset = ct ? strcasestr(ct, "charset=") : NULL;
+	const char *la = query_get(&r->query, "la");
+	struct db_conn *c;
+	json_t *report = NULL;
+	char *text;
+	long long code;
+	enum err e;
+
+	if (la) {
+		if (!parse_int(la, 100, 999, &code)) {
+			problem_field(&r->problem, IN_QUERY, "la", "range", "must be a 3-digit LA code");
+			return problem_set(&r->problem, ERR_MALFORMED, "the query has 1 invalid parameter");
+		}
+		opt.la_filter = (int)code;
+	}
+	if (charset) {
+		charset += 8;
+		if (strncasecmp(charset, "utf-8", 5) == 0)
+			opt.encoding = IMPORT_UTF8;
+		else if (strncasecmp(charset, "windows-1252", 12) != 0 &&
+		         strncasecmp(charset, "cp1252", 6) != 0)
+			return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA,
+			                   "the extract must be windows-1252 (the DfE's) or utf-8");
+	}
+	if ((e = req_db(r, &c)) != ERR_OK)
+		return e;
+	e = import_gias(c, r->in->binary_body, r->in->binary_body_length, &opt, &report, &r->problem);
+	if (e != ERR_OK)
+		return e;
+	text = json_dumps(report, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(report);
+	if (text == NULL)
+		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	respond_json(r, 200, text, strlen(text));
+	free(text);
+	return ERR_OK;
+}
+
+/* ---- CSV export, streamed row by row from PostgreSQL ----------------- */
+
+struct csv_stream {
+	struct db_pool *pool;
+	struct db_conn *conn;
+	char *buf;          /* the rendered line not yet sent */
+	size_t len, off;
+	bool header_sent;
+	bool done;
+};
+
+/* Append one CSV cell; text that a spreadsheet would run as a formula is defused. */
+static void
+csv_cell(FILE *f, const json_t *v, bool first)
+{
+	const char *s;
+	char num[32];
+
+	if (!first)
+		fputc(',', f);
+	if (json_is_null(v) || v == NULL)
+		return;
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+		s = num;
+	} else if (json_is_boolean(v)) {
+		s = json_is_true(v) ? "true" : "false";
+	} else {
+		s = json_string_value(v);
+	}
+	if (s == NULL)
+		return;
+	if (json_is_string(v) && strchr("=+-@\t\r", s[0]) && s[0] != '\0') {
+		fputs("\"'", f);
+	} else if (strpbrk(s, ",\"\r\n") != NULL) {
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+		return;
+	}
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Render the next line into st->buf; false at the end or on failure. */
+static bool
+next_line(struct csv_stream *st)
+{
+	FILE *f;
+	PGresult *res;
+	bool ok = true;
+
+	free(st->buf);
+	st->buf = NULL;
+	st->len = st->off = 0;
+	if ((f = open_memstream(&st->buf, &st->len)) == NULL)
+		return false;
+	if (!st->header_sent) {
+		for (size_t i = 0; school_csv_columns[i]; i++)
+			fprintf(f, "%s%s", i ? "," : "", school_csv_columns[i]);
+		fputs("\r\n", f);
+		st->header_sent = true;
+	} else if ((res = PQgetResult(st->conn->pg)) == NULL) {
+		ok = false;
+		st->done = true;
+	} else if (PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+		json_t *doc = json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), 0, NULL);
+		for (size_t i = 0; school_csv_columns[i]; i++)
+			csv_cell(f, json_object_get(doc, school_csv_columns[i]), i == 0);
+		fputs("\r\n", f);
+		json_decref(doc);
+		PQclear(res);
+	} else {
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			log_msg("error", "export", "the export query failed: %s",
+			        PQresultErrorMessage(res));
+			ok = false;
+		}
+		PQclear(res);
+		if (ok) {   /* the closing result of single-row mode: end of data */
+			while ((res = PQgetResult(st->conn->pg)) != NULL)
+				PQclear(res);
+			st->done = true;
+			ok = false;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+static ssize_t
+csv_stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct csv_stream *st = cls;
+	size_t n = 0;
+
+	(void)pos;
+	while (n < max) {
+		if (st->off == st->len && (st->done || !next_line(st)))
+			break;
+		size_t take = st->len - st->off < max - n ? st->len - st->off : max - n;
+		memcpy(out + n, st->buf + st->off, take);
+		st->off += take;
+		n += take;
+	}
+	if (n == 0)
+		return st->done ? U_STREAM_END : U_STREAM_ERROR;
+	return (ssize_t)n;
+}
+
+static void
+csv_stream_free(void *cls)
+{
+	struct csv_stream *st = cls;
+	PGresult *res;
+
+	if (!st->done) {   /* the client went away: stop the query */
+		PGcancel *cancel = PQgetCancel(st->conn->pg);
+		char why[128];
+		if (cancel) {
+			PQcancel(cancel, why, sizeof why);
+			PQfreeCancel(cancel);
+		}
+	}
+	while ((res = PQgetResult(st->conn->pg)) != NULL)
+		PQclear(res);
+	db_release(st->pool, st->conn);
+	free(st->buf);
+	free(st);
+}
+
+enum err
+api_school_export(struct req *r)
+{
+	struct list_request lr;
+	struct csv_stream *st;
+	struct db_conn *c;
+	enum err e;
+
+	if ((e = list_prepare(&school_def, &r->query, NULL, false, &lr, &r->problem)) != ERR_OK)
+		return e;
+	if ((e = req_db(r, &c)) != ERR_OK)
+		goto out;
+	if ((st = calloc(1, sizeof *st)) == NULL) {
+		e = problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (!PQsendQueryParams(c->pg, lr.sql, lr.nparams, NULL, lr.params, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(c->pg)) {
+		free(st);
+		e = db_map_error(c->pg, NULL, &r->problem);
+		goto out;
+	}
+	/* The stream owns the connection from here; dispatch must not release it. */
+	st->pool = &r->app->pool;
+	st->conn = c;
+	r->db = NULL;
+	ulfius_set_stream_response(r->out, 200, csv_stream_read, csv_stream_free,
+	                           U_STREAM_SIZE_UNKNOWN, 64 * 1024, st);
+	respond_header(r, "Content-Type", "text/csv; charset=utf-8");
+	respond_header(r, "Content-Disposition", "attachment; filename=\"schools.csv\"");
+	r->status = 200;
+out:
+	list_request_free(&lr);
+	return e;
+}

@@ -1,0 +1,449 @@
+/*
+ * server.c
+ *    This module implements request dispatch: every route goes through
+ *    dispatch(), which gives the request an id, authenticates it, checks
+ *    its role, query and body, calls the handler, turns an error into
+ *    application/problem+json, adds the common headers and logs one line.
+ *    It also starts and stops the HTTP server.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+#include "../lib/log.h"
+
+/* ---- helpers for handlers ------------------------------------------ */
+
+enum err
+req_db(struct req *r, struct db_conn **out)
+{
+	enum err e = ERR_OK;
+
+	if (r->db == NULL)
+		e = db_acquire(&r->app->pool, 5000, &r->db, &r->problem);
+	*out = r->db;
+	return e;
+}
+
+const char *
+req_param(const struct req *r, const char *name)
+{
+	return u_map_get(r->in->map_url, name);
+}
+
+const char *
+req_header(const struct req *r, const char *name)
+{
+	return u_map_get_case(r->in->map_header, name);
+}
+
+void
+respond_header(struct req *r, const char *name, const char *value)
+{
+	u_map_put(r->out->map_header, name, value);
+}
+
+void
+respond_json(struct req *r, int status, const char *body, size_t len)
+{
+	ulfius_set_binary_body_response(r->out, (unsigned int)status, body, len);
+	respond_header(r, "Content-Type", "application/json; charset=utf-8");
+	r->status = status;
+}
+
+void
+respond_doc(struct req *r, int status, const struct doc *d)
+{
+	char etag[24];
+
+	etag_format(d->version, etag);
+	respond_json(r, status, d->body, strlen(d->body));
+	respond_header(r, "ETag", etag);
+}
+
+void
+respond_empty(struct req *r, int status)
+{
+	ulfius_set_empty_body_response(r->out, (unsigned int)status);
+	r->status = status;
+}
+
+/* ---- the pieces of dispatch ----------------------------------------- */
+
+static void
+new_request_id(char out[33])
+{
+	unsigned char raw[16];
+	static const char hex[] = "0123456789abcdef";
+
+	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+		memset(raw, 0, sizeof raw);
+	for (int i = 0; i < 16; i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 15];
+	}
+	out[32] = '\0';
+}
+
+/* Accept a caller's X-Request-Id only in our own form: 32 lowercase hex. */
+static void
+take_request_id(struct req *r)
+{
+	const char *in = req_header(r, "X-Request-Id");
+
+	if (in && strlen(in) == 32 && strspn(in, "0123456789abcdef") == 32)
+		memcpy(r->id, in, 33);
+	else
+		new_request_id(r->id);
+}
+
+static enum err
+authenticate(struct req *r)
+{
+	const char *h = req_header(r, "Authorization");
+	enum err e;
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return problem_set(&r->problem, ERR_UNAUTHORIZED,
+		                   "send a bearer token: Authorization: Bearer <token>");
+	h += 7;
+	while (*h == ' ')
+		h++;
+	e = token_verify(&r->app->keys, h, time(NULL), &r->claims, &r->problem);
+	if (e != ERR_OK)
+		log_msg("info", "auth_refused", "%s", r->problem.detail);
+	return e;
+}
+
+static bool
+media_type_is(const char *header, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (header == NULL || strncasecmp(header, want, n) != 0)
+		return false;
+	return header[n] == '\0' || header[n] == ';' || header[n] == ' ';
+}
+
+static enum err
+read_body(struct req *r)
+{
+	const char *ct = req_header(r, "Content-Type");
+	const char *cl = req_header(r, "Content-Length");
+	size_t max = r->route->body == BODY_CSV ? r->app->cfg.import_max_body : r->app->cfg.max_body;
+	long long declared;
+	json_error_t jerr;
+
+	if (cl && parse_int(cl, 0, 9223372036854775807LL, &declared) && (size_t)declared > max)
+		return problem_set(&r->problem, ERR_TOO_LARGE,
+		                   "the body is %lld bytes; this route takes at most %zu", declared, max);
+	if (r->in->binary_body_length > max)
+		return problem_set(&r->problem, ERR_TOO_LARGE, "the body is larger than %zu bytes", max);
+	if (r->route->body == BODY_CSV) {
+		if (!media_type_is(ct, "text/csv"))
+			return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA,
+			                   "send the extract as Content-Type: text/csv");
+		return ERR_OK;
+	}
+	if (!media_type_is(ct, "application/json") &&
+	    !(strcmp(r->route->method, "PATCH") == 0 &&
+	      media_type_is(ct, "application/merge-patch+json")))
+		return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA, "send JSON: Content-Type: %s",
+		                   strcmp(r->route->method, "PATCH") == 0
+		                       ? "application/merge-patch+json or application/json"
+		                       : "application/json");
+	r->body = json_loadb(r->in->binary_body ? r->in->binary_body : "",
+	                     r->in->binary_body_length, JSON_REJECT_DUPLICATES, &jerr);
+	if (r->body == NULL)
+		return problem_set(&r->problem, ERR_MALFORMED,
+		                   "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
+		                   jerr.line, jerr.column);
+	if (!json_is_object(r->body))
+		return problem_set(&r->problem, ERR_MALFORMED, "the body must be a JSON object");
+	return ERR_OK;
+}
+
+/* Routes that are not lists take only the parameters they name. */
+static enum err
+check_plain_query(struct req *r)
+{
+	for (size_t i = 0; i < r->query.n; i++) {
+		bool ok = false;
+		for (const char *const *q = r->route->query; q && *q && !ok; q++)
+			ok = strcmp(*q, r->query.items[i].name) == 0;
+		if (!ok)
+			problem_field(&r->problem, IN_QUERY, r->query.items[i].name, "unknown",
+			              "is not a parameter of this route");
+	}
+	if (problem_count(&r->problem) > 0)
+		return problem_set(&r->problem, ERR_MALFORMED, "the query has unknown parameters");
+	return ERR_OK;
+}
+
+static void
+respond_problem(struct req *r)
+{
+	const struct error_info *info = error_info(r->problem.err);
+	json_t *o = problem_to_json(&r->problem, r->in->url_path, r->id);
+	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	static const char fallback[] =
+		"{\"type\":\"urn:consortia:problem:internal\",\"title\":\"Internal error\",\"status\":500}";
+
+	ulfius_set_binary_body_response(r->out, (unsigned int)info->status, text ? text : fallback,
+	                       text ? strlen(text) : sizeof fallback - 1);
+	respond_header(r, "Content-Type", "application/problem+json");
+	if (info->status == 401)
+		respond_header(r, "WWW-Authenticate", "Bearer realm=\"consortia\"");
+	if (r->problem.retry_after > 0 || info->status == 503) {
+		char ra[16];
+		snprintf(ra, sizeof ra, "%d", r->problem.retry_after > 0 ? r->problem.retry_after : 5);
+		respond_header(r, "Retry-After", ra);
+	}
+	r->status = info->status;
+	free(text);
+	json_decref(o);
+}
+
+static void
+cors(struct req *r)
+{
+	const char *origin = req_header(r, "Origin");
+
+	if (origin == NULL)
+		return;
+	for (char **o = r->app->cfg.cors_origins; o && *o; o++) {
+		if (strcmp(*o, origin) == 0 || strcmp(*o, "*") == 0) {
+			respond_header(r, "Access-Control-Allow-Origin", origin);
+			respond_header(r, "Vary", "Origin");
+			respond_header(r, "Access-Control-Expose-Headers",
+			               "ETag, Location, Link, X-Request-Id, Retry-After");
+			return;
+		}
+	}
+}
+
+static void
+finish(struct req *r)
+{
+	struct timespec end;
+	json_int_t us;
+	json_t *line;
+
+	respond_header(r, "X-Request-Id", r->id);
+	respond_header(r, "X-Content-Type-Options", "nosniff");
+	if (strncmp(r->in->url_path, "/v1/", 4) == 0)
+		respond_header(r, "Cache-Control", "no-store");
+	cors(r);
+	db_release(&r->app->pool, r->db);
+	r->db = NULL;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	us = (json_int_t)(end.tv_sec - r->start.tv_sec) * 1000000 +
+	     (end.tv_nsec - r->start.tv_nsec) / 1000;
+	line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:s?, s:s?}", "level", "info", "event",
+	                 "request", "request_id", r->id, "method", r->in->http_verb, "path",
+	                 r->in->url_path, "status", r->status, "duration_us", us, "sub",
+	                 r->claims.sub[0] ? r->claims.sub : NULL, "role",
+	                 r->claims.role ? role_name(r->claims.role) : NULL);
+	if (line) {
+		log_json(line);
+		json_decref(line);
+	}
+	query_free(&r->query);
+	json_decref(r->body);
+	problem_clear(&r->problem);
+}
+
+static void
+req_init(struct req *r, struct app *app, const struct route *route,
+         const struct _u_request *in, struct _u_response *out)
+{
+	memset(r, 0, sizeof *r);
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->app = app;
+	r->route = route;
+	r->in = in;
+	r->out = out;
+	take_request_id(r);
+}
+
+/* What each ulfius endpoint carries as user_data. */
+struct binding {
+	struct app *app;
+	const struct route *route;
+};
+
+static enum err
+admit(struct req *r)
+{
+	const struct route *route = r->route;
+	enum err e;
+
+	if (route->roles != 0) {
+		if ((e = authenticate(r)) != ERR_OK)
+			return e;
+		if (!(route->roles & ROLE_BIT(r->claims.role)))
+			return problem_set(&r->problem, ERR_FORBIDDEN, "the %s role may not %s %s",
+			                   role_name(r->claims.role), route->method, route->path);
+	}
+	if ((e = query_parse(r->in->http_url, &r->query, &r->problem)) != ERR_OK)
+		return e;
+	if (route->handler != api_resource_list && route->handler != api_school_export &&
+	    (e = check_plain_query(r)) != ERR_OK)
+		return e;
+	if (route->body != BODY_NONE && (e = read_body(r)) != ERR_OK)
+		return e;
+	return ERR_OK;
+}
+
+static int
+dispatch(const struct _u_request *in, struct _u_response *out, void *user_data)
+{
+	const struct binding *b = user_data;
+	struct req r;
+	enum err e;
+
+	req_init(&r, b->app, b->route, in, out);
+	e = admit(&r);
+	if (e == ERR_OK)
+		e = b->route->handler(&r);
+	if (e != ERR_OK) {
+		if (r.problem.err == ERR_OK)
+			problem_set(&r.problem, e, "%s", error_info(e)->title);
+		r.problem.err = e;
+		respond_problem(&r);
+	}
+	finish(&r);
+	return U_CALLBACK_COMPLETE;
+}
+
+/* Does path match the ulfius pattern (":name" matches one segment)? */
+static bool
+path_matches(const char *pattern, const char *path)
+{
+	while (*pattern && *path) {
+		if (*pattern == ':') {
+			if (*path == '/')
+				return false;
+			while (*pattern && *pattern != '/')
+				pattern++;
+			while (*path && *path != '/')
+				path++;
+		} else if (*pattern++ != *path++) {
+			return false;
+		}
+	}
+	if (*path == '/' && path[1] == '\0')
+		path++;
+	return *pattern == '\0' && *path == '\0';
+}
+
+/* No route matched: CORS preflight, 405 for a known path, else 404. */
+static int
+fallback(const struct _u_request *in, struct _u_response *out, void *user_data)
+{
+	struct app *app = user_data;
+	static const struct route none = {.method = "", .path = ""};
+	char allow[128] = "";
+	size_t used = 0;
+	struct req r;
+
+	req_init(&r, app, &none, in, out);
+	for (size_t i = 0; i < routes_count; i++)
+		if (path_matches(routes[i].path, in->url_path) && used < sizeof allow)
+			used += (size_t)snprintf(allow + used, sizeof allow - used, "%s%s",
+			                         used ? ", " : "", routes[i].method);
+	if (used > 0 && strcmp(in->http_verb, "OPTIONS") == 0) {
+		respond_empty(&r, 204);
+		respond_header(&r, "Allow", allow);
+		if (req_header(&r, "Origin")) {
+			respond_header(&r, "Access-Control-Allow-Methods", allow);
+			respond_header(&r, "Access-Control-Allow-Headers",
+			               "Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id");
+			respond_header(&r, "Access-Control-Max-Age", "600");
+		}
+	} else if (used > 0) {
+		problem_set(&r.problem, ERR_METHOD_NOT_ALLOWED, "%s is not allowed here; use %s",
+		            in->http_verb, allow);
+		respond_problem(&r);
+		respond_header(&r, "Allow", allow);
+	} else {
+		problem_set(&r.problem, ERR_NOT_FOUND, "no such route");
+		respond_problem(&r);
+	}
+	finish(&r);
+	return U_CALLBACK_COMPLETE;
+}
+
+int
+server_run(struct app *app)
+{
+	struct binding *bindings = calloc(routes_count, sizeof *bindings);
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)app->cfg.port)};
+	sigset_t stop;
+	int sig, rc = 1;
+
+	if (bindings == NULL)
+		return 1;
+	if (inet_pton(AF_INET, app->cfg.bind_address, &addr.sin_addr) != 1) {
+		log_msg("error", "config", "BIND_ADDRESS %s is not an IPv4 address", app->cfg.bind_address);
+		free(bindings);
+		return 1;
+	}
+	if (ulfius_init_instance(&app->inst, (unsigned int)app->cfg.port, &addr, NULL) != U_OK) {
+		free(bindings);
+		return 1;
+	}
+	/* ulfius truncates silently past this; read_body answers 413 from it. */
+	app->inst.max_post_body_size = app->cfg.import_max_body + 1;
+	app->inst.allowed_post_processor = U_POST_PROCESS_NONE;
+	for (size_t i = 0; i < routes_count; i++) {
+		bindings[i].app = app;
+		bindings[i].route = &routes[i];
+		/* Literal routes come first in the table and so win over ":param" ones. */
+		ulfius_add_endpoint_by_val(&app->inst, routes[i].method, NULL, routes[i].path,
+		                           (unsigned int)i, dispatch, &bindings[i]);
+	}
+	ulfius_set_default_endpoint(&app->inst, fallback, app);
+
+	/* Block the stop signals in every thread; main waits for them below. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	{
+		struct MHD_OptionItem ops[] = {
+			{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
+			{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+			{MHD_OPTION_SOCK_ADDR, 0, &addr},
+			{MHD_OPTION_THREAD_POOL_SIZE, app->cfg.workers, NULL},
+			{MHD_OPTION_CONNECTION_TIMEOUT, app->cfg.connection_timeout, NULL},
+			{MHD_OPTION_CONNECTION_LIMIT, 8192, NULL},
+			{MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL},
+			{MHD_OPTION_END, 0, NULL},
+		};
+		if (ulfius_start_framework_with_mhd_options(
+			    &app->inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, ops) != U_OK) {
+			log_msg("error", "listen", "cannot listen on %s:%d", app->cfg.bind_address,
+			        app->cfg.port);
+			goto out;
+		}
+	}
+	log_msg("info", "listening", "http://%s:%d with %d workers", app->cfg.bind_address,
+	        app->cfg.port, app->cfg.workers);
+	sigwait(&stop, &sig);
+	log_msg("info", "stopping", "signal %d: finishing requests in flight", sig);
+	ulfius_stop_framework(&app->inst);
+	rc = 0;
+out:
+	ulfius_clean_instance(&app->inst);
+	free(bindings);
+	return rc;
+}

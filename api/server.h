@@ -1,0 +1,109 @@
+/*
+ * server.h
+ *    The HTTP side: one request's context, the routes table, and the
+ *    helpers every handler answers through.
+ *
+ * A handler gets a struct req whose body, query and caller are already
+ * checked, calls into lib/, and either answers through respond_*() and
+ * returns ERR_OK, or returns an error with r->problem filled. It never
+ * builds an error body itself: dispatch turns the error into
+ * application/problem+json.
+ */
+#ifndef CONSORTIA_SERVER_H
+#define CONSORTIA_SERVER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <time.h>
+#include <ulfius.h>
+
+#include "../lib/config.h"
+#include "../lib/db.h"
+#include "../lib/query.h"
+#include "../lib/resource.h"
+#include "../lib/token.h"
+
+struct app {
+	struct config cfg;
+	struct db_pool pool;
+	struct token_keys keys;
+	struct _u_instance inst;
+};
+
+struct req;
+typedef enum err (*handler_fn)(struct req *r);
+
+enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV };
+
+/* Role bits for a route's `roles`; 0 makes a route public. */
+#define ROLE_BIT(r) (1u << (r))
+#define ROLES_READ                                                                    \
+	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER) | ROLE_BIT(ROLE_FINANCE) |        \
+	 ROLE_BIT(ROLE_CHAIR) | ROLE_BIT(ROLE_VIEWER))
+#define ROLES_WRITE (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER))
+
+struct route {
+	const char *method;
+	const char *path;                   /* ulfius format: "/v1/schools/:urn" */
+	handler_fn handler;
+	unsigned roles;
+	const struct resource_def *def;     /* for the generic resource handlers */
+	enum body_kind body;
+	const char *const *query;           /* parameters a non-list route accepts */
+};
+
+extern const struct route routes[];
+extern const size_t routes_count;
+
+struct req {
+	struct app *app;
+	const struct route *route;
+	const struct _u_request *in;
+	struct _u_response *out;
+	char id[33];
+	struct token_claims claims;
+	struct query query;
+	json_t *body;                       /* BODY_JSON: the parsed object */
+	struct problem problem;
+	struct db_conn *db;                 /* borrowed from the pool, released by dispatch */
+	int status;                         /* what was answered, for the log */
+	struct timespec start;
+};
+
+/* Borrow the pool connection for this request (released when it ends). */
+enum err req_db(struct req *r, struct db_conn **out);
+
+/* A path parameter as ulfius parsed it; NULL if absent. */
+const char *req_param(const struct req *r, const char *name);
+
+/* A request header (case-insensitive name); NULL if absent. */
+const char *req_header(const struct req *r, const char *name);
+
+/* Answer with a JSON text body (copied). */
+void respond_json(struct req *r, int status, const char *body, size_t len);
+
+/* Answer with a resource representation and its ETag. */
+void respond_doc(struct req *r, int status, const struct doc *d);
+
+/* Answer 204 No Content. */
+void respond_empty(struct req *r, int status);
+
+/* Set a response header. */
+void respond_header(struct req *r, const char *name, const char *value);
+
+/* Handlers (api/resources.c, api/schools.c, api/ops.c). */
+enum err api_resource_list(struct req *r);
+enum err api_resource_get(struct req *r);
+enum err api_resource_create(struct req *r);
+enum err api_resource_patch(struct req *r);
+enum err api_resource_delete(struct req *r);
+enum err api_school_import(struct req *r);
+enum err api_school_export(struct req *r);
+enum err api_healthz(struct req *r);
+enum err api_readyz(struct req *r);
+enum err api_openapi(struct req *r);
+
+/* Run the HTTP server until SIGTERM or SIGINT; returns the exit status. */
+int server_run(struct app *app);
+
+#endif

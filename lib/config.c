@@ -1,0 +1,177 @@
+/*
+ * config.c
+ *    This module implements reading the settings from the environment.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+bool
+parse_int(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
+		return false;
+	if (*s == '-' && min >= 0)
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static char *
+env_str(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+	return strdup(v && *v ? v : dflt);
+}
+
+static bool
+env_int(const char *name, long long dflt, long long min, long long max, long long *out,
+        char *why, size_t whylen)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0') {
+		*out = dflt;
+		return true;
+	}
+	if (!parse_int(v, min, max, out)) {
+		snprintf(why, whylen, "%s must be a whole number from %lld to %lld", name, min, max);
+		return false;
+	}
+	return true;
+}
+
+static bool
+load_secret(struct config *cfg, char *why, size_t whylen)
+{
+	const char *v = getenv("JWT_SECRET");
+	const char *file = getenv("JWT_SECRET_FILE");
+
+	if (v && *v) {
+		cfg->jwt_secret = (unsigned char *)strdup(v);
+		cfg->jwt_secret_len = strlen(v);
+	} else if (file && *file) {
+		char buf[1024];
+		size_t n;
+		FILE *f = fopen(file, "r");
+		if (f == NULL) {
+			snprintf(why, whylen, "JWT_SECRET_FILE %s: %s", file, strerror(errno));
+			return false;
+		}
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			n--;
+		buf[n] = '\0';
+		cfg->jwt_secret = (unsigned char *)strdup(buf);
+		cfg->jwt_secret_len = n;
+	} else {
+		return true;
+	}
+	if (cfg->jwt_secret == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return false;
+	}
+	if (cfg->jwt_secret_len < 32) {
+		snprintf(why, whylen, "the JWT secret must be at least 32 bytes long");
+		return false;
+	}
+	return true;
+}
+
+static bool
+split_origins(struct config *cfg, const char *list)
+{
+	size_t n = 1;
+	char *copy, *tok, *save = NULL;
+
+	for (const char *c = list; *c; c++)
+		n += *c == ',';
+	cfg->cors_origins = calloc(n + 1, sizeof *cfg->cors_origins);
+	if (cfg->cors_origins == NULL || (copy = strdup(list)) == NULL)
+		return false;
+	n = 0;
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		cfg->cors_origins[n++] = strdup(tok);
+	free(copy);
+	return true;
+}
+
+bool
+config_load(struct config *cfg, bool need_secret, char *why, size_t whylen)
+{
+	long long v;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->database_url = env_str("DATABASE_URL", "");
+	cfg->bind_address = env_str("BIND_ADDRESS", "0.0.0.0");
+	cfg->jwt_issuer = env_str("JWT_ISSUER", "consortia");
+	cfg->jwt_audience = env_str("JWT_AUDIENCE", "consortia");
+	if (!cfg->database_url || !cfg->bind_address || !cfg->jwt_issuer || !cfg->jwt_audience ||
+	    !split_origins(cfg, getenv("CORS_ORIGINS") ? getenv("CORS_ORIGINS") : "")) {
+		snprintf(why, whylen, "out of memory");
+		return false;
+	}
+	if (!env_int("PORT", 8080, 1, 65535, &v, why, whylen))
+		return false;
+	cfg->port = (int)v;
+	if (!env_int("WORKERS", cores > 0 ? cores : 2, 1, 256, &v, why, whylen))
+		return false;
+	cfg->workers = (int)v;
+	if (!env_int("JWT_LEEWAY", 60, 0, 3600, &v, why, whylen))
+		return false;
+	cfg->jwt_leeway = (int)v;
+	if (!env_int("JWT_TTL", 900, 60, 86400 * 31, &v, why, whylen))
+		return false;
+	cfg->jwt_ttl = (int)v;
+	if (!env_int("MAX_BODY_BYTES", 1 << 20, 1024, 64LL << 20, &v, why, whylen))
+		return false;
+	cfg->max_body = (size_t)v;
+	if (!env_int("IMPORT_MAX_BYTES", 128LL << 20, 1024, 1LL << 30, &v, why, whylen))
+		return false;
+	cfg->import_max_body = (size_t)v;
+	if (!env_int("MIGRATE_ON_START", 1, 0, 1, &v, why, whylen))
+		return false;
+	cfg->migrate_on_start = v == 1;
+	if (!env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 100, 600000, &v, why, whylen))
+		return false;
+	cfg->statement_timeout_ms = (int)v;
+	if (!env_int("HTTP_IDLE_TIMEOUT", 30, 1, 3600, &v, why, whylen))
+		return false;
+	cfg->connection_timeout = (int)v;
+	if (!load_secret(cfg, why, whylen))
+		return false;
+	if (need_secret && cfg->jwt_secret == NULL) {
+		snprintf(why, whylen, "set JWT_SECRET (32 bytes or more) or JWT_SECRET_FILE");
+		return false;
+	}
+	return true;
+}
+
+void
+config_free(struct config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	free(cfg->database_url);
+	free(cfg->bind_address);
+	free(cfg->jwt_secret);
+	free(cfg->jwt_issuer);
+	free(cfg->jwt_audience);
+	for (char **o = cfg->cors_origins; o && *o; o++)
+		free(*o);
+	free(cfg->cors_origins);
+	memset(cfg, 0, sizeof *cfg);
+}

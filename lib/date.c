@@ -1,0 +1,75 @@
+/*
+ * date.c
+ *    This module implements strict parsing of the two date forms the
+ *    service meets. Nothing here consults the clock or the locale.
+ */
+#include "date.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool
+is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+bool
+date_is_real(int y, int m, int d)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
+		return false;
+	return d <= days[m - 1] + (m == 2 && is_leap(y));
+}
+
+/* Parse exactly n decimal digits at s. */
+static bool
+digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool
+date_parse_iso(const char *s, int *y, int *m, int *d)
+{
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	if (!digits(s, 4, y) || !digits(s + 5, 2, m) || !digits(s + 8, 2, d))
+		return false;
+	return date_is_real(*y, *m, *d);
+}
+
+bool
+date_dmy_to_iso(const char *s, char out[11])
+{
+	int y, m, d;
+
+	if (s == NULL || strlen(s) != 10 || s[2] != '-' || s[5] != '-')
+		return false;
+	if (!digits(s, 2, &d) || !digits(s + 3, 2, &m) || !digits(s + 6, 4, &y))
+		return false;
+	if (!date_is_real(y, m, d))
+		return false;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+	return true;
+}

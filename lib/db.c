@@ -1,0 +1,323 @@
+/*
+ * db.c
+ *    This module implements the connection pool and the statement helpers
+ *    declared in db.h.
+ */
+#include "db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+_Thread_local struct db_failure db_last_failure;
+
+PGconn *
+db_connect(const char *conninfo, int statement_timeout_ms, char *why, size_t whylen)
+{
+	char options[160];
+	const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
+	const char *vals[] = {conninfo, "3", "consortia", options, NULL};
+	PGconn *pg;
+
+	/* UTC and ISO dates make timestamps in cursors and output round-trip. */
+	snprintf(options, sizeof options,
+	         "-c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout=%d "
+	         "-c idle_in_transaction_session_timeout=60000 -c client_min_messages=warning", statement_timeout_ms);
+	pg = PQconnectdbParams(keys, vals, 1);
+	if (pg == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	if (PQstatus(pg) != CONNECTION_OK) {
+		snprintf(why, whylen, "%s", PQerrorMessage(pg));
+		why[strcspn(why, "\n")] = '\0';
+		PQfinish(pg);
+		return NULL;
+	}
+	return pg;
+}
+
+enum err
+db_pool_init(struct db_pool *pool, const char *conninfo, size_t n, int statement_timeout_ms)
+{
+	memset(pool, 0, sizeof *pool);
+	pthread_mutex_init(&pool->mu, NULL);
+	pthread_cond_init(&pool->cv, NULL);
+	pool->statement_timeout_ms = statement_timeout_ms;
+	pool->conninfo = strdup(conninfo ? conninfo : "");
+	pool->conns = calloc(n, sizeof *pool->conns);
+	if (pool->conninfo == NULL || pool->conns == NULL)
+		return ERR_INTERNAL;
+	pool->n = n;
+	return ERR_OK;
+}
+
+void
+db_pool_destroy(struct db_pool *pool)
+{
+	for (size_t i = 0; i < pool->n; i++)
+		if (pool->conns[i].pg)
+			PQfinish(pool->conns[i].pg);
+	free(pool->conns);
+	free(pool->conninfo);
+	pthread_mutex_destroy(&pool->mu);
+	pthread_cond_destroy(&pool->cv);
+	memset(pool, 0, sizeof *pool);
+}
+
+/* (Re)open c's connection; false if the database cannot be reached. */
+static bool
+conn_open(struct db_pool *pool, struct db_conn *c)
+{
+	char why[256];
+
+	if (c->pg)
+		PQfinish(c->pg);
+	c->nprepared = 0;
+	c->in_tx = false;
+	c->pg = db_connect(pool->conninfo, pool->statement_timeout_ms, why, sizeof why);
+	if (c->pg == NULL) {
+		log_msg("warn", "db_connect", "%s", why);
+		return false;
+	}
+	return true;
+}
+
+enum err
+db_acquire(struct db_pool *pool, int wait_ms, struct db_conn **out, struct problem *p)
+{
+	struct timespec deadline;
+	struct db_conn *c = NULL;
+
+	*out = NULL;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += wait_ms / 1000;
+	deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&pool->mu);
+	for (;;) {
+		for (size_t i = 0; i < pool->n; i++) {
+			if (!pool->conns[i].in_use) {
+				c = &pool->conns[i];
+				c->in_use = true;
+				break;
+			}
+		}
+		if (c || pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline) == ETIMEDOUT)
+			break;
+	}
+	pthread_mutex_unlock(&pool->mu);
+	if (c == NULL) {
+		p->retry_after = 1;
+		return problem_set(p, ERR_UNAVAILABLE, "all database connections are busy");
+	}
+	if ((c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) && !conn_open(pool, c)) {
+		db_release(pool, c);
+		p->retry_after = 5;
+		return problem_set(p, ERR_UNAVAILABLE, "the database is not reachable");
+	}
+	*out = c;
+	return ERR_OK;
+}
+
+void
+db_release(struct db_pool *pool, struct db_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->in_tx)
+		db_rollback(c);
+	pthread_mutex_lock(&pool->mu);
+	c->in_use = false;
+	pthread_cond_signal(&pool->cv);
+	pthread_mutex_unlock(&pool->mu);
+}
+
+static bool
+connection_lost(PGconn *pg, const char *state)
+{
+	return PQstatus(pg) == CONNECTION_BAD || strncmp(state, "08", 2) == 0 ||
+	       strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+	       strcmp(state, "57P03") == 0;
+}
+
+enum err
+db_map_error(PGconn *pg, const PGresult *res, struct problem *p)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+
+	memset(&db_last_failure, 0, sizeof db_last_failure);
+	if (state == NULL)
+		state = "08000";   /* no result or no SQLSTATE: the connection went */
+	snprintf(db_last_failure.sqlstate, sizeof db_last_failure.sqlstate, "%s", state);
+	if (constraint)
+		snprintf(db_last_failure.constraint, sizeof db_last_failure.constraint, "%s",
+		         constraint);
+
+	if (strcmp(state, "23505") == 0)
+		return problem_set(p, ERR_CONFLICT, "a resource with the same identity exists");
+	if (strcmp(state, "23503") == 0)
+		return problem_set(p, ERR_CONFLICT, "the change would break a reference");
+	if (strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0)
+		return problem_set(p, ERR_VALIDATION, "the change breaks a rule");
+	if (strncmp(state, "22", 2) == 0)
+		return problem_set(p, ERR_MALFORMED, "a value is not valid for its type");
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+		p->retry_after = 1;
+		return problem_set(p, ERR_RETRY, "the change clashed with another; try again");
+	}
+	if (strcmp(state, "57014") == 0) {
+		p->retry_after = 1;
+		return problem_set(p, ERR_UNAVAILABLE, "the database took too long to answer");
+	}
+	if (connection_lost(pg, state)) {
+		p->retry_after = 5;
+		return problem_set(p, ERR_UNAVAILABLE, "the database is not reachable");
+	}
+	log_msg("error", "db", "%s %s", state,
+	        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(pg));
+	return problem_set(p, ERR_INTERNAL, "unexpected database error");
+}
+
+static bool
+is_prepared(const struct db_conn *c, const struct db_stmt *st)
+{
+	for (size_t i = 0; i < c->nprepared; i++)
+		if (c->prepared[i] == st)
+			return true;
+	return false;
+}
+
+/* One attempt; *lost tells whether the connection went away. */
+static enum err
+exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
+          const char *const *vals, PGresult **out, struct problem *p, bool *lost)
+{
+	PGresult *res;
+	ExecStatusType s;
+
+	*lost = false;
+	if (st && !is_prepared(c, st)) {
+		res = PQprepare(c->pg, st->name, st->sql, n, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			enum err e;
+			*lost = PQstatus(c->pg) == CONNECTION_BAD;
+			e = db_map_error(c->pg, res, p);
+			PQclear(res);
+			return e;
+		}
+		PQclear(res);
+		if (c->nprepared < DB_MAX_PREPARED)
+			c->prepared[c->nprepared++] = st;
+	}
+	if (st)
+		res = PQexecPrepared(c->pg, st->name, n, vals, NULL, NULL, 0);
+	else
+		res = PQexecParams(c->pg, sql, n, NULL, vals, NULL, NULL, 0);
+	s = PQresultStatus(res);
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+		*out = res;
+		return ERR_OK;
+	}
+	*lost = PQstatus(c->pg) == CONNECTION_BAD;
+	{
+		enum err e = db_map_error(c->pg, res, p);
+		PQclear(res);
+		return e;
+	}
+}
+
+static enum err
+exec_retrying(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
+              const char *const *vals, PGresult **out, struct problem *p)
+{
+	bool lost;
+	enum err e;
+
+	*out = NULL;
+	e = exec_once(c, st, sql, n, vals, out, p, &lost);
+	if (e != ERR_OK && lost && !c->in_tx) {
+		/* The database restarted under an idle connection: one fresh try. */
+		char why[256];
+
+		PQreset(c->pg);
+		c->nprepared = 0;
+		if (PQstatus(c->pg) == CONNECTION_OK) {
+			problem_clear(p);
+			e = exec_once(c, st, sql, n, vals, out, p, &lost);
+		} else {
+			snprintf(why, sizeof why, "%s", PQerrorMessage(c->pg));
+			log_msg("warn", "db_reset", "%s", why);
+		}
+	}
+	return e;
+}
+
+enum err
+db_exec(struct db_conn *c, const struct db_stmt *st, int n, const char *const *vals,
+        PGresult **out, struct problem *p)
+{
+	return exec_retrying(c, st, NULL, n, vals, out, p);
+}
+
+enum err
+db_exec_sql(struct db_conn *c, const char *sql, int n, const char *const *vals,
+            PGresult **out, struct problem *p)
+{
+	return exec_retrying(c, NULL, sql, n, vals, out, p);
+}
+
+static enum err
+simple(struct db_conn *c, const char *sql, struct problem *p)
+{
+	PGresult *res = PQexec(c->pg, sql);
+	enum err e = ERR_OK;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		e = db_map_error(c->pg, res, p);
+	PQclear(res);
+	return e;
+}
+
+enum err
+db_begin(struct db_conn *c, struct problem *p)
+{
+	enum err e;
+
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		PQreset(c->pg);
+		c->nprepared = 0;
+	}
+	e = simple(c, "BEGIN", p);
+	if (e == ERR_OK)
+		c->in_tx = true;
+	return e;
+}
+
+enum err
+db_commit(struct db_conn *c, struct problem *p)
+{
+	enum err e = simple(c, "COMMIT", p);
+
+	c->in_tx = false;
+	return e;
+}
+
+void
+db_rollback(struct db_conn *c)
+{
+	struct problem ignored = {0};
+
+	if (c->in_tx && PQstatus(c->pg) == CONNECTION_OK)
+		simple(c, "ROLLBACK", &ignored);
+	problem_clear(&ignored);
+	c->in_tx = false;
+}

@@ -1,0 +1,114 @@
+/*
+ * db.h
+ *    PostgreSQL access: a fixed pool of connections shared by the HTTP
+ *    workers, statements prepared once per connection, and the mapping of
+ *    PostgreSQL's SQLSTATEs onto the program's errors.
+ *
+ * A struct db_conn is used by one thread at a time, between db_acquire()
+ * and db_release(). Every query goes through db_exec() (a named, prepared
+ * statement) or db_exec_sql() (SQL assembled from fixed fragments at run
+ * time); both take their values as parameters, never spliced into SQL.
+ */
+#ifndef CONSORTIA_DB_H
+#define CONSORTIA_DB_H
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+#define DB_MAX_PREPARED 128
+
+/* A statement with a name unique in the program; lives for the program. */
+struct db_stmt {
+	const char *name;
+	const char *sql;
+};
+
+struct db_conn {
+	PGconn *pg;
+	const struct db_stmt *prepared[DB_MAX_PREPARED];
+	size_t nprepared;
+	bool in_tx;
+	bool in_use;
+};
+
+struct db_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct db_conn *conns;
+	size_t n;
+	char *conninfo;
+	int statement_timeout_ms;
+};
+
+/*
+ * Set up a pool of n connections to conninfo (a libpq URI or key=value
+ * string; "" for libpq's defaults). Connections open lazily, on first use,
+ * so the service starts while the database is down. Returns ERR_INTERNAL
+ * when out of memory; the pool is then unusable but safe to destroy.
+ */
+enum err db_pool_init(struct db_pool *pool, const char *conninfo, size_t n,
+                      int statement_timeout_ms);
+
+/* Close every connection and free the pool. No connection may be in use. */
+void db_pool_destroy(struct db_pool *pool);
+
+/*
+ * Take a connection, waiting up to wait_ms for one to be free, and make
+ * sure it is connected (reconnecting one the database dropped).
+ * ERR_UNAVAILABLE (with p->retry_after) when none is free in time or the
+ * database cannot be reached. The connection is borrowed until db_release.
+ */
+enum err db_acquire(struct db_pool *pool, int wait_ms, struct db_conn **out,
+                    struct problem *p);
+
+/* Give a connection back; rolls back a transaction left open. NULL is a no-op. */
+void db_release(struct db_pool *pool, struct db_conn *c);
+
+/*
+ * Open one connection outside any pool (for the command-line tools), with
+ * the session settings the service relies on. On failure returns NULL and
+ * writes libpq's reason into why.
+ */
+PGconn *db_connect(const char *conninfo, int statement_timeout_ms, char *why, size_t whylen);
+
+/*
+ * Run a prepared statement with n text parameters (NULL = SQL NULL).
+ * On success *out holds the result, owned by the caller (PQclear). On
+ * failure *out is NULL, the error is mapped (see db_map_error) into p and
+ * returned. A connection lost outside a transaction is re-established and
+ * the statement run once more.
+ */
+enum err db_exec(struct db_conn *c, const struct db_stmt *st, int n,
+                 const char *const *vals, PGresult **out, struct problem *p);
+
+/* As db_exec, for SQL assembled at run time from constant fragments. */
+enum err db_exec_sql(struct db_conn *c, const char *sql, int n,
+                     const char *const *vals, PGresult **out, struct problem *p);
+
+enum err db_begin(struct db_conn *c, struct problem *p);
+enum err db_commit(struct db_conn *c, struct problem *p);
+/* Roll back if a transaction is open; never fails visibly. */
+void db_rollback(struct db_conn *c);
+
+/*
+ * Map a failed result to an error, filling p: its sqlstate and constraint
+ * (for the caller to name the field) and a detail that never shows SQL.
+ *   23505 -> ERR_CONFLICT, 23503 -> ERR_CONFLICT, 23514 / 23502 ->
+ *   ERR_VALIDATION, class 22 -> ERR_MALFORMED, 40001 / 40P01 -> ERR_RETRY,
+ *   57014 and connection failures -> ERR_UNAVAILABLE, else ERR_INTERNAL
+ *   (logged with the server's message).
+ */
+enum err db_map_error(PGconn *pg, const PGresult *res, struct problem *p);
+
+/* The last mapped failure's details, kept beside the problem. */
+struct db_failure {
+	char sqlstate[6];
+	char constraint[64];
+};
+extern _Thread_local struct db_failure db_last_failure;
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * import.h
+ *    Loading a GIAS establishment extract into the register: every row is
+ *    upserted by URN or reported, all in one transaction.
+ */
+#ifndef CONSORTIA_IMPORT_H
+#define CONSORTIA_IMPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "db.h"
+
+enum import_encoding { IMPORT_CP1252, IMPORT_UTF8 };
+
+struct import_options {
+	int la_filter;                  /* 0: every LA in the file */
+	enum import_encoding encoding;
+};
+
+/*
+ * Import the extract held in data[0..len). On success *report is
+ * {rows, created, updated, unchanged, skipped, rejected, rejections[]},
+ * owned by the caller. A file that is not an extract is ERR_VALIDATION and
+ * changes nothing; so does any failure of the database (then nothing of
+ * the file is applied).
+ */
+enum err import_gias(struct db_conn *c, const char *data, size_t len,
+                     const struct import_options *opt, json_t **report, struct problem *p);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * la.c
+ *    This module defines the local authority resource and holds its SQL.
+ */
+#include "register.h"
+
+static const struct field la_fields[] = {
+	{.name = "code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 100, .max = 999},
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
+	{.name = "review_interval_months", .type = FT_INT, .min = 1, .max = 60, .dflt = "12"},
+};
+
+static const char *const la_read_only[] = {"id", "created_at", "updated_at", "version", NULL};
+
+static const struct field_set la_field_set = {la_fields, 3, la_read_only};
+
+#define LA_DOC                                                                              \
+	"json_build_object('id', l.id, 'code', l.code, 'name', l.name, "                        \
+	"'review_interval_months', l.review_interval_months, 'created_at', api_ts(l.created_at), " \
+	"'updated_at', api_ts(l.updated_at), 'version', l.version)"
+
+static const struct db_stmt LA_GET = {"la_get",
+	"SELECT l.version, " LA_DOC " FROM local_authority l WHERE l.id = $1::bigint"};
+static const struct db_stmt LA_LOAD = {"la_load",
+	"SELECT l.version, l.code, l.name, l.review_interval_months FROM local_authority l "
+	"WHERE l.id = $1::bigint FOR UPDATE"};
+static const struct db_stmt LA_INSERT = {"la_insert",
+	"INSERT INTO local_authority (code, name, review_interval_months) "
+	"VALUES ($1::integer, $2, $3::integer) RETURNING id"};
+static const struct db_stmt LA_UPDATE = {"la_update",
+	"UPDATE local_authority SET name = $3, review_interval_months = $4::integer, "
+	"updated_at = now(), version = version + 1 WHERE id = $1::bigint AND $2::integer IS NOT NULL"};
+static const struct db_stmt LA_DELETE = {"la_delete",
+	"DELETE FROM local_authority WHERE id = $1::bigint"};
+
+static const struct filter_def la_filters[] = {
+	{.name = "code", .kind = FILTER_INT, .sql = "l.code = $%d::integer", .min = 100, .max = 999},
+};
+
+static const struct sort_def la_sorts[] = {
+	{"id", "l.id", "bigint", false},      {"-id", "l.id", "bigint", true},
+	{"name", "l.name", "text", false},    {"-name", "l.name", "text", true},
+	{"code", "l.code", "integer", false}, {"-code", "l.code", "integer", true},
+};
+
+static const struct constraint_def la_constraints[] = {
+	{"local_authority_code_key", "code", "duplicate", "is already the code of a local authority"},
+};
+
+const struct resource_def la_def = {
+	.noun = "local authority",
+	.path = "/v1/local-authorities",
+	.key_field = "id",
+	.key_min = 1,
+	.key_max = 9223372036854775807LL,
+	.fields = &la_field_set,
+	.get = &LA_GET,
+	.load = &LA_LOAD,
+	.insert = &LA_INSERT,
+	.update = &LA_UPDATE,
+	.del = &LA_DELETE,
+	.del_conflict = "the local authority still has areas or schools",
+	.list_doc = LA_DOC,
+	.list_from = "local_authority l",
+	.key_expr = "l.id",
+	.key_type = "bigint",
+	.q_expr = "l.name",
+	.filters = la_filters,
+	.nfilters = sizeof la_filters / sizeof la_filters[0],
+	.sorts = la_sorts,
+	.nsorts = sizeof la_sorts / sizeof la_sorts[0],
+	.constraints = la_constraints,
+	.nconstraints = sizeof la_constraints / sizeof la_constraints[0],
+};

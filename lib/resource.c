@@ -1,0 +1,597 @@
+/*
+ * resource.c
+ *    This module implements the generic create / read / list / patch /
+ *    delete of a resource described by a struct resource_def.
+ */
+#include "resource.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "cursor.h"
+#include "idempotency.h"
+
+void
+doc_free(struct doc *d)
+{
+	if (d == NULL)
+		return;
+	free(d->body);
+	memset(d, 0, sizeof *d);
+}
+
+void
+page_free(struct page *pg)
+{
+	if (pg == NULL)
+		return;
+	free(pg->body);
+	free(pg->next_cursor);
+	memset(pg, 0, sizeof *pg);
+}
+
+void
+etag_format(int version, char out[24])
+{
+	snprintf(out, 24, "\"%d\"", version);
+}
+
+bool
+etag_matches(const char *h, int version)
+{
+	char want[24];
+	size_t wl;
+
+	etag_format(version, want);
+	wl = strlen(want);
+	while (h && *h) {
+		while (*h == ' ' || *h == '\t' || *h == ',')
+			h++;
+		if (*h == '*')
+			return true;
+		if (strncmp(h, want, wl) == 0 && (h[wl] == '\0' || h[wl] == ',' || h[wl] == ' '))
+			return true;
+		h += strcspn(h, ",");
+	}
+	return false;
+}
+
+enum err
+resource_key(const struct resource_def *def, const char *raw, char out[24], struct problem *p)
+{
+	long long v;
+
+	if (raw == NULL || strlen(raw) > 18 || raw[0] == '-' ||
+	    !parse_int(raw, def->key_min, def->key_max, &v)) {
+		if (def->key_max == 999999)
+			problem_field(p, IN_PATH, def->key_field, "format", "must be 6 digits");
+		else
+			problem_field(p, IN_PATH, def->key_field, "format", "must be a positive whole number");
+		return problem_set(p, ERR_MALFORMED, "the %s in the path is not valid", def->key_field);
+	}
+	snprintf(out, 24, "%lld", v);
+	return ERR_OK;
+}
+
+/* Name the field behind a violated constraint, if the def knows it. */
+static void
+blame_constraint(const struct resource_def *def, struct problem *p)
+{
+	for (size_t i = 0; i < def->nconstraints; i++) {
+		const struct constraint_def *cd = &def->constraints[i];
+		if (strcmp(cd->name, db_last_failure.constraint) == 0) {
+			problem_field(p, IN_BODY, cd->field, cd->code, "%s", cd->message);
+			snprintf(p->detail, sizeof p->detail, "%s %s", cd->field, cd->message);
+			return;
+		}
+	}
+}
+
+/* After a failed insert or update: references that do not resolve are 422. */
+static enum err
+write_failed(const struct resource_def *def, enum err e, struct problem *p)
+{
+	if (strcmp(db_last_failure.sqlstate, "23503") == 0)
+		p->err = e = ERR_VALIDATION;
+	if (e == ERR_CONFLICT || e == ERR_VALIDATION)
+		blame_constraint(def, p);
+	return e;
+}
+
+static enum err
+fetch_doc(struct db_conn *c, const struct resource_def *def, const char *key,
+          struct doc *out, struct problem *p)
+{
+	const char *v[] = {key};
+	PGresult *res = NULL;
+	enum err e;
+
+	memset(out, 0, sizeof *out);
+	if ((e = db_exec(c, def->get, 1, v, &res, p)) != ERR_OK)
+		return e;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return problem_set(p, ERR_NOT_FOUND, "no %s %s", def->noun, key);
+	}
+	out->version = atoi(PQgetvalue(res, 0, 0));
+	out->body = strdup(PQgetvalue(res, 0, 1));
+	snprintf(out->key, sizeof out->key, "%s", key);
+	PQclear(res);
+	return out->body ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
+}
+
+enum err
+resource_get(struct db_conn *c, const struct resource_def *def, const char *key,
+             struct doc *out, struct problem *p)
+{
+	return fetch_doc(c, def, key, out, p);
+}
+
+enum err
+resource_create(struct db_conn *c, const struct resource_def *def, const json_t *body,
+                const struct actor *who, struct doc *out, int *status, char **location,
+                struct problem *p)
+{
+	struct record rec = {0};
+	struct idem_replay replay = {0};
+	PGresult *res = NULL;
+	char key[24];
+	enum err e;
+
+	memset(out, 0, sizeof *out);
+	*status = 201;
+	*location = NULL;
+	if ((e = record_from_json(def->fields, body, RECORD_CREATE, &rec, p)) != ERR_OK)
+		goto out;
+	if (def->check) {
+		def->check(&rec, p);
+		if (problem_count(p) > 0) {
+			e = problem_set(p, ERR_VALIDATION, "the %s breaks a rule", def->noun);
+			goto out;
+		}
+	}
+	if ((e = db_begin(c, p)) != ERR_OK)
+		goto out;
+	if (who->idempotency_key) {
+		e = idem_claim(c, who->subject, who->idempotency_key, who->method, who->path,
+		               who->request_hash, &replay, p);
+		if (e != ERR_OK)
+			goto out;
+		if (replay.status != 0) {
+			*status = replay.status;
+			out->body = replay.body;
+			*location = replay.location;
+			replay.body = replay.location = NULL;
+			e = ERR_OK;
+			goto out;
+		}
+	}
+	if ((e = db_exec(c, def->insert, (int)def->fields->n, (const char *const *)rec.val, &res,
+	                 p)) != ERR_OK) {
+		e = write_failed(def, e, p);
+		goto out;
+	}
+	if (PQntuples(res) != 1) {
+		const struct field *f = &def->fields->fields[fields_index(def->fields,
+		                                                          def->insert_miss_field)];
+		problem_field(p, IN_BODY, f->name, "reference", "does not name an existing record");
+		e = problem_set(p, ERR_VALIDATION, "%s does not name an existing record", f->name);
+		goto out;
+	}
+	snprintf(key, sizeof key, "%s", PQgetvalue(res, 0, 0));
+	if ((e = fetch_doc(c, def, key, out, p)) != ERR_OK)
+		goto out;
+	if (asprintf(location, "%s/%s", def->path, key) < 0) {
+		*location = NULL;
+		e = problem_set(p, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (who->idempotency_key &&
+	    (e = idem_store(c, who->subject, who->idempotency_key, 201, out->body, *location,
+	                    p)) != ERR_OK)
+		goto out;
+	e = db_commit(c, p);
+out:
+	if (e != ERR_OK) {
+		db_rollback(c);
+		doc_free(out);
+		free(*location);
+		*location = NULL;
+	} else if (c->in_tx) {
+		db_rollback(c);   /* a replay changed nothing */
+	}
+	PQclear(res);
+	idem_replay_free(&replay);
+	record_clear(&rec);
+	return e;
+}
+
+/* Lock the row, check its version, load its fields into rec. */
+static enum err
+load_for_change(struct db_conn *c, const struct resource_def *def, const char *key,
+                const char *if_match, struct record *rec, struct problem *p)
+{
+	const char *v[] = {key};
+	PGresult *res = NULL;
+	enum err e;
+	int version;
+
+	if ((e = db_exec(c, def->load, 1, v, &res, p)) != ERR_OK)
+		return e;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return problem_set(p, ERR_NOT_FOUND, "no %s %s", def->noun, key);
+	}
+	version = atoi(PQgetvalue(res, 0, 0));
+	if (!etag_matches(if_match, version)) {
+		PQclear(res);
+		return problem_set(p, ERR_PRECONDITION_FAILED,
+		                   "the %s has changed: its current version is %d", def->noun, version);
+	}
+	e = rec ? record_load(def->fields, res, 0, 1, rec) : ERR_OK;
+	PQclear(res);
+	return e == ERR_OK ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
+}
+
+enum err
+resource_patch(struct db_conn *c, const struct resource_def *def, const char *key,
+               const char *if_match, const json_t *patch, struct doc *out, struct problem *p)
+{
+	struct record rec = {0};
+	const char *params[RECORD_MAX + 1];
+	PGresult *res = NULL;
+	enum err e;
+
+	memset(out, 0, sizeof *out);
+	if ((e = db_begin(c, p)) != ERR_OK)
+		goto out;
+	if ((e = load_for_change(c, def, key, if_match, &rec, p)) != ERR_OK)
+		goto out;
+	if ((e = record_from_json(def->fields, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
+		goto out;
+	if (def->check) {
+		def->check(&rec, p);
+		if (problem_count(p) > 0) {
+			e = problem_set(p, ERR_VALIDATION, "the %s breaks a rule", def->noun);
+			goto out;
+		}
+	}
+	if (record_any_set(def->fields, &rec)) {
+		params[0] = key;
+		for (size_t i = 0; i < def->fields->n; i++)
+			params[i + 1] = rec.val[i];
+		if ((e = db_exec(c, def->update, (int)def->fields->n + 1, params, &res, p)) != ERR_OK) {
+			e = write_failed(def, e, p);
+			goto out;
+		}
+	}
+	if ((e = fetch_doc(c, def, key, out, p)) != ERR_OK)
+		goto out;
+	e = db_commit(c, p);
+out:
+	if (e != ERR_OK) {
+		db_rollback(c);
+		doc_free(out);
+	}
+	PQclear(res);
+	record_clear(&rec);
+	return e;
+}
+
+enum err
+resource_delete(struct db_conn *c, const struct resource_def *def, const char *key,
+                const char *if_match, struct problem *p)
+{
+	const char *v[] = {key};
+	PGresult *res = NULL;
+	enum err e;
+
+	if ((e = db_begin(c, p)) != ERR_OK)
+		goto out;
+	if ((e = load_for_change(c, def, key, if_match, NULL, p)) != ERR_OK)
+		goto out;
+	if ((e = db_exec(c, def->del, 1, v, &res, p)) != ERR_OK) {
+		if (strcmp(db_last_failure.sqlstate, "23503") == 0) {
+			p->err = ERR_OK;
+			e = problem_set(p, ERR_CONFLICT, "%s", def->del_conflict);
+		}
+		goto out;
+	}
+	e = db_commit(c, p);
+out:
+	if (e != ERR_OK)
+		db_rollback(c);
+	PQclear(res);
+	return e;
+}
+
+/* ---- lists ---------------------------------------------------------- */
+
+static bool
+is_extra(const char *const *extra, const char *name)
+{
+	for (; extra && *extra; extra++)
+		if (strcmp(*extra, name) == 0)
+			return true;
+	return false;
+}
+
+static const struct filter_def *
+find_filter(const struct resource_def *def, const char *name)
+{
+	for (size_t i = 0; i < def->nfilters; i++)
+		if (strcmp(def->filters[i].name, name) == 0)
+			return &def->filters[i];
+	return NULL;
+}
+
+/* Append a printf-formatted fragment to *sql. false when out of memory. */
+static bool
+sql_append(char **sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool
+sql_append(char **sql, const char *fmt, ...)
+{
+	va_list ap;
+	char *frag, *joined;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&frag, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return false;
+	if (asprintf(&joined, "%s%s", *sql ? *sql : "", frag) < 0) {
+		free(frag);
+		return false;
+	}
+	free(frag);
+	free(*sql);
+	*sql = joined;
+	return true;
+}
+
+/* Append a filter fragment, its one "%d" replaced by the parameter number n. */
+static bool
+sql_append_filter(char **sql, const char *frag, int n)
+{
+	const char *mark = strstr(frag, "%d");
+
+	if (mark == NULL)
+		return sql_append(sql, " AND %s", frag);
+	return sql_append(sql, " AND %.*s%d%s", (int)(mark - frag), frag, n, mark + 2);
+}
+
+static int
+add_param(struct list_request *lr, const char *value, bool owned)
+{
+	lr->params[lr->nparams] = value;
+	lr->owned[lr->nparams] = owned ? (char *)value : NULL;
+	return ++lr->nparams;
+}
+
+/* Escape LIKE's wildcards so that ?q= matches its text literally. */
+static char *
+like_pattern(const char *q)
+{
+	char *out = malloc(strlen(q) * 2 + 3), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	*o++ = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*o++ = '\\';
+		*o++ = *q;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return out;
+}
+
+static bool
+check_filter(const struct filter_def *f, const char *v, struct problem *p)
+{
+	long long n;
+
+	switch (f->kind) {
+	case FILTER_INT:
+		if (parse_int(v, f->min, f->max, &n))
+			return true;
+		problem_field(p, IN_QUERY, f->name, "range", "must be a whole number from %lld to %lld",
+		              f->min, f->max);
+		return false;
+	case FILTER_BOOL:
+		if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
+			return true;
+		problem_field(p, IN_QUERY, f->name, "enum", "must be true or false");
+		return false;
+	case FILTER_ENUM:
+		for (const char *const *e = f->values; *e; e++)
+			if (strcmp(*e, v) == 0)
+				return true;
+		problem_field(p, IN_QUERY, f->name, "enum", "is not one of the allowed values");
+		return false;
+	case FILTER_ID_OR_CODE:
+		if (*v != '\0' && strlen(v) <= 40)
+			return true;
+		problem_field(p, IN_QUERY, f->name, "format", "must be an id or a code");
+		return false;
+	}
+	return false;
+}
+
+enum err
+list_prepare(const struct resource_def *def, const struct query *q, const char *const *extra,
+             bool paged, struct list_request *lr, struct problem *p)
+{
+	const char *v;
+	size_t before = problem_count(p);
+	long long n;
+	bool oom = false;
+
+	memset(lr, 0, sizeof *lr);
+	lr->sort_def = &def->sorts[0];
+	lr->limit = paged ? 50 : 0;
+
+	for (size_t i = 0; i < q->n; i++) {
+		const char *name = q->items[i].name;
+		if (strcmp(name, "limit") == 0 || strcmp(name, "cursor") == 0 ||
+		    strcmp(name, "sort") == 0 || (strcmp(name, "q") == 0 && def->q_expr) ||
+		    find_filter(def, name) || is_extra(extra, name))
+			continue;
+		problem_field(p, IN_QUERY, name, "unknown", "is not a parameter of this list");
+	}
+	/* An export ignores limit and cursor: a client may switch Accept alone. */
+	if ((v = query_get(q, "limit")) != NULL && paged) {
+		if (!parse_int(v, 1, 500, &n))
+			problem_field(p, IN_QUERY, "limit", "range", "must be a whole number from 1 to 500");
+		else
+			lr->limit = (long)n;
+	}
+	if ((v = query_get(q, "sort")) != NULL) {
+		const struct sort_def *found = NULL;
+		for (size_t i = 0; i < def->nsorts; i++)
+			if (strcmp(def->sorts[i].name, v) == 0)
+				found = &def->sorts[i];
+		if (found) {
+			lr->sort_def = found;
+		} else {
+			char allowed[256] = "";
+			size_t used = 0;
+			for (size_t i = 0; i < def->nsorts && used < sizeof allowed; i++)
+				used += (size_t)snprintf(allowed + used, sizeof allowed - used, "%s%s",
+				                         i ? ", " : "", def->sorts[i].name);
+			problem_field(p, IN_QUERY, "sort", "enum", "must be one of: %s", allowed);
+		}
+	}
+	lr->sort = lr->sort_def->name;
+	if ((v = query_get(q, "q")) != NULL && def->q_expr &&
+	    (utf8_length(v) < 1 || utf8_length(v) > 100))
+		problem_field(p, IN_QUERY, "q", "length", "must be 1 to 100 characters long");
+	for (size_t i = 0; i < def->nfilters; i++)
+		if ((v = query_get(q, def->filters[i].name)) != NULL)
+			check_filter(&def->filters[i], v, p);
+	if (problem_count(p) > before)
+		return problem_set(p, ERR_MALFORMED, "the query has %zu invalid parameter%s",
+		                   problem_count(p) - before, problem_count(p) - before == 1 ? "" : "s");
+	if ((v = query_get(q, "cursor")) != NULL && paged) {
+		enum err e;
+		long long k;
+
+		e = cursor_decode(v, lr->sort, &lr->after_value, &lr->after_key, p);
+		if (e != ERR_OK)
+			return e;
+		if (!parse_int(lr->after_key, 0, 9223372036854775807LL, &k)) {
+			problem_field(p, IN_QUERY, "cursor", "format", "is not a cursor this service gave");
+			return problem_set(p, ERR_MALFORMED, "the cursor is not valid");
+		}
+	}
+
+	/* Assemble the statement from the def's constant fragments only. */
+	oom |= !sql_append(&lr->sql, "SELECT %s, (%s)::text, (%s)::text FROM %s WHERE true",
+	                   def->list_doc, lr->sort_def->expr, def->key_expr, def->list_from);
+	for (size_t i = 0; i < def->nfilters && !oom; i++) {
+		const struct filter_def *f = &def->filters[i];
+		const char *frag = f->sql;
+		if ((v = query_get(q, f->name)) == NULL)
+			continue;
+		if (f->kind == FILTER_ID_OR_CODE && strspn(v, "0123456789") != strlen(v))
+			frag = f->alt_sql;
+		oom |= !sql_append_filter(&lr->sql, frag, add_param(lr, v, false));
+	}
+	if ((v = query_get(q, "q")) != NULL && def->q_expr && !oom) {
+		char *pattern = like_pattern(v);
+		oom |= pattern == NULL ||
+		       !sql_append(&lr->sql, " AND %s ILIKE $%d", def->q_expr, add_param(lr, pattern, true));
+	}
+	if (lr->after_key && !oom) {
+		int a = add_param(lr, lr->after_value, false);
+		int b = add_param(lr, lr->after_key, false);
+		oom |= !sql_append(&lr->sql, " AND (%s, %s) %s ($%d::%s, $%d::%s)", lr->sort_def->expr,
+		                   def->key_expr, lr->sort_def->desc ? "<" : ">", a, lr->sort_def->type,
+		                   b, def->key_type);
+	}
+	oom |= !sql_append(&lr->sql, " ORDER BY %s %s, %s %s", lr->sort_def->expr,
+	                   lr->sort_def->desc ? "DESC" : "ASC", def->key_expr,
+	                   lr->sort_def->desc ? "DESC" : "ASC");
+	if (lr->limit > 0)
+		oom |= !sql_append(&lr->sql, " LIMIT %ld", lr->limit + 1);
+	if (oom)
+		return problem_set(p, ERR_INTERNAL, "out of memory");
+	return ERR_OK;
+}
+
+void
+list_request_free(struct list_request *lr)
+{
+	if (lr == NULL)
+		return;
+	for (int i = 0; i < lr->nparams; i++)
+		free(lr->owned[i]);
+	free(lr->after_value);
+	free(lr->after_key);
+	free(lr->sql);
+	memset(lr, 0, sizeof *lr);
+}
+
+enum err
+resource_list(struct db_conn *c, const struct resource_def *def, const struct query *q,
+              struct page *out, struct problem *p)
+{
+	struct list_request lr;
+	PGresult *res = NULL;
+	enum err e;
+	size_t rows, size = 64, used = 0;
+	char *body = NULL;
+
+	memset(out, 0, sizeof *out);
+	if ((e = list_prepare(def, q, NULL, true, &lr, p)) != ERR_OK)
+		goto out;
+	if ((e = db_exec_sql(c, lr.sql, lr.nparams, lr.params, &res, p)) != ERR_OK) {
+		if (e == ERR_MALFORMED)   /* only a doctored cursor can carry a bad value */
+			problem_field(p, IN_QUERY, "cursor", "format", "is not a cursor this service gave");
+		goto out;
+	}
+	rows = (size_t)PQntuples(res);
+	out->count = rows > (size_t)lr.limit ? (size_t)lr.limit : rows;
+	for (size_t i = 0; i < out->count; i++)
+		size += (size_t)PQgetlength(res, (int)i, 0) + 1;
+	if (rows > out->count) {
+		int last = (int)out->count - 1;
+		out->next_cursor = cursor_encode(lr.sort, PQgetvalue(res, last, 1),
+		                                 PQgetvalue(res, last, 2));
+		if (out->next_cursor == NULL) {
+			e = problem_set(p, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+		size += strlen(out->next_cursor);
+	}
+	if ((body = malloc(size)) == NULL) {
+		e = problem_set(p, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	memcpy(body, "{\"items\":[", 10);
+	used = 10;
+	for (size_t i = 0; i < out->count; i++) {
+		size_t len = (size_t)PQgetlength(res, (int)i, 0);
+		if (i)
+			body[used++] = ',';
+		memcpy(body + used, PQgetvalue(res, (int)i, 0), len);
+		used += len;
+	}
+	used += (size_t)snprintf(body + used, size - used, "],\"next_cursor\":%s%s%s}",
+	                         out->next_cursor ? "\"" : "",
+	                         out->next_cursor ? out->next_cursor : "null",
+	                         out->next_cursor ? "\"" : "");
+	out->body = body;
+out:
+	if (e != ERR_OK)
+		page_free(out);
+	PQclear(res);
+	list_request_free(&lr);
+	return e;
+}

@@ -1,0 +1,171 @@
+/*
+ * school.c
+ *    This module defines the school resource (addressed by URN) and holds
+ *    its SQL.
+ */
+#include <string.h>
+
+#include "register.h"
+
+const char *const school_phases[] = {"nursery", "primary", "middle", "secondary", "all_through",
+                                     "special", "pru", "sixteen_plus", NULL};
+const char *const school_types[] = {"maintained", "academy", "free_school", "independent",
+                                    "other", NULL};
+const char *const school_statuses[] = {"open", "closed", "proposed", NULL};
+const char *const ofsted_grades[] = {"outstanding", "good", "requires_improvement",
+                                     "inadequate", "none", NULL};
+
+static const struct field school_fields[SF__COUNT] = {
+	[SF_URN] = {.name = "urn", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY,
+	            .min = 100000, .max = 999999},
+	[SF_LA_CODE] = {.name = "la_code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY,
+	                .min = 100, .max = 999},
+	[SF_ESTABLISHMENT_NUMBER] = {.name = "establishment_number", .type = FT_INT,
+	                             .flags = F_REQUIRED, .min = 0, .max = 9999},
+	[SF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
+	[SF_PHASE] = {.name = "phase", .type = FT_ENUM, .flags = F_REQUIRED, .values = school_phases},
+	[SF_TYPE] = {.name = "type", .type = FT_ENUM, .flags = F_REQUIRED, .values = school_types},
+	[SF_STATUS] = {.name = "status", .type = FT_ENUM, .values = school_statuses, .dflt = "open"},
+	[SF_OFSTED_GRADE] = {.name = "ofsted_grade", .type = FT_ENUM, .values = ofsted_grades,
+	                     .dflt = "none"},
+	[SF_OFSTED_DATE] = {.name = "ofsted_date", .type = FT_DATE, .flags = F_NULLABLE},
+	[SF_PUPILS] = {.name = "pupils", .type = FT_INT, .flags = F_NULLABLE, .min = 0, .max = 100000},
+	[SF_SUPPORT_CATEGORY] = {.name = "support_category", .type = FT_INT, .flags = F_NULLABLE,
+	                         .min = 1, .max = 4},
+	[SF_VULNERABLE] = {.name = "vulnerable", .type = FT_BOOL, .dflt = "false"},
+	[SF_VULNERABLE_REASON] = {.name = "vulnerable_reason", .type = FT_TEXT, .flags = F_NULLABLE,
+	                          .min = 1, .max = 2000},
+	[SF_HEADTEACHER_NAME] = {.name = "headteacher_name", .type = FT_TEXT, .flags = F_NULLABLE,
+	                         .min = 1, .max = 200},
+	[SF_HEADTEACHER_APPOINTED_ON] = {.name = "headteacher_appointed_on", .type = FT_DATE,
+	                                 .flags = F_NULLABLE},
+	[SF_AREA_ID] = {.name = "area_id", .type = FT_INT, .flags = F_NULLABLE, .min = 1,
+	                .max = 9223372036854775807LL},
+	[SF_OPENED_ON] = {.name = "opened_on", .type = FT_DATE, .flags = F_NULLABLE},
+	[SF_CLOSED_ON] = {.name = "closed_on", .type = FT_DATE, .flags = F_NULLABLE},
+};
+
+static const char *const school_read_only[] = {"id", "dfe_number", "headteacher_newly_appointed",
+                                               "created_at", "updated_at", "version", NULL};
+
+static const struct field_set school_field_set = {school_fields, SF__COUNT, school_read_only};
+
+void
+school_check(const struct record *rec, struct problem *p)
+{
+	const char *vulnerable = rec->val[SF_VULNERABLE];
+	const char *opened = rec->val[SF_OPENED_ON], *closed = rec->val[SF_CLOSED_ON];
+
+	if (vulnerable && strcmp(vulnerable, "true") == 0 && rec->val[SF_VULNERABLE_REASON] == NULL)
+		problem_field(p, IN_BODY, "vulnerable_reason", "rule",
+		              "is required when the school is flagged vulnerable");
+	/* ISO dates compare as strings. */
+	if (opened && closed && strcmp(closed, opened) < 0)
+		problem_field(p, IN_BODY, "closed_on", "rule", "must not be before opened_on");
+}
+
+/* NB: the representation; every read of a school goes through it. */
+#define SCHOOL_DOC                                                                             \
+	"json_build_object('id', s.urn, 'urn', s.urn, 'la_code', l.code, "                         \
+	"'establishment_number', s.establishment_number, "                                         \
+	"'dfe_number', l.code || '/' || lpad(s.establishment_number::text, 4, '0'), "              \
+	"'name', s.name, 'phase', s.phase, 'type', s.type, 'status', s.status, "                   \
+	"'ofsted_grade', s.ofsted_grade, 'ofsted_date', s.ofsted_date, 'pupils', s.pupils, "       \
+	"'support_category', s.support_category, 'vulnerable', s.vulnerable, "                     \
+	"'vulnerable_reason', s.vulnerable_reason, 'headteacher_name', s.headteacher_name, "       \
+	"'headteacher_appointed_on', s.headteacher_appointed_on, "                                 \
+	"'headteacher_newly_appointed', s.headteacher_appointed_on > (current_date - interval '2 years')::date, "         \
+	"'area_id', s.area_id, 'opened_on', s.opened_on, 'closed_on', s.closed_on, "               \
+	"'created_at', api_ts(s.created_at), 'updated_at', api_ts(s.updated_at), "                 \
+	"'version', s.version)"
+#define SCHOOL_FROM "school s JOIN local_authority l ON l.id = s.la_id"
+
+static const struct db_stmt SCHOOL_GET = {"school_get",
+	"SELECT s.version, " SCHOOL_DOC " FROM " SCHOOL_FROM " WHERE s.urn = $1::integer"};
+static const struct db_stmt SCHOOL_LOAD = {"school_load",
+	"SELECT s.version, s.urn, l.code, s.establishment_number, s.name, s.phase, s.type, "
+	"s.status, s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, s.vulnerable, "
+	"s.vulnerable_reason, s.headteacher_name, s.headteacher_appointed_on, s.area_id, "
+	"s.opened_on, s.closed_on FROM " SCHOOL_FROM " WHERE s.urn = $1::integer FOR UPDATE OF s"};
+static const struct db_stmt SCHOOL_INSERT = {"school_insert",
+	"INSERT INTO school (urn, la_id, establishment_number, name, phase, type, status, "
+	"ofsted_grade, ofsted_date, pupils, support_category, vulnerable, vulnerable_reason, "
+	"headteacher_name, headteacher_appointed_on, area_id, opened_on, closed_on) "
+	"SELECT $1::integer, l.id, $3::integer, $4, $5, $6, $7, $8, $9::date, $10::integer, "
+	"$11::smallint, $12::boolean, $13, $14, $15::date, $16::bigint, $17::date, $18::date "
+	"FROM local_authority l WHERE l.code = $2::integer RETURNING urn"};
+static const struct db_stmt SCHOOL_UPDATE = {"school_update",
+	"UPDATE school SET establishment_number = $4::integer, name = $5, phase = $6, type = $7, "
+	"status = $8, ofsted_grade = $9, ofsted_date = $10::date, pupils = $11::integer, "
+	"support_category = $12::smallint, vulnerable = $13::boolean, vulnerable_reason = $14, "
+	"headteacher_name = $15, headteacher_appointed_on = $16::date, area_id = $17::bigint, "
+	"opened_on = $18::date, closed_on = $19::date, updated_at = now(), version = version + 1 "
+	"WHERE urn = $1::integer AND $2::integer IS NOT NULL AND $3::integer IS NOT NULL"};
+static const struct db_stmt SCHOOL_DELETE = {"school_delete",
+	"DELETE FROM school WHERE urn = $1::integer"};
+
+static const struct filter_def school_filters[] = {
+	{.name = "la", .kind = FILTER_INT, .sql = "l.code = $%d::integer", .min = 100, .max = 999},
+	{.name = "area", .kind = FILTER_ID_OR_CODE, .sql = "s.area_id = $%d::bigint",
+	 .alt_sql = "s.area_id IN (SELECT id FROM area WHERE code = $%d)"},
+	{.name = "phase", .kind = FILTER_ENUM, .sql = "s.phase = $%d", .values = school_phases},
+	{.name = "type", .kind = FILTER_ENUM, .sql = "s.type = $%d", .values = school_types},
+	{.name = "status", .kind = FILTER_ENUM, .sql = "s.status = $%d", .values = school_statuses},
+	{.name = "ofsted", .kind = FILTER_ENUM, .sql = "s.ofsted_grade = $%d", .values = ofsted_grades},
+	{.name = "vulnerable", .kind = FILTER_BOOL, .sql = "s.vulnerable = $%d::boolean"},
+	{.name = "support_category", .kind = FILTER_INT, .sql = "s.support_category = $%d::smallint",
+	 .min = 1, .max = 4},
+};
+
+static const struct sort_def school_sorts[] = {
+	{"urn", "s.urn", "integer", false},
+	{"-urn", "s.urn", "integer", true},
+	{"name", "s.name", "text", false},
+	{"-name", "s.name", "text", true},
+	{"updated_at", "s.updated_at", "timestamptz", false},
+	{"-updated_at", "s.updated_at", "timestamptz", true},
+};
+
+static const struct constraint_def school_constraints[] = {
+	{"school_pkey", "urn", "duplicate", "is already the URN of a school"},
+	{"school_la_estab_key", "establishment_number", "duplicate",
+	 "is already the establishment number of a school of this local authority"},
+	{"school_area_fkey", "area_id", "reference", "must be an area of the school's local authority"},
+	{"school_dates_check", "closed_on", "rule", "must not be before opened_on"},
+	{"school_vulnerable_check", "vulnerable_reason", "rule",
+	 "is required when the school is flagged vulnerable"},
+};
+
+const struct resource_def school_def = {
+	.noun = "school",
+	.path = "/v1/schools",
+	.key_field = "urn",
+	.key_min = 100000,
+	.key_max = 999999,
+	.fields = &school_field_set,
+	.get = &SCHOOL_GET,
+	.load = &SCHOOL_LOAD,
+	.insert = &SCHOOL_INSERT,
+	.insert_miss_field = "la_code",
+	.update = &SCHOOL_UPDATE,
+	.del = &SCHOOL_DELETE,
+	.del_conflict = "the school is referred to; close it instead (PATCH status to closed)",
+	.list_doc = SCHOOL_DOC,
+	.list_from = SCHOOL_FROM,
+	.key_expr = "s.urn",
+	.key_type = "integer",
+	.q_expr = "s.name",
+	.filters = school_filters,
+	.nfilters = sizeof school_filters / sizeof school_filters[0],
+	.sorts = school_sorts,
+	.nsorts = sizeof school_sorts / sizeof school_sorts[0],
+	.constraints = school_constraints,
+	.nconstraints = sizeof school_constraints / sizeof school_constraints[0],
+	.check = school_check,
+};
+
+const char *const school_csv_columns[] = {
+	"urn", "la_code", "establishment_number", "dfe_number", "name", "phase", "type", "status",
+	"ofsted_grade", "ofsted_date", "pupils", "support_category", "vulnerable",
+	"vulnerable_reason", "headteacher_name", "headteacher_appointed_on", "area_id",
+	"opened_on", "closed_on", "created_at", "updated_at", "version", NULL};

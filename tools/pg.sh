@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster for development and tests, under .local/pg:
+# data in data/, the socket in run/ (no TCP), the log in log.
+#
+#   pg.sh start            initdb on first use, then start (idempotent)
+#   pg.sh stop | restart
+#   pg.sh url [DB]         print the libpq URL of database DB (default consortia)
+#   pg.sh fresh DB         drop DB if it exists and create it empty
+#   pg.sh ensure DB        create DB if it does not exist
+#
+# PostgreSQL refuses to run as root, so as root the cluster belongs to the
+# 'postgres' user (made by Debian's package) and its commands run as that user.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+base="$root/.local/pg"
+data="$base/data"
+run="$base/run"
+port="${CONSORTIA_PG_PORT:-54329}"
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$bindir" ] || { echo "pg.sh: PostgreSQL server binaries not found (install postgresql)" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# As root, the postgres user must be able to reach .local/pg through every
+# parent folder (a checkout in a private temporary folder may not allow it).
+open_path() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  local d="$base"
+  while [ "$d" != "/" ]; do
+    d=$(dirname "$d")
+    if ! runuser -u postgres -- test -x "$d"; then
+      echo "pg.sh: letting the postgres user traverse $d (chmod o+x)"
+      chmod o+x "$d"
+    fi
+  done
+}
+
+url() {
+  echo "postgresql:///${1:-consortia}?host=$run&port=$port&user=consortia"
+}
+
+psql_admin() {
+  psql -X -q -v ON_ERROR_STOP=1 "$(url postgres)" "$@"
+}
+
+start() {
+  mkdir -p "$base"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$base"; fi
+  open_path
+  if [ ! -f "$data/PG_VERSION" ]; then
+    echo "pg.sh: creating the cluster in $data"
+    as_owner "$bindir/initdb" -D "$data" -U consortia --auth=trust --no-locale -E UTF8 >"$base/initdb.log"
+    as_owner mkdir -p "$run"
+  fi
+  if as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    return 0
+  fi
+  as_owner "$bindir/pg_ctl" -D "$data" -l "$base/log" -w -t 60 \
+    -o "-k $run -p $port -c listen_addresses='' -c max_connections=300" start >/dev/null
+  echo "pg.sh: PostgreSQL is running ($(url))"
+}
+
+stop() {
+  if [ -f "$data/PG_VERSION" ]; then
+    as_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  restart) stop; start ;;
+  url) url "${2:-consortia}" ;;
+  fresh)
+    [[ "${2:-}" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "pg.sh: bad database name" >&2; exit 2; }
+    psql_admin -c "DROP DATABASE IF EXISTS $2 WITH (FORCE)" -c "CREATE DATABASE $2"
+    ;;
+  ensure)
+    [[ "${2:-}" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "pg.sh: bad database name" >&2; exit 2; }
+    if [ -z "$(psql_admin -tA -c "SELECT 1 FROM pg_database WHERE datname = '$2'")" ]; then
+      psql_admin -c "CREATE DATABASE $2"
+    fi
+    ;;
+  *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+esac
