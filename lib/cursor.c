@@ -102,9 +102,9 @@ cursor_decode(const char *s, const char *sort, char **value, char **key, struct 
 		return problem_set(p, ERR_MALFORMED, "the cursor is not valid");
 	}
 	if (strcmp(cs, sort) != 0) {
-		json_decref(o);
 		problem_field(p, IN_QUERY, "cursor", "format",
 		              "was made for sort=%s; pass the same sort with it", cs);
+		json_decref(o);
 		return problem_set(p, ERR_MALFORMED, "the cursor does not match the sort");
 	}
 	*value = strdup(cv);

@@ -31,6 +31,7 @@ const addFormats = addFormatsModule.default ?? addFormatsModule;
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const ROOT = 'urn:consortia:openapi';
 const UNMATCHED = '(unknown route, 404/405)';
+const PREFLIGHT = '(CORS preflight, OPTIONS)';
 
 const [specPath, logPath] = process.argv.slice(2);
 if (!specPath || !logPath) {
@@ -145,6 +146,15 @@ function checkEntry(entry) {
   // HEAD is served like GET without a body when the contract has no HEAD.
   const opMethod = route && !route.item[method] && method === 'head' && route.item.get ? 'get' : method;
   const op = route?.item[opMethod];
+  // CORS preflight: answered for every documented path, listing its methods.
+  if (method === 'options' && route && status === 204) {
+    const documented = Object.keys(route.item).filter((m) => HTTP_METHODS.includes(m)).map((m) => m.toUpperCase());
+    const allow = String(headers.allow ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+    if (allow.sort().join() !== documented.sort().join()) {
+      errs.push(`Allow "${headers.allow}" differs from the documented methods ${documented.join(', ')}`);
+    }
+    return { key: PREFLIGHT, errs };
+  }
   if (!op) {
     if (status === 404 || status === 405) { problemCheck(entry, media, errs); return { key: UNMATCHED, errs }; }
     errs.push(route ? `method ${method.toUpperCase()} is not defined for ${route.tpl}` : `no path matches ${path}`);
@@ -205,7 +215,7 @@ function checkEntry(entry) {
 
 // ---------------------------------------------------------------- main
 
-const counts = new Map([...operations, UNMATCHED].map((k) => [k, { ok: 0, fail: 0 }]));
+const counts = new Map([...operations, UNMATCHED, PREFLIGHT].map((k) => [k, { ok: 0, fail: 0 }]));
 let passed = 0;
 let failed = 0;
 
@@ -234,7 +244,7 @@ readFileSync(logPath, 'utf8').split('\n').forEach((line, i) => {
 
 console.log('\nper operation (ok / failed):');
 for (const [key, c] of counts) {
-  if (key === UNMATCHED && c.ok + c.fail === 0) continue;
+  if ((key === UNMATCHED || key === PREFLIGHT) && c.ok + c.fail === 0) continue;
   console.log(`  ${String(c.ok).padStart(4)} / ${String(c.fail).padEnd(4)} ${key}`);
 }
 

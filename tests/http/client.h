@@ -1,0 +1,70 @@
+/*
+ * client.h
+ *    What the HTTP tests use to talk to the running server as a client
+ *    would (libcurl), to look into the database behind it (libpq), and to
+ *    log every response for the contract check.
+ */
+#ifndef CONSORTIA_TEST_CLIENT_H
+#define CONSORTIA_TEST_CLIENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+struct resp {
+	long status;
+	char *body;
+	size_t len;
+	json_t *json;          /* parsed body when it is JSON, else NULL */
+	char *headers;         /* raw header block */
+};
+
+/*
+ * Send method path (relative to CONSORTIA_URL, or absolute when it starts
+ * with "http") with an optional body and NULL-terminated "Name: value"
+ * headers. token NULL sends no Authorization. Caller frees with resp_free.
+ */
+struct resp *http(const char *method, const char *path, const char *token,
+                  const char *body, const char *const *headers);
+
+/* JSON body helpers: POST/PATCH with Content-Type application/json. */
+struct resp *http_json(const char *method, const char *path, const char *token,
+                       const char *body, const char *if_match);
+
+void resp_free(struct resp *r);
+
+/* A response header's value (case-insensitive name), malloc'd; NULL if absent. */
+char *resp_header(const struct resp *r, const char *name);
+
+/* A token for role and sub signed with JWT_SECRET; static storage per role. */
+const char *token(const char *role);
+
+/* The server's base URL. */
+const char *base_url(void);
+
+/* Database helpers on DATABASE_URL (the server's database). */
+long long db_scalar(const char *sql, const char *param);
+/* A digest of every register table's content: equal before and after = nothing changed. */
+char *db_fingerprint(void);
+/* An LA code and a URN nobody uses yet. */
+int unused_la_code(void);
+int unused_urn(void);
+
+/* Create an LA with this code and return its id (asserts success). */
+long long make_la(int code, const char *name);
+/* Create a school with the minimum fields; returns the URN. */
+int make_school(int la_code, int estab, const char *name, const char *phase);
+
+
+
+/*
+ * Assert that r is a problem+json answer with this status and type slug,
+ * whose request_id is the X-Request-Id header; if `field` is not NULL, its
+ * errors name that field.
+ */
+#define assert_problem(r, st, slug, field) assert_problem_at(__FILE__, __LINE__, r, st, slug, field)
+void assert_problem_at(const char *file, int line, const struct resp *r, long status,
+                       const char *slug, const char *field);
+
+/* Assert that the database fingerprint still equals `before` (and free it). */
+void assert_unchanged(char *before);
+#endif

@@ -1,0 +1,156 @@
+/*
+ * The GIAS import over HTTP: counts, the line and reason of each rejected
+ * row, the skipped out-of-scope rows, idempotent re-imports, and files that
+ * are not extracts at all.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+static char *
+slurp(const char *name)
+{
+	char path[1024], *data;
+	long n;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", getenv("CONSORTIA_DATA"), name);
+	f = fopen(path, "rb");
+	cr_assert(f != NULL, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	data = malloc((size_t)n + 1);
+	cr_assert(fread(data, 1, (size_t)n, f) == (size_t)n);
+	data[n] = '\0';
+	fclose(f);
+	return data;
+}
+
+static const char *csv_headers[] = {"Content-Type: text/csv", NULL};
+
+static long long
+count(const struct resp *r, const char *key)
+{
+	return json_integer_value(json_object_get(r->json, key));
+}
+
+/* The fixture uses LA 937 and 938; keep them to this test's own schools. */
+static void
+clear_fixture(void)
+{
+	db_scalar("WITH d AS (DELETE FROM school WHERE urn BETWEEN 900001 AND 900099 RETURNING 1) "
+	          "SELECT count(*) FROM d", NULL);
+}
+
+Test(import, mixed_file_reports_every_row, .init = clear_fixture)
+{
+	char *csv = slurp("gias-mixed.csv");
+	struct resp *r = http("POST", "/v1/schools/import", token("officer"), csv, csv_headers);
+	json_t *rej = json_object_get(r->json, "rejections");
+	static const struct {
+		int line;
+		const char *urn, *reason_part;
+	} want[] = {
+		{4, "12345", "URN must be 6 digits"},
+		{7, "900011", "EstablishmentName"},
+		{10, "900012", "EstablishmentNumber"},
+		{14, "900013", "OfstedLastInsp"},
+		{16, "900003", "earlier in the file, on line 5"},
+	};
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(count(r, "rows"), 15);
+	cr_assert_eq(count(r, "created"), 9);
+	cr_assert_eq(count(r, "skipped"), 1);
+	cr_assert_eq(count(r, "rejected"), 5, "%s", r->body);
+	cr_assert_eq(json_array_size(rej), 5);
+	for (size_t i = 0; i < 5; i++) {
+		json_t *e = json_array_get(rej, i);
+		cr_assert_eq(json_integer_value(json_object_get(e, "line")), want[i].line);
+		cr_assert_str_eq(json_string_value(json_object_get(e, "urn")), want[i].urn);
+		cr_assert(strstr(json_string_value(json_object_get(e, "reason")), want[i].reason_part),
+		          "line %d: %s", want[i].line, json_string_value(json_object_get(e, "reason")));
+	}
+	resp_free(r);
+
+	/* Windows-1252 decoded: 0x92 is a right single quotation mark. */
+	cr_assert_eq(db_scalar("SELECT count(*) FROM school WHERE urn = 900008 AND "
+	                       "name = 'St Mary’s CofE Primary School, Southam'", NULL), 1);
+	/* The LA the file names is created; the independent school is not imported. */
+	cr_assert_eq(db_scalar("SELECT count(*) FROM local_authority WHERE code = 938", NULL), 1);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM school WHERE urn = 900010", NULL), 0);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM school WHERE phase = 'special' AND urn = 900005", NULL), 1);
+
+	/* Again: nothing new, nothing changed. */
+	r = http("POST", "/v1/schools/import", token("officer"), csv, csv_headers);
+	cr_assert_eq(count(r, "created"), 0);
+	cr_assert_eq(count(r, "updated"), 0);
+	cr_assert_eq(count(r, "unchanged"), 9);
+	resp_free(r);
+	free(csv);
+}
+
+Test(import, la_filter_skips_other_authorities, .init = clear_fixture)
+{
+	char *csv = slurp("gias-mixed.csv");
+	struct resp *r = http("POST", "/v1/schools/import?la=938", token("admin"), csv, csv_headers);
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(count(r, "created"), 1);
+	cr_assert_eq(count(r, "skipped"), 14, "%s", r->body);
+	cr_assert_eq(count(r, "rejected"), 0);
+	resp_free(r);
+	free(csv);
+}
+
+Test(import, a_changed_row_is_an_update, .init = clear_fixture)
+{
+	char *csv = slurp("gias-mixed.csv"), *at;
+	struct resp *r = http("POST", "/v1/schools/import", token("officer"), csv, csv_headers);
+
+	resp_free(r);
+	at = strstr(csv, "Bulkington Community Primary School");
+	cr_assert(at != NULL);
+	memcpy(at, "Bulkington Renamed Primary School  ", 35);
+	r = http("POST", "/v1/schools/import", token("officer"), csv, csv_headers);
+	cr_assert_eq(count(r, "updated"), 1, "%s", r->body);
+	cr_assert_eq(count(r, "unchanged"), 8);
+	resp_free(r);
+	cr_assert_eq(db_scalar("SELECT version FROM school WHERE urn = 900001", NULL), 2);
+	free(csv);
+}
+
+Test(import, a_file_that_is_not_an_extract_changes_nothing)
+{
+	char *csv = slurp("not-gias.csv"), *before = db_fingerprint();
+	struct resp *r = http("POST", "/v1/schools/import", token("officer"), csv, csv_headers);
+
+	assert_problem(r, 422, "validation", "file");
+	cr_assert(strstr(r->body, "URN") != NULL, "the missing columns are named: %s", r->body);
+	resp_free(r);
+	r = http("POST", "/v1/schools/import", token("officer"), "", csv_headers);
+	assert_problem(r, 422, "validation", "file");
+	resp_free(r);
+	assert_unchanged(before);
+	free(csv);
+}
+
+Test(import, wrong_media_type_bad_la_and_role)
+{
+	char *before = db_fingerprint();
+	struct resp *r = http_json("POST", "/v1/schools/import", token("officer"), "{}", NULL);
+
+	assert_problem(r, 415, "unsupported-media-type", NULL);
+	resp_free(r);
+	r = http("POST", "/v1/schools/import?la=9370", token("officer"), "URN\n", csv_headers);
+	assert_problem(r, 400, "malformed", "la");
+	resp_free(r);
+	r = http("POST", "/v1/schools/import", token("viewer"), "URN\n", csv_headers);
+	assert_problem(r, 403, "forbidden", NULL);
+	resp_free(r);
+	assert_unchanged(before);
+}

@@ -1,0 +1,208 @@
+/*
+ * Unit tests of the pure parsers: dates, whole numbers, query strings,
+ * cursors, entity tags and the error table.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "cursor.h"
+#include "date.h"
+#include "error.h"
+#include "query.h"
+#include "resource.h"
+
+Test(date, iso_dates_must_be_real_days)
+{
+	int y, m, d;
+
+	cr_assert(date_parse_iso("2020-02-29", &y, &m, &d));
+	cr_assert(eq(int, y * 10000 + m * 100 + d, 20200229));
+	cr_assert_not(date_parse_iso("2019-02-29", &y, &m, &d), "not a leap year");
+	cr_assert(date_parse_iso("2000-02-29", &y, &m, &d), "divisible by 400");
+	cr_assert_not(date_parse_iso("1900-02-29", &y, &m, &d), "divisible by 100");
+	cr_assert_not(date_parse_iso("2020-04-31", &y, &m, &d));
+	cr_assert_not(date_parse_iso("2020-13-01", &y, &m, &d));
+	cr_assert_not(date_parse_iso("2020-1-01", &y, &m, &d));
+	cr_assert_not(date_parse_iso("2020-01-01T00:00", &y, &m, &d));
+	cr_assert_not(date_parse_iso("", &y, &m, &d));
+	cr_assert_not(date_parse_iso(NULL, &y, &m, &d));
+}
+
+Test(date, extract_dates_convert_to_iso)
+{
+	char out[11] = "unchanged";
+
+	cr_assert(date_dmy_to_iso("16-01-2020", out));
+	cr_assert(eq(str, out, "2020-01-16"));
+	cr_assert(date_dmy_to_iso("29-02-2024", out));
+	cr_assert(eq(str, out, "2024-02-29"));
+	cr_assert_not(date_dmy_to_iso("31-02-2019", out));
+	cr_assert(eq(str, out, "2024-02-29"), "a refused date leaves out alone");
+	cr_assert_not(date_dmy_to_iso("2020-01-16", out));
+	cr_assert_not(date_dmy_to_iso("1-1-2020", out));
+}
+
+Test(parse_int, whole_numbers_only)
+{
+	long long v;
+
+	cr_assert(parse_int("937", 100, 999, &v) && v == 937);
+	cr_assert_not(parse_int("99", 100, 999, &v));
+	cr_assert_not(parse_int("937x", 100, 999, &v));
+	cr_assert_not(parse_int("", 0, 9, &v));
+	cr_assert_not(parse_int("-1", 0, 9, &v));
+	cr_assert_not(parse_int("+1", 0, 9, &v));
+	cr_assert_not(parse_int(" 1", 0, 9, &v));
+	cr_assert_not(parse_int("99999999999999999999", 0, 9223372036854775807LL, &v));
+}
+
+Test(query, parses_decodes_and_refuses)
+{
+	struct query q = {0};
+	struct problem p = {0};
+
+	cr_assert(eq(int, query_parse("/v1/schools?phase=primary&q=St+Mary%27s&x=", &q, &p), ERR_OK));
+	cr_assert(eq(sz, q.n, 3));
+	cr_assert(eq(str, (char *)query_get(&q, "q"), "St Mary's"));
+	cr_assert(eq(str, (char *)query_get(&q, "x"), ""));
+	cr_assert_null(query_get(&q, "y"));
+	query_free(&q);
+
+	cr_assert(eq(int, query_parse("/a?q=%C3%A9cole", &q, &p), ERR_OK));
+	cr_assert(eq(str, (char *)query_get(&q, "q"), "\xC3\xA9" "cole"));
+	query_free(&q);
+
+	cr_assert(eq(int, query_parse("/a?a=1&a=2", &q, &p), ERR_MALFORMED), "repeated");
+	query_free(&q);
+	problem_clear(&p);
+	cr_assert(eq(int, query_parse("/a?a=%zz", &q, &p), ERR_MALFORMED), "bad escape");
+	query_free(&q);
+	problem_clear(&p);
+	cr_assert(eq(int, query_parse("/a?a=%", &q, &p), ERR_MALFORMED), "truncated escape");
+	query_free(&q);
+	problem_clear(&p);
+	cr_assert(eq(int, query_parse("/a?a=%ff", &q, &p), ERR_MALFORMED), "not UTF-8");
+	query_free(&q);
+	problem_clear(&p);
+	cr_assert(eq(int, query_parse("/a?a=%00", &q, &p), ERR_MALFORMED), "NUL");
+	query_free(&q);
+	problem_clear(&p);
+	cr_assert(eq(int, query_parse("/a", &q, &p), ERR_OK));
+	cr_assert(eq(sz, q.n, 0));
+}
+
+Test(query, escape_round_trips)
+{
+	struct query q = {0};
+	struct problem p = {0};
+	char *e = query_escape("a b&c=d/é"), *url;
+
+	cr_assert(eq(str, e, "a%20b%26c%3Dd%2F%C3%A9"));
+	cr_assert(asprintf(&url, "/x?k=%s", e) > 0);
+	cr_assert(eq(int, query_parse(url, &q, &p), ERR_OK));
+	cr_assert(eq(str, (char *)query_get(&q, "k"), "a b&c=d/é"));
+	query_free(&q);
+	free(url);
+	free(e);
+}
+
+Test(cursor, round_trip_and_refusals)
+{
+	struct problem p = {0};
+	char *c = cursor_encode("-name", "St Mary's", "125678"), *v, *k;
+
+	cr_assert(eq(int, cursor_decode(c, "-name", &v, &k, &p), ERR_OK));
+	cr_assert(eq(str, v, "St Mary's"));
+	cr_assert(eq(str, k, "125678"));
+	free(v);
+	free(k);
+	cr_assert(eq(int, cursor_decode(c, "name", &v, &k, &p), ERR_MALFORMED), "another sort");
+	problem_clear(&p);
+	cr_assert(eq(int, cursor_decode("!!!", "name", &v, &k, &p), ERR_MALFORMED));
+	problem_clear(&p);
+	cr_assert(eq(int, cursor_decode("e30", "name", &v, &k, &p), ERR_MALFORMED), "{} has no fields");
+	problem_clear(&p);
+	free(c);
+}
+
+Test(cursor, base64url_round_trips_every_length)
+{
+	unsigned char data[64];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (unsigned char)(i * 37 + 11);
+	for (size_t n = 0; n <= sizeof data; n++) {
+		size_t len = 0;
+		char *s = base64url_encode(data, n);
+		unsigned char *back = base64url_decode(s, &len);
+		cr_assert_not_null(back);
+		cr_assert(eq(sz, len, n));
+		cr_assert(memcmp(back, data, n) == 0);
+		cr_assert(strpbrk(s, "+/=") == NULL);
+		free(s);
+		free(back);
+	}
+}
+
+Test(etag, if_match_compares_strongly)
+{
+	cr_assert(etag_matches("\"3\"", 3));
+	cr_assert(etag_matches("\"1\", \"3\"", 3));
+	cr_assert(etag_matches("*", 3));
+	cr_assert_not(etag_matches("\"31\"", 3));
+	cr_assert_not(etag_matches("W/\"3\"", 3));
+	cr_assert_not(etag_matches("3", 3));
+	cr_assert_not(etag_matches("", 3));
+}
+
+Test(errors, every_error_maps_to_a_status_and_type)
+{
+	static const struct {
+		enum err e;
+		int status;
+		const char *slug;
+	} want[] = {
+		{ERR_MALFORMED, 400, "malformed"},       {ERR_UNAUTHORIZED, 401, "unauthorized"},
+		{ERR_FORBIDDEN, 403, "forbidden"},       {ERR_NOT_FOUND, 404, "not-found"},
+		{ERR_METHOD_NOT_ALLOWED, 405, "method-not-allowed"},
+		{ERR_NOT_ACCEPTABLE, 406, "not-acceptable"}, {ERR_CONFLICT, 409, "conflict"},
+		{ERR_PRECONDITION_FAILED, 412, "precondition-failed"},
+		{ERR_TOO_LARGE, 413, "payload-too-large"},
+		{ERR_UNSUPPORTED_MEDIA, 415, "unsupported-media-type"},
+		{ERR_VALIDATION, 422, "validation"},
+		{ERR_PRECONDITION_REQUIRED, 428, "precondition-required"},
+		{ERR_RATE_LIMITED, 429, "too-many-requests"}, {ERR_INTERNAL, 500, "internal"},
+		{ERR_UNAVAILABLE, 503, "unavailable"},   {ERR_RETRY, 503, "unavailable"},
+	};
+
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		cr_assert(eq(int, error_info(want[i].e)->status, want[i].status));
+		cr_assert(eq(str, (char *)error_info(want[i].e)->slug, (char *)want[i].slug));
+	}
+	cr_assert(eq(int, error_info((enum err)999)->status, 500), "junk is an internal error");
+}
+
+Test(errors, problem_body_has_every_member)
+{
+	struct problem p = {0};
+	json_t *o;
+
+	cr_assert(eq(int, problem_set(&p, ERR_VALIDATION, "%d fields are invalid", 2), ERR_VALIDATION));
+	cr_assert(eq(int, problem_set(&p, ERR_INTERNAL, "later"), ERR_VALIDATION), "first error stays");
+	problem_field(&p, IN_BODY, "urn", "format", "must be %d digits", 6);
+	problem_field(&p, IN_QUERY, "limit", "range", "too big");
+	o = problem_to_json(&p, "/v1/schools", "abc");
+	cr_assert(eq(str, (char *)json_string_value(json_object_get(o, "type")),
+	             "urn:consortia:problem:validation"));
+	cr_assert(eq(int, (int)json_integer_value(json_object_get(o, "status")), 422));
+	cr_assert(eq(str, (char *)json_string_value(json_object_get(o, "detail")), "2 fields are invalid"));
+	cr_assert(eq(str, (char *)json_string_value(json_object_get(o, "instance")), "/v1/schools"));
+	cr_assert(eq(sz, json_array_size(json_object_get(o, "errors")), 2));
+	cr_assert(eq(str, (char *)json_string_value(json_object_get(json_array_get(json_object_get(o, "errors"), 1), "in")),
+	             "query"));
+	json_decref(o);
+	problem_clear(&p);
+	cr_assert_null(p.errors);
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make test: for each build directory given, a fresh scratch database and
+# every meson test suite (unit, http against a running server, contract).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/contract-deps.sh
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  bash tools/pg.sh start
+fi
+
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1
+export LSAN_OPTIONS=suppressions=$PWD/tools/lsan.supp:print_suppressions=0
+
+status=0
+for dir in "$@"; do
+  echo "== tests in $dir"
+  ninja -C "$dir"
+  if [ -z "${TEST_DATABASE_URL:-}" ]; then
+    bash tools/pg.sh fresh consortia_test
+    db=$(bash tools/pg.sh url consortia_test)
+  else
+    db=$TEST_DATABASE_URL
+  fi
+  TEST_DATABASE_URL=$db meson test -C "$dir" --print-errorlogs --num-processes 1 || status=1
+done
+exit $status
