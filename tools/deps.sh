@@ -14,7 +14,7 @@ packages=(
 )
 # The contract tests run on Node.js; a machine that already has node and npm keeps them.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
-[ "${1:-}" = "--bench" ] && packages+=(wrk postgresql-contrib)
+[ "${1:-}" = "--bench" ] && packages+=(wrk postgresql-contrib bc)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -424,13 +424,20 @@ def main():
     mode.add_argument("--national", type=int, metavar="N", help="N schools over 150 LAs")
     ap.add_argument("--seed", type=int, default=937, help="random seed (default 937)")
     ap.add_argument("--out", help="output file (default stdout)")
+    ap.add_argument("--urn-start", type=int, metavar="U",
+                    help="with --national: consecutive URNs from U (for benchmarks)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     if args.national is not None:
         if not 1 <= args.national <= 100000:
             ap.error("--national N: N must be between 1 and 100000")
         # URNs clear of the demo set (125000..149999) and test fixtures (9000xx)
-        rows = finish(rng, national(rng, args.national), (150000, 900000))
+        urns = (150000, 900000)
+        if args.urn_start is not None:
+            if not 150000 <= args.urn_start <= 900000 - args.national:
+                ap.error("--urn-start U: U..U+N-1 must lie within 150000..899999")
+            urns = (args.urn_start, args.urn_start + args.national)
+        rows = finish(rng, national(rng, args.national), urns)
     else:
         rows = finish(rng, warwickshire(rng), (125000, 150000))
     if args.out:

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmark of the register's two hottest reads against the database alone.
+#
+# Loads 24,000 schools (national-shaped, 150 LAs) into a fresh database on
+# the private cluster, starts the server, and in one run measures:
+#   - wrk: GET /v1/schools/{urn} (random URN) and GET /v1/schools?limit=100,
+#     32 connections: requests/s and p99 latency;
+#   - pgbench: the same SQL the server runs, prepared, 32 clients: transactions/s;
+#   - the ratio of the two, and the server's peak RSS after a 256-connection run.
+# Server, PostgreSQL and the load generators share this machine's cores.
+#
+# Settings: DURATION (s, default 20), SCHOOLS (default 24000), WORKERS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${DURATION:-20}
+schools=${SCHOOLS:-24000}
+first=200000
+last=$((first + schools - 1))
+work=.local/bench
+mkdir -p "$work"
+
+bash tools/pg.sh start >/dev/null
+bash tools/pg.sh fresh consortia_bench
+export DATABASE_URL=$(bash tools/pg.sh url consortia_bench)
+export JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
+bin=build/consortia
+
+python3 tools/gen_gias.py --national "$schools" --urn-start $first --out "$work/national.csv"
+$bin migrate 2>/dev/null
+start=$(date +%s.%N)
+$bin import-gias "$work/national.csv" > "$work/import.json"
+import_s=$(echo "$(date +%s.%N) - $start" | bc)
+psql -X -q "$DATABASE_URL" -c "VACUUM ANALYZE"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BIND_ADDRESS=127.0.0.1 PORT=$port MIGRATE_ON_START=0 $bin serve 2>/dev/null &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+export TOKEN=$($bin token --role viewer --sub bench --ttl 3600) URN_FIRST=$first URN_COUNT=$schools
+
+wrk_run() {  # connections script -> "rps p99_ms"
+  wrk -t2 -c"$1" -d"${duration}s" --latency -s "bench/$2" "http://127.0.0.1:$port" > "$work/wrk.out"
+  awk '/Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p99=v}
+       /Non-2xx/ {bad=$4} END {printf "%s %s %s\n", rps, p99, bad+0}' "$work/wrk.out"
+}
+pgbench_run() {  # script -> tps
+  pgbench -n -M prepared -c 32 -j 2 -T "$duration" -D first=$first -D last=$last \
+    -f "bench/$1" "$DATABASE_URL" 2>/dev/null | awk '/^tps/ {print $3; exit}'
+}
+
+wrk_run 4 school_get.lua > /dev/null   # warm the caches
+read -r get_rps get_p99 get_bad < <(wrk_run 32 school_get.lua)
+get_pg=$(pgbench_run school_get.sql)
+read -r page_rps page_p99 page_bad < <(wrk_run 32 school_page.lua)
+page_pg=$(pgbench_run school_page.sql)
+read -r c256_rps c256_p99 c256_bad < <(wrk_run 256 school_get.lua)
+rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
+
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "schools: $schools; import of the extract: ${import_s}s ($(python3 -c 'import json; r=json.load(open(".local/bench/import.json")); print("%(created)d created, %(rejected)d rejected" % r)'))"
+echo "server: WORKERS=${WORKERS:-$(nproc)}; wrk and pgbench: ${duration}s each, 2 threads"
+printf '%-28s %10s %9s %10s %7s %s\n' "" "server r/s" "p99 ms" "pgbench" "ratio" "target"
+printf '%-28s %10.0f %9.2f %10.0f %6.1f%% %s\n' "GET /v1/schools/{urn} c=32" "$get_rps" "$get_p99" "$get_pg" \
+  "$(echo "100 * $get_rps / $get_pg" | bc -l)" ">= 15%, p99 < 10 ms"
+printf '%-28s %10.0f %9.2f %10.0f %6.1f%% %s\n' "GET /v1/schools?limit=100" "$page_rps" "$page_p99" "$page_pg" \
+  "$(echo "100 * $page_rps / $page_pg" | bc -l)" ">= 12%"
+printf '%-28s %10.0f %9.2f\n' "GET /v1/schools/{urn} c=256" "$c256_rps" "$c256_p99"
+echo "non-2xx answers: $get_bad / $page_bad / $c256_bad"
+echo "server peak RSS after the 256-connection run: $((rss_kb / 1024)) MB (target < 40 MB)"
