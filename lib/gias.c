@@ -41,8 +41,7 @@ static const char *const column_names[GC__COUNT] = {
 enum err
 gias_header_parse(struct gias_header *h, char *const *fields, size_t n, struct problem *p)
 {
-	char missing[400] = "";
-	size_t used = 0;
+	size_t missing = 0;
 
 	for (int c = 0; c < GC__COUNT; c++) {
 		h->col[c] = -1;
@@ -55,17 +54,16 @@ gias_header_parse(struct gias_header *h, char *const *fields, size_t n, struct p
 				break;
 			}
 		}
-		if (h->col[c] < 0 && c < GC__REQUIRED)
-			used += (size_t)snprintf(missing + used, sizeof missing - used, "%s\"%s\"",
-			                         used ? ", " : "", column_names[c]);
-		if (used >= sizeof missing)
-			used = sizeof missing - 1;
+		if (h->col[c] < 0 && c < GC__REQUIRED) {
+			problem_field(p, IN_BODY, column_names[c], "required",
+			              "the extract has no such column");
+			missing++;
+		}
 	}
-	if (used > 0) {
-		problem_field(p, IN_BODY, "file", "format", "lacks the columns %s", missing);
+	if (missing > 0)
 		return problem_set(p, ERR_VALIDATION,
-		                   "not a GIAS establishment extract: the header lacks %s", missing);
-	}
+		                   "not a GIAS establishment extract: %zu required column%s missing",
+		                   missing, missing == 1 ? " is" : "s are");
 	return ERR_OK;
 }
 
