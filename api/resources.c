@@ -7,26 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/accept.h"
 #include "../lib/hash.h"
+#include "../lib/register.h"
 #include "../lib/idempotency.h"
 #include "server.h"
 
-/* Text/csv asked for? Lists that have an export answer it there. */
-static bool
-wants_csv(const struct req *r)
-{
-	const char *accept = req_header(r, "Accept");
-	return accept && strstr(accept, "text/csv") != NULL;
-}
-
-static bool
-accepts_json(const struct req *r)
-{
-	const char *a = req_header(r, "Accept");
-
-	return a == NULL || *a == '\0' || strstr(a, "application/json") || strstr(a, "*/*") ||
-	       strstr(a, "application/*") || strstr(a, "+json");
-}
 
 enum err
 api_resource_list(struct req *r)
@@ -36,11 +22,16 @@ api_resource_list(struct req *r)
 	struct page pg = {0};
 	enum err e;
 
-	if (wants_csv(r) && r->route->def->path && strcmp(def->path, "/v1/schools") == 0)
+	static const char *const json_only[] = {"application/json", NULL};
+	static const char *const json_or_csv[] = {"application/json", "text/csv", NULL};
+	bool has_export = def == &school_def;
+	int chosen = accept_choose(req_header(r, "Accept"), has_export ? json_or_csv : json_only);
+
+	if (chosen == 1)
 		return api_school_export(r);
-	if (!accepts_json(r))
+	if (chosen < 0)
 		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE, "this list is served as application/json%s",
-		                   strcmp(def->path, "/v1/schools") == 0 ? " or text/csv" : "");
+		                   has_export ? " or text/csv" : "");
 	if ((e = req_db(r, &c)) != ERR_OK)
 		return e;
 	if ((e = resource_list(c, def, &r->query, &pg, &r->problem)) != ERR_OK)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/accept.h"
 #include "../lib/import.h"
 #include "../lib/log.h"
 #include "../lib/register.h"
@@ -17,8 +18,7 @@ enum err
 api_school_import(struct req *r)
 {
 	struct import_options opt = {.encoding = IMPORT_CP1252};
-	const char *ct = req_header(r, "Content-Type");
-	const char *charset = ct ? strcasestr(ct, "charset=") : NULL;
+	char charset[32];
 	const char *la = query_get(&r->query, "la");
 	struct db_conn *c;
 	json_t *report = NULL;
@@ -33,12 +33,10 @@ api_school_import(struct req *r)
 		}
 		opt.la_filter = (int)code;
 	}
-	if (charset) {
-		charset += 8;
-		if (strncasecmp(charset, "utf-8", 5) == 0)
+	if (media_type_param(req_header(r, "Content-Type"), "charset", charset, sizeof charset)) {
+		if (strcasecmp(charset, "utf-8") == 0)
 			opt.encoding = IMPORT_UTF8;
-		else if (strncasecmp(charset, "windows-1252", 12) != 0 &&
-		         strncasecmp(charset, "cp1252", 6) != 0)
+		else if (strcasecmp(charset, "windows-1252") != 0 && strcasecmp(charset, "cp1252") != 0)
 			return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA,
 			                   "the extract must be windows-1252 (the DfE's) or utf-8");
 	}
@@ -186,6 +184,7 @@ csv_stream_free(void *cls)
 	}
 	while ((res = PQgetResult(st->conn->pg)) != NULL)
 		PQclear(res);
+	PQclear(PQexec(st->conn->pg, "RESET statement_timeout"));
 	db_release(st->pool, st->conn);
 	free(st->buf);
 	free(st);
@@ -197,6 +196,7 @@ api_school_export(struct req *r)
 	struct list_request lr;
 	struct csv_stream *st;
 	struct db_conn *c;
+	PGresult *res;
 	enum err e;
 
 	if ((e = list_prepare(&school_def, &r->query, NULL, false, &lr, &r->problem)) != ERR_OK)
@@ -207,6 +207,9 @@ api_school_export(struct req *r)
 		e = problem_set(&r->problem, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
+	/* A download lasts as long as the client reads; the stream resets this. */
+	res = PQexec(c->pg, "SET statement_timeout = '10min'");
+	PQclear(res);
 	if (!PQsendQueryParams(c->pg, lr.sql, lr.nparams, NULL, lr.params, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(c->pg)) {
 		free(st);

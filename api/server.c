@@ -160,12 +160,16 @@ read_body(struct req *r)
 		                       : "application/json");
 	r->body = json_loadb(r->in->binary_body ? r->in->binary_body : "",
 	                     r->in->binary_body_length, JSON_REJECT_DUPLICATES, &jerr);
-	if (r->body == NULL)
+	if (r->body == NULL) {
+		problem_field(&r->problem, IN_BODY, "body", "format", "is not valid JSON: %s", jerr.text);
 		return problem_set(&r->problem, ERR_MALFORMED,
 		                   "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
 		                   jerr.line, jerr.column);
-	if (!json_is_object(r->body))
+	}
+	if (!json_is_object(r->body)) {
+		problem_field(&r->problem, IN_BODY, "body", "type", "must be a JSON object");
 		return problem_set(&r->problem, ERR_MALFORMED, "the body must be a JSON object");
+	}
 	return ERR_OK;
 }
 
@@ -192,14 +196,22 @@ respond_problem(struct req *r)
 	const struct error_info *info = error_info(r->problem.err);
 	json_t *o = problem_to_json(&r->problem, r->in->url_path, r->id);
 	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	static const char fallback[] =
-		"{\"type\":\"urn:consortia:problem:internal\",\"title\":\"Internal error\",\"status\":500}";
+	char fallback[256];
 
+	if (text == NULL) {   /* out of memory: a body that needs no allocation */
+		info = error_info(ERR_INTERNAL);
+		snprintf(fallback, sizeof fallback,
+		         "{\"type\":\"urn:consortia:problem:internal\",\"title\":\"Internal error\","
+		         "\"status\":500,\"detail\":\"out of memory\",\"instance\":\"/\","
+		         "\"request_id\":\"%s\"}", r->id);
+	}
 	ulfius_set_binary_body_response(r->out, (unsigned int)info->status, text ? text : fallback,
-	                       text ? strlen(text) : sizeof fallback - 1);
+	                                 strlen(text ? text : fallback));
 	respond_header(r, "Content-Type", "application/problem+json");
 	if (info->status == 401)
-		respond_header(r, "WWW-Authenticate", "Bearer realm=\"consortia\"");
+		respond_header(r, "WWW-Authenticate", req_header(r, "Authorization")
+		                                          ? "Bearer realm=\"consortia\", error=\"invalid_token\""
+		                                          : "Bearer realm=\"consortia\"");
 	if (r->problem.retry_after > 0 || info->status == 503) {
 		char ra[16];
 		snprintf(ra, sizeof ra, "%d", r->problem.retry_after > 0 ? r->problem.retry_after : 5);

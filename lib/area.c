@@ -7,12 +7,12 @@
 
 #include "register.h"
 
-static bool
-area_code_ok(const char *s)
+bool
+area_code_valid(const char *s)
 {
 	if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
 		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(s);
+	return strlen(s) <= 40 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(s);
 }
 
 /* A GSS code of an English or Welsh district: E or W and 8 digits. */
@@ -26,7 +26,7 @@ gss_code_ok(const char *s)
 static const struct field area_fields[] = {
 	{.name = "la_code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 100, .max = 999},
 	{.name = "code", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 40,
-	 .check = area_code_ok, .format = "lower-case letters, digits and hyphens"},
+	 .check = area_code_valid, .format = "lower-case letters, digits and hyphens"},
 	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
 	{.name = "district_codes", .type = FT_TEXT_ARRAY, .min = 9, .max = 9, .check = gss_code_ok,
 	 .format = "a district's GSS code (E or W and 8 digits)", .dflt = "{}"},

@@ -243,6 +243,8 @@ import_gias(struct db_conn *c, const char *data, size_t len, const struct import
 		size_t chunk = nl ? (size_t)(nl - (data + start)) + 1 : len - start;
 
 		if (csv_parse(&parser, data + start, chunk, on_field, on_record, &im) != chunk) {
+			problem_field(p, IN_BODY, "file", "format", "is not readable as CSV from line %ld",
+			              im.line);
 			im.err = problem_set(p, ERR_VALIDATION, "the file is not readable as CSV: %s",
 			                     csv_strerror(csv_error(&parser)));
 			break;

@@ -100,6 +100,8 @@ query_parse(const char *url, struct query *q, struct problem *p)
 			return problem_set(p, ERR_MALFORMED, "a query parameter is repeated");
 		}
 		if (q->n == QUERY_MAX_PARAMS) {
+			problem_field(p, IN_QUERY, name, "range", "is one parameter more than the %d allowed",
+			              QUERY_MAX_PARAMS);
 			free(name);
 			free(value);
 			return problem_set(p, ERR_MALFORMED, "too many query parameters");

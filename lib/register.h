@@ -21,6 +21,9 @@ enum school_field {
 	SF_OPENED_ON, SF_CLOSED_ON, SF__COUNT
 };
 
+/* An area code: 1-40 lower-case letters, digits and hyphens, not starting with a hyphen. */
+bool area_code_valid(const char *s);
+
 extern const char *const school_phases[];
 extern const char *const school_types[];
 extern const char *const school_statuses[];

@@ -64,7 +64,7 @@ resource_key(const struct resource_def *def, const char *raw, char out[24], stru
 {
 	long long v;
 
-	if (raw == NULL || strlen(raw) > 18 || raw[0] == '-' ||
+	if (raw == NULL || strlen(raw) > 19 || raw[0] == '-' ||
 	    !parse_int(raw, def->key_min, def->key_max, &v)) {
 		if (def->key_max == 999999)
 			problem_field(p, IN_PATH, def->key_field, "format", "must be 6 digits");
@@ -88,6 +88,8 @@ blame_constraint(const struct resource_def *def, struct problem *p)
 			return;
 		}
 	}
+	problem_field(p, IN_BODY, "body", "rule", "breaks a rule of the register (%s)",
+	              db_last_failure.constraint[0] ? db_last_failure.constraint : "unnamed");
 }
 
 /* After a failed insert or update: references that do not resolve are 422. */
@@ -416,9 +418,10 @@ check_filter(const struct filter_def *f, const char *v, struct problem *p)
 		problem_field(p, IN_QUERY, f->name, "enum", "is not one of the allowed values");
 		return false;
 	case FILTER_ID_OR_CODE:
-		if (*v != '\0' && strlen(v) <= 40)
+		if (strspn(v, "0123456789") == strlen(v) ? parse_int(v, 1, 9223372036854775807LL, &n)
+		                                          : f->check(v))
 			return true;
-		problem_field(p, IN_QUERY, f->name, "format", "must be an id or a code");
+		problem_field(p, IN_QUERY, f->name, "format", "must be an id or a %s", f->format);
 		return false;
 	}
 	return false;
@@ -552,7 +555,8 @@ resource_list(struct db_conn *c, const struct resource_def *def, const struct qu
 	if ((e = list_prepare(def, q, NULL, true, &lr, p)) != ERR_OK)
 		goto out;
 	if ((e = db_exec_sql(c, lr.sql, lr.nparams, lr.params, &res, p)) != ERR_OK) {
-		if (e == ERR_MALFORMED)   /* only a doctored cursor can carry a bad value */
+		/* Filters are checked above: only a doctored cursor can carry a bad value. */
+		if (e == ERR_MALFORMED && query_get(q, "cursor"))
 			problem_field(p, IN_QUERY, "cursor", "format", "is not a cursor this service gave");
 		goto out;
 	}

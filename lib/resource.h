@@ -34,6 +34,8 @@ struct filter_def {
 	const char *alt_sql;
 	long long min, max;
 	const char *const *values;
+	bool (*check)(const char *s);      /* FILTER_ID_OR_CODE: is s a code? */
+	const char *format;                /* ... described for the message */
 };
 
 /* A sort order: the expression (NOT NULL), its SQL type for the cursor, direction. */

@@ -57,7 +57,7 @@ school_check(const struct record *rec, struct problem *p)
 	const char *opened = rec->val[SF_OPENED_ON], *closed = rec->val[SF_CLOSED_ON];
 
 	if (vulnerable && strcmp(vulnerable, "true") == 0 && rec->val[SF_VULNERABLE_REASON] == NULL)
-		problem_field(p, IN_BODY, "vulnerable_reason", "rule",
+		problem_field(p, IN_BODY, "vulnerable_reason", "required",
 		              "is required when the school is flagged vulnerable");
 	/* ISO dates compare as strings. */
 	if (opened && closed && strcmp(closed, opened) < 0)
@@ -107,7 +107,8 @@ static const struct db_stmt SCHOOL_DELETE = {"school_delete",
 static const struct filter_def school_filters[] = {
 	{.name = "la", .kind = FILTER_INT, .sql = "l.code = $%d::integer", .min = 100, .max = 999},
 	{.name = "area", .kind = FILTER_ID_OR_CODE, .sql = "s.area_id = $%d::bigint",
-	 .alt_sql = "s.area_id IN (SELECT id FROM area WHERE code = $%d)"},
+	 .alt_sql = "s.area_id IN (SELECT id FROM area WHERE code = $%d)", .check = area_code_valid,
+	 .format = "an area code (lower-case letters, digits and hyphens)"},
 	{.name = "phase", .kind = FILTER_ENUM, .sql = "s.phase = $%d", .values = school_phases},
 	{.name = "type", .kind = FILTER_ENUM, .sql = "s.type = $%d", .values = school_types},
 	{.name = "status", .kind = FILTER_ENUM, .sql = "s.status = $%d", .values = school_statuses},
@@ -132,7 +133,7 @@ static const struct constraint_def school_constraints[] = {
 	 "is already the establishment number of a school of this local authority"},
 	{"school_area_fkey", "area_id", "reference", "must be an area of the school's local authority"},
 	{"school_dates_check", "closed_on", "rule", "must not be before opened_on"},
-	{"school_vulnerable_check", "vulnerable_reason", "rule",
+	{"school_vulnerable_check", "vulnerable_reason", "required",
 	 "is required when the school is flagged vulnerable"},
 };
 
@@ -165,7 +166,8 @@ const struct resource_def school_def = {
 };
 
 const char *const school_csv_columns[] = {
-	"urn", "la_code", "establishment_number", "dfe_number", "name", "phase", "type", "status",
+	"id", "urn", "la_code", "establishment_number", "dfe_number", "name", "phase", "type", "status",
 	"ofsted_grade", "ofsted_date", "pupils", "support_category", "vulnerable",
-	"vulnerable_reason", "headteacher_name", "headteacher_appointed_on", "area_id",
+	"vulnerable_reason", "headteacher_name", "headteacher_appointed_on",
+	"headteacher_newly_appointed", "area_id",
 	"opened_on", "closed_on", "created_at", "updated_at", "version", NULL};

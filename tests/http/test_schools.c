@@ -410,6 +410,29 @@ Test(schools, bad_query_parameters_are_400_naming_them)
 	r = http("GET", "/v1/schools?q=%ff", token("viewer"), NULL, NULL);
 	assert_problem(r, 400, "malformed", NULL);
 	resp_free(r);
+	r = http("GET", "/v1/schools?area=North+Area", token("viewer"), NULL, NULL);
+	assert_problem(r, 400, "malformed", "area");
+	resp_free(r);
+	r = http("GET", "/v1/schools?area=99999999999999999999", token("viewer"), NULL, NULL);
+	assert_problem(r, 400, "malformed", "area");
+	resp_free(r);
+}
+
+Test(schools, accept_quality_values_decide_the_format)
+{
+	const char *no_csv[] = {"Accept: text/csv;q=0, application/json", NULL};
+	const char *prefer_csv[] = {"Accept: application/json;q=0.5, text/csv", NULL};
+	struct resp *r = http("GET", "/v1/schools?limit=1", token("viewer"), NULL, no_csv);
+	char *ct = resp_header(r, "Content-Type");
+
+	cr_assert_str_eq(ct, "application/json; charset=utf-8");
+	free(ct);
+	resp_free(r);
+	r = http("GET", "/v1/schools?limit=1", token("viewer"), NULL, prefer_csv);
+	ct = resp_header(r, "Content-Type");
+	cr_assert_str_eq(ct, "text/csv; charset=utf-8");
+	free(ct);
+	resp_free(r);
 }
 
 Test(schools, cursors_are_checked)
@@ -492,7 +515,7 @@ Test(schools, csv_export_with_filters)
 	snprintf(path, sizeof path, "/v1/schools.csv?la=%d&phase=primary&sort=name", code);
 	r = http("GET", path, token("viewer"), NULL, NULL);
 	cr_assert_eq(r->status, 200);
-	cr_assert(strncmp(r->body, "urn,la_code,establishment_number,dfe_number,name,", 49) == 0);
+	cr_assert(strncmp(r->body, "id,urn,la_code,establishment_number,dfe_number,name,", 52) == 0);
 	cr_assert(strstr(r->body, "\"Comma, Primary\"") != NULL, "%s", r->body);
 	cr_assert(strstr(r->body, "\"'=Formula Primary\"") != NULL, "formulas are defused");
 	cr_assert(strstr(r->body, "Secondary One") == NULL);

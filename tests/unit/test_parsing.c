@@ -206,3 +206,34 @@ Test(errors, problem_body_has_every_member)
 	problem_clear(&p);
 	cr_assert_null(p.errors);
 }
+
+#include "accept.h"
+
+Test(accept, negotiation_follows_quality_and_specificity)
+{
+	static const char *const offers[] = {"application/json", "text/csv", NULL};
+
+	cr_assert(eq(int, accept_choose(NULL, offers), 0), "no header: the server's first");
+	cr_assert(eq(int, accept_choose("", offers), 0));
+	cr_assert(eq(int, accept_choose("*/*", offers), 0));
+	cr_assert(eq(int, accept_choose("text/csv", offers), 1));
+	cr_assert(eq(int, accept_choose("text/*", offers), 1));
+	cr_assert(eq(int, accept_choose("text/csv;q=0.9, application/json;q=0.5", offers), 1));
+	cr_assert(eq(int, accept_choose("text/csv;q=0, */*", offers), 0), "q=0 refuses csv");
+	cr_assert(eq(int, accept_choose("application/xml", offers), -1));
+	cr_assert(eq(int, accept_choose("application/jsonx", offers), -1));
+	cr_assert(eq(int, accept_choose("*/*;q=0", offers), -1));
+	cr_assert(eq(int, accept_choose("Application/JSON", offers), 0), "case-insensitive");
+}
+
+Test(accept, media_type_parameters)
+{
+	char v[32];
+
+	cr_assert(media_type_param("text/csv; charset=utf-8", "charset", v, sizeof v));
+	cr_assert(eq(str, v, "utf-8"));
+	cr_assert(media_type_param("text/csv;charset=\"windows-1252\"; header=present", "charset", v, sizeof v));
+	cr_assert(eq(str, v, "windows-1252"));
+	cr_assert_not(media_type_param("text/csv", "charset", v, sizeof v));
+	cr_assert_not(media_type_param("text/csv; charset=", "charset", v, sizeof v));
+}

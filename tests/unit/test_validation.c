@@ -130,7 +130,7 @@ Test(fields, school_cross_field_rules)
 	record_put(&rec, SF_OPENED_ON, "2020-09-01");
 	record_put(&rec, SF_CLOSED_ON, "2020-08-31");
 	school_check(&rec, &p);
-	cr_assert(names(&p, "vulnerable_reason", "rule"));
+	cr_assert(names(&p, "vulnerable_reason", "required"));
 	cr_assert(names(&p, "closed_on", "rule"));
 	problem_clear(&p);
 	record_put(&rec, SF_VULNERABLE_REASON, "new head, falling roll");
