@@ -103,6 +103,21 @@ write_failed(const struct resource_def *def, enum err e, struct problem *p)
 	return e;
 }
 
+/* The body's fields, then the def's rules across them. */
+static enum err
+validate(const struct resource_def *def, const json_t *body, enum record_mode mode,
+         struct record *rec, struct problem *p)
+{
+	enum err e = record_from_json(def->fields, body, mode, rec, p);
+
+	if (e != ERR_OK || def->check == NULL)
+		return e;
+	def->check(rec, p);
+	if (problem_count(p) > 0)
+		return problem_set(p, ERR_VALIDATION, "the %s breaks a rule", def->noun);
+	return ERR_OK;
+}
+
 static enum err
 fetch_doc(struct db_conn *c, const struct resource_def *def, const char *key,
           struct doc *out, struct problem *p)
@@ -146,15 +161,8 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 	memset(out, 0, sizeof *out);
 	*status = 201;
 	*location = NULL;
-	if ((e = record_from_json(def->fields, body, RECORD_CREATE, &rec, p)) != ERR_OK)
+	if ((e = validate(def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
-	if (def->check) {
-		def->check(&rec, p);
-		if (problem_count(p) > 0) {
-			e = problem_set(p, ERR_VALIDATION, "the %s breaks a rule", def->noun);
-			goto out;
-		}
-	}
 	if ((e = db_begin(c, p)) != ERR_OK)
 		goto out;
 	if (who->idempotency_key) {
@@ -252,15 +260,8 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const char *ke
 		goto out;
 	if ((e = load_for_change(c, def, key, if_match, &rec, p)) != ERR_OK)
 		goto out;
-	if ((e = record_from_json(def->fields, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
+	if ((e = validate(def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
 		goto out;
-	if (def->check) {
-		def->check(&rec, p);
-		if (problem_count(p) > 0) {
-			e = problem_set(p, ERR_VALIDATION, "the %s breaks a rule", def->noun);
-			goto out;
-		}
-	}
 	if (record_any_set(def->fields, &rec)) {
 		params[0] = key;
 		for (size_t i = 0; i < def->fields->n; i++)
