@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/account.h"
 #include "../lib/config.h"
 #include "../lib/import.h"
 #include "../lib/log.h"
@@ -26,6 +27,7 @@ static const char usage_main[] =
 	"  migrate               apply the schema migrations to DATABASE_URL\n"
 	"  import-gias FILE      load a DfE GIAS establishment extract into the register\n"
 	"  token                 print a signed bearer token, for scripts and tests\n"
+	"  create-admin NAME     make an admin service account; prints its secret once\n"
 	"\n"
 	"Run 'consortia COMMAND --help' for a command's options. Settings come from the\n"
 	"environment (DATABASE_URL, PORT, WORKERS, JWT_SECRET, ...); see README.md.\n";
@@ -51,14 +53,22 @@ static const char usage_import[] =
 	"  --encoding ENC  the file's encoding; the DfE's is windows-1252 (the default)\n"
 	"Prints the report as JSON: created, updated, unchanged, skipped, rejected rows.\n";
 
+static const char usage_create_admin[] =
+	"usage: consortia create-admin NAME\n"
+	"\n"
+	"Create the first administrator: a service account with the admin role. Prints its\n"
+	"client id and secret as JSON, once; the secret is stored only as a hash. Trade them\n"
+	"for a token at POST /v1/auth/token (client credentials).\n";
+
 static const char usage_token[] =
-	"usage: consortia token --role ROLE --sub SUBJECT [--ttl SECONDS] [--la CODE]\n"
+	"usage: consortia token --role ROLE --sub SUBJECT [--ttl SECONDS] [--la CODE] [--school URN]\n"
 	"\n"
 	"Print a bearer token signed with the configured JWT_SECRET.\n"
 	"  --role ROLE     admin, officer, finance, chair or viewer\n"
 	"  --sub SUBJECT   who the token speaks for\n"
 	"  --ttl SECONDS   lifetime (default JWT_TTL, 900)\n"
-	"  --la CODE       scope the token to one local authority\n";
+	"  --la CODE       scope the token to one local authority\n"
+	"  --school URN    scope the token to one school\n";
 
 static bool
 wants_help(int argc, char **argv)
@@ -117,7 +127,7 @@ cmd_migrate(int argc, char **argv)
 		fputs(usage_migrate, wants_help(argc, argv) ? stdout : stderr);
 		return wants_help(argc, argv) ? 0 : 2;
 	}
-	if (!config_load(&cfg, false, why, sizeof why)) {
+	if (!config_load(&cfg, why, sizeof why)) {
 		config_free(&cfg);
 		return fail("configuration", why);
 	}
@@ -138,7 +148,9 @@ cmd_serve(int argc, char **argv)
 		return wants_help(argc, argv) ? 0 : 2;
 	}
 	memset(&app, 0, sizeof app);
-	if (!config_load(&app.cfg, true, why, sizeof why)) {
+	if (!config_load(&app.cfg, why, sizeof why) ||
+	    !token_keys_load(&app.keys, &app.cfg, why, sizeof why)) {
+		token_keys_free(&app.keys);
 		config_free(&app.cfg);
 		return fail("configuration", why);
 	}
@@ -150,17 +162,11 @@ cmd_serve(int argc, char **argv)
 		fail("start", "out of memory");
 		goto out_pool;
 	}
-	app.keys = (struct token_keys){
-		.secret = app.cfg.jwt_secret,
-		.secret_len = app.cfg.jwt_secret_len,
-		.issuer = app.cfg.jwt_issuer,
-		.audience = app.cfg.jwt_audience,
-		.leeway = app.cfg.jwt_leeway,
-	};
 	rc = server_run(&app);
 out_pool:
 	db_pool_destroy(&app.pool);
 out:
+	token_keys_free(&app.keys);
 	config_free(&app.cfg);
 	return rc;
 }
@@ -202,6 +208,7 @@ cmd_import(int argc, char **argv)
 	struct config cfg;
 	struct db_conn conn = {0};
 	struct problem p = {0};
+	struct audit_actor cli = {"command-line", ROLE_ADMIN, "local", NULL};
 	json_t *report = NULL;
 	char why[512], *data;
 	size_t len = 0;
@@ -233,7 +240,7 @@ cmd_import(int argc, char **argv)
 		fputs(usage_import, stderr);
 		return 2;
 	}
-	if (!config_load(&cfg, false, why, sizeof why)) {
+	if (!config_load(&cfg, why, sizeof why)) {
 		config_free(&cfg);
 		return fail("configuration", why);
 	}
@@ -245,7 +252,7 @@ cmd_import(int argc, char **argv)
 		rc = fail("cannot reach the database", why);
 		goto out;
 	}
-	if (import_gias(&conn, data, len, &opt, &report, &p) != ERR_OK) {
+	if (import_gias(&conn, data, len, &opt, &cli, &report, &p) != ERR_OK) {
 		json_t *o = problem_to_json(&p, argv[optind], NULL);
 		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 		fprintf(stderr, "consortia: import-gias: %s\n%s\n", p.detail, text ? text : "");
@@ -272,13 +279,14 @@ cmd_token(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"role", required_argument, NULL, 'r'}, {"sub", required_argument, NULL, 's'},
 		{"ttl", required_argument, NULL, 't'},  {"la", required_argument, NULL, 'l'},
+		{"school", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	struct config cfg;
-	struct token_keys keys;
+	struct token_keys keys = {0};
 	enum role role = ROLE_NONE;
 	const char *sub = NULL;
-	long long ttl = 0, la = 0;
+	long long ttl = 0, la = 0, school = 0;
 	char why[256], *token = NULL;
 	int ch;
 
@@ -299,6 +307,10 @@ cmd_token(int argc, char **argv)
 			if (!parse_int(optarg, 100, 999, &la))
 				return fail("--la", "must be a 3-digit LA code");
 			break;
+		case 'u':
+			if (!parse_int(optarg, 100000, 999999, &school))
+				return fail("--school", "must be a 6-digit URN");
+			break;
 		case 'h':
 			fputs(usage_token, stdout);
 			return 0;
@@ -311,21 +323,65 @@ cmd_token(int argc, char **argv)
 		fputs(usage_token, stderr);
 		return 2;
 	}
-	if (!config_load(&cfg, true, why, sizeof why)) {
+	if (!config_load(&cfg, why, sizeof why) || !token_keys_load(&keys, &cfg, why, sizeof why)) {
+		token_keys_free(&keys);
 		config_free(&cfg);
 		return fail("configuration", why);
 	}
-	keys = (struct token_keys){cfg.jwt_secret, cfg.jwt_secret_len, cfg.jwt_issuer,
-	                           cfg.jwt_audience, cfg.jwt_leeway};
-	if (token_sign(&keys, sub, role, (int)la, ttl ? (int)ttl : cfg.jwt_ttl, time(NULL), &token) !=
-	    ERR_OK) {
+	if (token_sign(&keys, sub, role, (int)la, (int)school, ttl ? (int)ttl : cfg.jwt_ttl,
+	               time(NULL), &token) != ERR_OK) {
+		token_keys_free(&keys);
 		config_free(&cfg);
 		return fail("token", "signing failed");
 	}
 	puts(token);
 	free(token);
+	token_keys_free(&keys);
 	config_free(&cfg);
 	return 0;
+}
+
+static int
+cmd_create_admin(int argc, char **argv)
+{
+	struct audit_actor cli = {"command-line", ROLE_ADMIN, "local", NULL};
+	struct actor who = {.audit = cli};
+	struct config cfg;
+	struct db_conn conn = {0};
+	struct problem p = {0};
+	struct doc d = {0};
+	json_t *body;
+	char why[512], *location = NULL;
+	int status, rc = 1;
+
+	if (wants_help(argc, argv) || argc != 2) {
+		fputs(usage_create_admin, wants_help(argc, argv) ? stdout : stderr);
+		return wants_help(argc, argv) ? 0 : 2;
+	}
+	if (!config_load(&cfg, why, sizeof why)) {
+		config_free(&cfg);
+		return fail("configuration", why);
+	}
+	if ((conn.pg = db_connect(cfg.database_url, 0, why, sizeof why)) == NULL) {
+		config_free(&cfg);
+		return fail("cannot reach the database", why);
+	}
+	body = json_pack("{s:s, s:s}", "name", argv[1], "role", "admin");
+	if (account_create(&conn, &who, body, &d, &status, &location, &p) != ERR_OK) {
+		fprintf(stderr, "consortia: create-admin: %s\n", p.detail);
+		for (size_t i = 0; i < problem_count(&p); i++)
+			fprintf(stderr, "  %s\n", json_string_value(json_object_get(json_array_get(p.errors, i), "message")));
+	} else {
+		puts(d.body);
+		rc = 0;
+	}
+	json_decref(body);
+	doc_free(&d);
+	free(location);
+	problem_clear(&p);
+	PQfinish(conn.pg);
+	config_free(&cfg);
+	return rc;
 }
 
 int
@@ -339,6 +395,7 @@ main(int argc, char **argv)
 		{"migrate", cmd_migrate},
 		{"import-gias", cmd_import},
 		{"token", cmd_token},
+		{"create-admin", cmd_create_admin},
 	};
 
 	setvbuf(stderr, NULL, _IOLBF, 0);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../lib/accept.h"
+#include "../lib/account.h"
 #include "../lib/hash.h"
 #include "../lib/register.h"
 #include "../lib/idempotency.h"
@@ -34,7 +35,7 @@ api_resource_list(struct req *r)
 		                   has_export ? " or text/csv" : "");
 	if ((e = req_db(r, &c)) != ERR_OK)
 		return e;
-	if ((e = resource_list(c, def, &r->query, &pg, &r->problem)) != ERR_OK)
+	if ((e = resource_list(c, def, &r->who, &r->query, &pg, &r->problem)) != ERR_OK)
 		return e;
 	respond_json(r, 200, pg.body, strlen(pg.body));
 	if (pg.next_cursor) {
@@ -66,13 +67,6 @@ api_resource_list(struct req *r)
 	return ERR_OK;
 }
 
-static enum err
-path_key(struct req *r, char key[24])
-{
-	const struct resource_def *def = r->route->def;
-	return resource_key(def, req_param(r, def->key_field), key, &r->problem);
-}
-
 enum err
 api_resource_get(struct req *r)
 {
@@ -81,20 +75,60 @@ api_resource_get(struct req *r)
 	char key[24];
 	enum err e;
 
-	if ((e = path_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
 		return e;
-	if ((e = resource_get(c, r->route->def, key, &d, &r->problem)) != ERR_OK)
+	if ((e = resource_get(c, r->route->def, &r->who, key, &d, &r->problem)) != ERR_OK)
 		return e;
 	respond_doc(r, 200, &d);
 	doc_free(&d);
 	return ERR_OK;
 }
 
+/* Take the Idempotency-Key, if any, into r->who; hash into hash[65]. */
+static enum err
+idempotency(struct req *r, char hash[65])
+{
+	const char *key = req_header(r, "Idempotency-Key");
+	const void *parts[] = {"POST ", r->in->url_path, "\n", r->in->binary_body};
+	size_t lens[] = {5, strlen(r->in->url_path), 1, r->in->binary_body_length};
+
+	if (key == NULL)
+		return ERR_OK;
+	if (!idem_key_valid(key)) {
+		problem_field(&r->problem, IN_HEADER, "Idempotency-Key", "format",
+		              "must be 1 to 200 printable ASCII characters");
+		return problem_set(&r->problem, ERR_MALFORMED, "the Idempotency-Key is not valid");
+	}
+	sha256_hex(hash, r->in->binary_body ? 4 : 3, parts, lens);
+	r->who.idempotency_key = key;
+	r->who.request_hash = hash;
+	return ERR_OK;
+}
+
+/* Answer a create: 201 with Location and ETag, or the replay of the first answer. */
+static void
+respond_created(struct req *r, int status, const char *location, const struct doc *d)
+{
+	if (location)
+		respond_header(r, "Location", location);
+	if (d->version > 0) {
+		respond_doc(r, status, d);
+	} else {
+		/* A replay answers the stored body; its ETag comes from its version. */
+		json_t *o = json_loads(d->body, 0, NULL);
+		char etag[24];
+		respond_json(r, status, d->body, strlen(d->body));
+		if (o && json_is_integer(json_object_get(o, "version"))) {
+			etag_format((int)json_integer_value(json_object_get(o, "version")), etag);
+			respond_header(r, "ETag", etag);
+		}
+		json_decref(o);
+	}
+}
+
 enum err
 api_resource_create(struct req *r)
 {
-	const char *key = req_header(r, "Idempotency-Key");
-	struct actor who = {.subject = r->claims.sub, .method = "POST", .path = r->in->url_path};
 	char hash[65];
 	struct db_conn *c;
 	struct doc d;
@@ -102,51 +136,70 @@ api_resource_create(struct req *r)
 	int status;
 	enum err e;
 
-	if (key) {
-		const void *parts[] = {"POST ", r->in->url_path, "\n", r->in->binary_body};
-		size_t lens[] = {5, strlen(r->in->url_path), 1, r->in->binary_body_length};
-		if (!idem_key_valid(key)) {
-			problem_field(&r->problem, IN_HEADER, "Idempotency-Key", "format",
-			              "must be 1 to 200 printable ASCII characters");
-			return problem_set(&r->problem, ERR_MALFORMED, "the Idempotency-Key is not valid");
-		}
-		sha256_hex(hash, r->in->binary_body ? 4 : 3, parts, lens);
-		who.idempotency_key = key;
-		who.request_hash = hash;
-	}
-	if ((e = req_db(r, &c)) != ERR_OK)
+	if ((e = idempotency(r, hash)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
 		return e;
-	e = resource_create(c, r->route->def, r->body, &who, &d, &status, &location, &r->problem);
+	e = resource_create(c, r->route->def, r->body, &r->who, NULL, 0, &d, &status, &location,
+	                    &r->problem);
 	if (e != ERR_OK)
 		return e;
-	if (location)
-		respond_header(r, "Location", location);
-	if (d.version > 0) {
-		respond_doc(r, status, &d);
-	} else {
-		/* A replay answers the stored body; its ETag comes from its version. */
-		json_t *o = json_loads(d.body, 0, NULL);
-		char etag[24];
-		respond_json(r, status, d.body, strlen(d.body));
-		if (o && json_is_integer(json_object_get(o, "version"))) {
-			etag_format((int)json_integer_value(json_object_get(o, "version")), etag);
-			respond_header(r, "ETag", etag);
-		}
-		json_decref(o);
-	}
+	respond_created(r, status, location, &d);
 	free(location);
 	doc_free(&d);
 	return ERR_OK;
 }
 
-static enum err
-if_match(struct req *r, const char **out)
+enum err
+api_account_create(struct req *r)
 {
-	*out = req_header(r, "If-Match");
-	if (*out == NULL || **out == '\0')
-		return problem_set(&r->problem, ERR_PRECONDITION_REQUIRED,
-		                   "send If-Match with the ETag you last read");
+	char hash[65];
+	struct db_conn *c;
+	struct doc d;
+	char *location = NULL;
+	int status;
+	enum err e;
+
+	if ((e = idempotency(r, hash)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = account_create(c, &r->who, r->body, &d, &status, &location, &r->problem)) != ERR_OK)
+		return e;
+	respond_created(r, status, location, &d);
+	free(location);
+	doc_free(&d);
 	return ERR_OK;
+}
+
+/* rotate and revoke: an action on one account. */
+static enum err
+account_action(struct req *r, enum err (*act)(struct db_conn *, const struct actor *,
+                                              const char *, const char *, struct doc *,
+                                              struct problem *))
+{
+	const char *im;
+	struct db_conn *c;
+	struct doc d;
+	char key[24];
+	enum err e;
+
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
+	    (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = act(c, &r->who, key, im, &d, &r->problem)) != ERR_OK)
+		return e;
+	respond_doc(r, 200, &d);
+	doc_free(&d);
+	return ERR_OK;
+}
+
+enum err
+api_account_rotate(struct req *r)
+{
+	return account_action(r, account_rotate);
+}
+
+enum err
+api_account_revoke(struct req *r)
+{
+	return account_action(r, account_revoke);
 }
 
 enum err
@@ -158,10 +211,10 @@ api_resource_patch(struct req *r)
 	char key[24];
 	enum err e;
 
-	if ((e = path_key(r, key)) != ERR_OK || (e = if_match(r, &im)) != ERR_OK ||
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
 	    (e = req_db(r, &c)) != ERR_OK)
 		return e;
-	if ((e = resource_patch(c, r->route->def, key, im, r->body, &d, &r->problem)) != ERR_OK)
+	if ((e = resource_patch(c, r->route->def, &r->who, key, im, r->body, &d, &r->problem)) != ERR_OK)
 		return e;
 	respond_doc(r, 200, &d);
 	doc_free(&d);
@@ -176,10 +229,10 @@ api_resource_delete(struct req *r)
 	char key[24];
 	enum err e;
 
-	if ((e = path_key(r, key)) != ERR_OK || (e = if_match(r, &im)) != ERR_OK ||
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
 	    (e = req_db(r, &c)) != ERR_OK)
 		return e;
-	if ((e = resource_delete(c, r->route->def, key, im, &r->problem)) != ERR_OK)
+	if ((e = resource_delete(c, r->route->def, &r->who, key, im, &r->problem)) != ERR_OK)
 		return e;
 	respond_empty(r, 204);
 	return ERR_OK;

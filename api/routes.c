@@ -9,6 +9,8 @@
  */
 #include "server.h"
 
+#include "../lib/account.h"
+#include "../lib/audit.h"
 #include "../lib/register.h"
 
 static const char *const import_query[] = {"la", NULL};
@@ -17,6 +19,7 @@ const struct route routes[] = {
 	{"GET", "/healthz", api_healthz, 0, NULL, BODY_NONE, NULL},
 	{"GET", "/readyz", api_readyz, 0, NULL, BODY_NONE, NULL},
 	{"GET", "/openapi.yaml", api_openapi, 0, NULL, BODY_NONE, NULL},
+	{"POST", "/v1/auth/token", api_token, 0, NULL, BODY_FORM, NULL},
 
 	{"GET", "/v1/local-authorities", api_resource_list, ROLES_READ, &la_def, BODY_NONE, NULL},
 	{"POST", "/v1/local-authorities", api_resource_create, ROLES_WRITE, &la_def, BODY_JSON, NULL},
@@ -37,6 +40,15 @@ const struct route routes[] = {
 	{"GET", "/v1/schools/:urn", api_resource_get, ROLES_READ, &school_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/schools/:urn", api_resource_patch, ROLES_WRITE, &school_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/schools/:urn", api_resource_delete, ROLES_WRITE, &school_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/service-accounts", api_resource_list, ROLES_ADMIN, &account_def, BODY_NONE, NULL},
+	{"POST", "/v1/service-accounts", api_account_create, ROLES_ADMIN, &account_def, BODY_JSON, NULL},
+	{"POST", "/v1/service-accounts/:id/rotate", api_account_rotate, ROLES_ADMIN, &account_def, BODY_NONE, NULL},
+	{"POST", "/v1/service-accounts/:id/revoke", api_account_revoke, ROLES_ADMIN, &account_def, BODY_NONE, NULL},
+	{"GET", "/v1/service-accounts/:id", api_resource_get, ROLES_ADMIN, &account_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/service-accounts/:id", api_resource_patch, ROLES_ADMIN, &account_def, BODY_JSON, NULL},
+
+	{"GET", "/v1/audit-events", api_resource_list, ROLES_AUDIT, &audit_def, BODY_NONE, NULL},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -33,6 +33,15 @@ api_school_import(struct req *r)
 		}
 		opt.la_filter = (int)code;
 	}
+	/* An LA's officer imports for that LA only. */
+	if (r->who.scope.school_urn)
+		return problem_set(&r->problem, ERR_FORBIDDEN, "a school's account cannot import");
+	if (r->who.scope.la_code) {
+		if (opt.la_filter && opt.la_filter != r->who.scope.la_code)
+			return problem_set(&r->problem, ERR_FORBIDDEN,
+			                   "you may import only for local authority %d", r->who.scope.la_code);
+		opt.la_filter = r->who.scope.la_code;
+	}
 	if (media_type_param(req_header(r, "Content-Type"), "charset", charset, sizeof charset)) {
 		if (strcasecmp(charset, "utf-8") == 0)
 			opt.encoding = IMPORT_UTF8;
@@ -42,7 +51,8 @@ api_school_import(struct req *r)
 	}
 	if ((e = req_db(r, &c)) != ERR_OK)
 		return e;
-	e = import_gias(c, r->in->binary_body, r->in->binary_body_length, &opt, &report, &r->problem);
+	e = import_gias(c, r->in->binary_body, r->in->binary_body_length, &opt, &r->who.audit, &report,
+	                &r->problem);
 	if (e != ERR_OK)
 		return e;
 	text = json_dumps(report, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -199,7 +209,7 @@ api_school_export(struct req *r)
 	PGresult *res;
 	enum err e;
 
-	if ((e = list_prepare(&school_def, &r->query, NULL, false, &lr, &r->problem)) != ERR_OK)
+	if ((e = list_prepare(&school_def, &r->who.scope, &r->query, NULL, false, &lr, &r->problem)) != ERR_OK)
 		return e;
 	if ((e = req_db(r, &c)) != ERR_OK)
 		goto out;

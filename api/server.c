@@ -31,6 +31,23 @@ req_db(struct req *r, struct db_conn **out)
 	return e;
 }
 
+enum err
+req_key(struct req *r, char key[24])
+{
+	const struct resource_def *def = r->route->def;
+	return resource_key(def, req_param(r, def->key_field), key, &r->problem);
+}
+
+enum err
+req_if_match(struct req *r, const char **out)
+{
+	*out = req_header(r, "If-Match");
+	if (*out == NULL || **out == '\0')
+		return problem_set(&r->problem, ERR_PRECONDITION_REQUIRED,
+		                   "send If-Match with the ETag you last read");
+	return ERR_OK;
+}
+
 const char *
 req_param(const struct req *r, const char *name)
 {
@@ -116,9 +133,16 @@ authenticate(struct req *r)
 	while (*h == ' ')
 		h++;
 	e = token_verify(&r->app->keys, h, time(NULL), &r->claims, &r->problem);
-	if (e != ERR_OK)
+	if (e != ERR_OK) {
 		log_msg("info", "auth_refused", "%s", r->problem.detail);
-	return e;
+		return e;
+	}
+	r->who.audit.subject = r->claims.sub;
+	r->who.audit.role = r->claims.role;
+	r->who.audit.issuer = r->claims.iss;
+	r->who.scope.la_code = r->claims.la_code;
+	r->who.scope.school_urn = r->claims.school_urn;
+	return ERR_OK;
 }
 
 static bool
@@ -151,6 +175,8 @@ read_body(struct req *r)
 			                   "send the extract as Content-Type: text/csv");
 		return ERR_OK;
 	}
+	if (r->route->body == BODY_FORM && media_type_is(ct, "application/x-www-form-urlencoded"))
+		return ERR_OK;   /* the handler reads the form */
 	if (!media_type_is(ct, "application/json") &&
 	    !(strcmp(r->route->method, "PATCH") == 0 &&
 	      media_type_is(ct, "application/merge-patch+json")))
@@ -207,8 +233,12 @@ respond_problem(struct req *r)
 	}
 	ulfius_set_binary_body_response(r->out, (unsigned int)info->status, text ? text : fallback,
 	                                 strlen(text ? text : fallback));
-	respond_header(r, "Content-Type", "application/problem+json");
-	if (info->status == 401)
+	/* RFC 6749 wants its token errors as application/json. */
+	respond_header(r, "Content-Type",
+	               r->problem.oauth_error ? "application/json" : "application/problem+json");
+	if (info->status == 401 && r->problem.oauth_error)
+		respond_header(r, "WWW-Authenticate", "Basic realm=\"consortia\"");
+	else if (info->status == 401)
 		respond_header(r, "WWW-Authenticate", req_header(r, "Authorization")
 		                                          ? "Bearer realm=\"consortia\", error=\"invalid_token\""
 		                                          : "Bearer realm=\"consortia\"");
@@ -283,6 +313,9 @@ req_init(struct req *r, struct app *app, const struct route *route,
 	r->in = in;
 	r->out = out;
 	take_request_id(r);
+	r->who.audit.request_id = r->id;
+	r->who.method = in->http_verb;
+	r->who.path = in->url_path;
 }
 
 /* What each ulfius endpoint carries as user_data. */

@@ -33,7 +33,8 @@ struct app {
 struct req;
 typedef enum err (*handler_fn)(struct req *r);
 
-enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV };
+/* What a route's body must be; BODY_FORM takes a form or a JSON object. */
+enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV, BODY_FORM };
 
 /* Role bits for a route's `roles`; 0 makes a route public. */
 #define ROLE_BIT(r) (1u << (r))
@@ -41,6 +42,8 @@ enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV };
 	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER) | ROLE_BIT(ROLE_FINANCE) |        \
 	 ROLE_BIT(ROLE_CHAIR) | ROLE_BIT(ROLE_VIEWER))
 #define ROLES_WRITE (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER))
+#define ROLES_ADMIN ROLE_BIT(ROLE_ADMIN)
+#define ROLES_AUDIT (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER))
 
 struct route {
 	const char *method;
@@ -62,6 +65,7 @@ struct req {
 	struct _u_response *out;
 	char id[33];
 	struct token_claims claims;
+	struct actor who;                   /* the caller, for lib/: audit, scope, idempotency */
 	struct query query;
 	json_t *body;                       /* BODY_JSON: the parsed object */
 	struct problem problem;
@@ -78,6 +82,12 @@ const char *req_param(const struct req *r, const char *name);
 
 /* A request header (case-insensitive name); NULL if absent. */
 const char *req_header(const struct req *r, const char *name);
+
+/* A path key for the route's resource, checked (400 naming it when bad). */
+enum err req_key(struct req *r, char key[24]);
+
+/* The If-Match header, or ERR_PRECONDITION_REQUIRED. */
+enum err req_if_match(struct req *r, const char **out);
 
 /* Answer with a JSON text body (copied). */
 void respond_json(struct req *r, int status, const char *body, size_t len);
@@ -99,6 +109,10 @@ enum err api_resource_patch(struct req *r);
 enum err api_resource_delete(struct req *r);
 enum err api_school_import(struct req *r);
 enum err api_school_export(struct req *r);
+enum err api_account_create(struct req *r);
+enum err api_account_rotate(struct req *r);
+enum err api_account_revoke(struct req *r);
+enum err api_token(struct req *r);
 enum err api_healthz(struct req *r);
 enum err api_readyz(struct req *r);
 enum err api_openapi(struct req *r);

@@ -42,11 +42,16 @@ static const struct field_set area_field_set = {area_fields, 4, area_read_only};
 	"'updated_at', api_ts(a.updated_at), 'version', a.version)"
 #define AREA_FROM "area a JOIN local_authority l ON l.id = a.la_id"
 
+/* $2: the caller's LA code, $3: its school's URN (NULL when unscoped). */
+#define AREA_SCOPE                                                              \
+	" AND ($2::integer IS NULL OR l.code = $2::integer)"                        \
+	" AND ($3::integer IS NULL OR a.id = (SELECT area_id FROM school WHERE urn = $3::integer))"
+
 static const struct db_stmt AREA_GET = {"area_get",
-	"SELECT a.version, " AREA_DOC " FROM " AREA_FROM " WHERE a.id = $1::bigint"};
+	"SELECT a.version, " AREA_DOC " FROM " AREA_FROM " WHERE a.id = $1::bigint" AREA_SCOPE};
 static const struct db_stmt AREA_LOAD = {"area_load",
 	"SELECT a.version, l.code, a.code, a.name, a.district_codes FROM " AREA_FROM
-	" WHERE a.id = $1::bigint FOR UPDATE OF a"};
+	" WHERE a.id = $1::bigint" AREA_SCOPE " FOR UPDATE OF a"};
 static const struct db_stmt AREA_INSERT = {"area_insert",
 	"INSERT INTO area (la_id, code, name, district_codes) "
 	"SELECT l.id, $2, $3, $4::text[] FROM local_authority l WHERE l.code = $1::integer "
@@ -72,6 +77,7 @@ static const struct constraint_def area_constraints[] = {
 
 const struct resource_def area_def = {
 	.noun = "area",
+	.resource = "area",
 	.path = "/v1/areas",
 	.key_field = "id",
 	.key_min = 1,
@@ -89,6 +95,9 @@ const struct resource_def area_def = {
 	.key_expr = "a.id",
 	.key_type = "bigint",
 	.q_expr = "a.name",
+	.scope_la = "l.code = $%d::integer",
+	.scope_school = "a.id = (SELECT area_id FROM school WHERE urn = $%d::integer)",
+	.la_field = "la_code",
 	.filters = area_filters,
 	.nfilters = sizeof area_filters / sizeof area_filters[0],
 	.sorts = area_sorts,

@@ -35,6 +35,14 @@ env_str(const char *name, const char *dflt)
 	return strdup(v && *v ? v : dflt);
 }
 
+/* An optional setting: NULL when unset or empty. */
+static char *
+env_opt(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? strdup(v) : NULL;
+}
+
 static bool
 env_int(const char *name, long long dflt, long long min, long long max, long long *out,
         char *why, size_t whylen)
@@ -109,7 +117,7 @@ split_origins(struct config *cfg, const char *list)
 }
 
 bool
-config_load(struct config *cfg, bool need_secret, char *why, size_t whylen)
+config_load(struct config *cfg, char *why, size_t whylen)
 {
 	long long v;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -119,7 +127,11 @@ config_load(struct config *cfg, bool need_secret, char *why, size_t whylen)
 	cfg->bind_address = env_str("BIND_ADDRESS", "0.0.0.0");
 	cfg->jwt_issuer = env_str("JWT_ISSUER", "consortia");
 	cfg->jwt_audience = env_str("JWT_AUDIENCE", "consortia");
+	cfg->jwt_alg = env_str("JWT_ALG", "HS256");
+	cfg->jwt_private_key_file = env_opt("JWT_PRIVATE_KEY_FILE");
+	cfg->jwt_issuers_file = env_opt("JWT_ISSUERS_FILE");
 	if (!cfg->database_url || !cfg->bind_address || !cfg->jwt_issuer || !cfg->jwt_audience ||
+	    !cfg->jwt_alg ||
 	    !split_origins(cfg, getenv("CORS_ORIGINS") ? getenv("CORS_ORIGINS") : "")) {
 		snprintf(why, whylen, "out of memory");
 		return false;
@@ -151,13 +163,16 @@ config_load(struct config *cfg, bool need_secret, char *why, size_t whylen)
 	if (!env_int("HTTP_IDLE_TIMEOUT", 30, 1, 3600, &v, why, whylen))
 		return false;
 	cfg->connection_timeout = (int)v;
-	if (!load_secret(cfg, why, whylen))
+	if (!env_int("AUTH_FAILURES_PER_CLIENT", 10, 1, 100000, &v, why, whylen))
 		return false;
-	if (need_secret && cfg->jwt_secret == NULL) {
-		snprintf(why, whylen, "set JWT_SECRET (32 bytes or more) or JWT_SECRET_FILE");
+	cfg->auth_failures_client = (int)v;
+	if (!env_int("AUTH_FAILURES_PER_ADDRESS", 50, 1, 1000000, &v, why, whylen))
 		return false;
-	}
-	return true;
+	cfg->auth_failures_address = (int)v;
+	if (!env_int("AUTH_FAILURE_WINDOW", 300, 1, 86400, &v, why, whylen))
+		return false;
+	cfg->auth_failure_window = (int)v;
+	return load_secret(cfg, why, whylen);
 }
 
 void
@@ -170,6 +185,9 @@ config_free(struct config *cfg)
 	free(cfg->jwt_secret);
 	free(cfg->jwt_issuer);
 	free(cfg->jwt_audience);
+	free(cfg->jwt_alg);
+	free(cfg->jwt_private_key_file);
+	free(cfg->jwt_issuers_file);
 	for (char **o = cfg->cors_origins; o && *o; o++)
 		free(*o);
 	free(cfg->cors_origins);

@@ -16,6 +16,9 @@ struct config {
 	int workers;                /* WORKERS, default: online cores */
 	unsigned char *jwt_secret;  /* JWT_SECRET or the file JWT_SECRET_FILE names */
 	size_t jwt_secret_len;
+	char *jwt_alg;              /* JWT_ALG: HS256 (default), RS256 or ES256 */
+	char *jwt_private_key_file; /* JWT_PRIVATE_KEY_FILE: PEM, for RS256 / ES256 */
+	char *jwt_issuers_file;     /* JWT_ISSUERS_FILE: external issuers (JSON), or NULL */
 	char *jwt_issuer;           /* JWT_ISSUER, default "consortia" */
 	char *jwt_audience;         /* JWT_AUDIENCE, default "consortia" */
 	int jwt_leeway;             /* JWT_LEEWAY seconds, default 60 */
@@ -25,15 +28,18 @@ struct config {
 	char **cors_origins;        /* CORS_ORIGINS, comma-separated; NULL-terminated */
 	bool migrate_on_start;      /* MIGRATE_ON_START, default 1 */
 	int statement_timeout_ms;   /* DB_STATEMENT_TIMEOUT_MS, default 5000 */
+	int auth_failures_client;   /* AUTH_FAILURES_PER_CLIENT in a window, default 10 */
+	int auth_failures_address;  /* AUTH_FAILURES_PER_ADDRESS in a window, default 50 */
+	int auth_failure_window;    /* AUTH_FAILURE_WINDOW seconds, default 300 */
 	int connection_timeout;     /* HTTP_IDLE_TIMEOUT seconds, default 30 */
 };
 
 /*
- * Fill cfg from the environment. need_secret: fail without a JWT secret
- * (serve and token need one). Returns false with the reason in why; cfg
- * must be released with config_free either way.
+ * Fill cfg from the environment. Returns false with the reason in why; cfg
+ * must be released with config_free either way. (Whether the signing keys
+ * are complete is token_keys_load's to say.)
  */
-bool config_load(struct config *cfg, bool need_secret, char *why, size_t whylen);
+bool config_load(struct config *cfg, char *why, size_t whylen);
 
 void config_free(struct config *cfg);
 

@@ -73,3 +73,33 @@ date_dmy_to_iso(const char *s, char out[11])
 	out[10] = '\0';
 	return true;
 }
+
+bool
+timestamp_valid(const char *s)
+{
+	int y, m, d, hh, mm, ss, oh, om;
+	char date[11];
+
+	if (s == NULL || strlen(s) < 20 || (s[10] != 'T' && s[10] != 't'))
+		return false;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (!date_parse_iso(date, &y, &m, &d))
+		return false;
+	s += 11;
+	if (!digits(s, 2, &hh) || s[2] != ':' || !digits(s + 3, 2, &mm) || s[5] != ':' ||
+	    !digits(s + 6, 2, &ss) || hh > 23 || mm > 59 || ss > 60)
+		return false;
+	s += 8;
+	if (*s == '.') {
+		s++;
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+		return true;
+	return (*s == '+' || *s == '-') && digits(s + 1, 2, &oh) && s[3] == ':' &&
+	       digits(s + 4, 2, &om) && s[6] == '\0' && oh <= 23 && om <= 59;
+}

@@ -21,4 +21,10 @@ bool date_parse_iso(const char *s, int *y, int *m, int *d);
  */
 bool date_dmy_to_iso(const char *s, char out[11]);
 
+/*
+ * True if s is an RFC 3339 date-time: "YYYY-MM-DDTHH:MM:SS", optional
+ * fraction, then "Z" or an offset "+HH:MM" / "-HH:MM".
+ */
+bool timestamp_valid(const char *s);
+
 #endif

@@ -107,5 +107,9 @@ problem_to_json(const struct problem *p, const char *instance, const char *reque
 		json_object_set_new(o, "request_id", json_string(request_id));
 	if (p->errors && json_array_size(p->errors) > 0)
 		json_object_set(o, "errors", p->errors);
+	if (p->oauth_error) {   /* RFC 6749 section 5.2, beside the problem members */
+		json_object_set_new(o, "error", json_string(p->oauth_error));
+		json_object_set_new(o, "error_description", json_string(p->detail));
+	}
 	return o;
 }

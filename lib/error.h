@@ -57,6 +57,7 @@ struct problem {
 	char detail[512];
 	json_t *errors;       /* owned: array of {field, in, code, message} */
 	int retry_after;      /* seconds, for 503 / 429; 0 = none */
+	const char *oauth_error;  /* the token endpoint's RFC 6749 error code, or NULL */
 };
 
 /*

@@ -215,7 +215,7 @@ on_record(int c, void *data)
 
 enum err
 import_gias(struct db_conn *c, const char *data, size_t len, const struct import_options *opt,
-            json_t **report, struct problem *p)
+            const struct audit_actor *who, json_t **report, struct problem *p)
 {
 	struct importer im = {.conn = c, .opt = opt, .p = p, .line = 1};
 	struct csv_parser parser;
@@ -261,6 +261,18 @@ import_gias(struct db_conn *c, const char *data, size_t len, const struct import
 		problem_field(p, IN_BODY, "file", "format", "has no header row");
 		e = problem_set(p, ERR_VALIDATION, "not a GIAS establishment extract: no header row");
 		goto out;
+	}
+	{
+		json_t *changes = json_pack("{s:n, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "before", "after",
+		                            "rows", (json_int_t)im.rows, "created", (json_int_t)im.created,
+		                            "updated", (json_int_t)im.updated, "unchanged",
+		                            (json_int_t)im.unchanged, "skipped", (json_int_t)im.skipped,
+		                            "rejected", (json_int_t)im.rejected);
+		e = changes ? audit_write(c, who, "school", NULL, "import", changes, opt->la_filter, p)
+		            : problem_set(p, ERR_INTERNAL, "out of memory");
+		json_decref(changes);
+		if (e != ERR_OK)
+			goto out;
 	}
 	if ((e = db_commit(c, p)) != ERR_OK)
 		goto out;

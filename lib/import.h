@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "audit.h"
 #include "db.h"
 
 enum import_encoding { IMPORT_CP1252, IMPORT_UTF8 };
@@ -19,13 +20,15 @@ struct import_options {
 };
 
 /*
- * Import the extract held in data[0..len). On success *report is
+ * Import the extract held in data[0..len) for `who` (the import is one
+ * audit event, with the report's counts). On success *report is
  * {rows, created, updated, unchanged, skipped, rejected, rejections[]},
  * owned by the caller. A file that is not an extract is ERR_VALIDATION and
  * changes nothing; so does any failure of the database (then nothing of
  * the file is applied).
  */
 enum err import_gias(struct db_conn *c, const char *data, size_t len,
-                     const struct import_options *opt, json_t **report, struct problem *p);
+                     const struct import_options *opt, const struct audit_actor *who,
+                     json_t **report, struct problem *p);
 
 #endif

@@ -19,11 +19,16 @@ static const struct field_set la_field_set = {la_fields, 3, la_read_only};
 	"'review_interval_months', l.review_interval_months, 'created_at', api_ts(l.created_at), " \
 	"'updated_at', api_ts(l.updated_at), 'version', l.version)"
 
+/* $2: the caller's LA code, $3: its school's URN (NULL when unscoped). */
+#define LA_SCOPE                                                                 \
+	" AND ($2::integer IS NULL OR l.code = $2::integer)"                         \
+	" AND ($3::integer IS NULL OR l.id = (SELECT la_id FROM school WHERE urn = $3::integer))"
+
 static const struct db_stmt LA_GET = {"la_get",
-	"SELECT l.version, " LA_DOC " FROM local_authority l WHERE l.id = $1::bigint"};
+	"SELECT l.version, " LA_DOC " FROM local_authority l WHERE l.id = $1::bigint" LA_SCOPE};
 static const struct db_stmt LA_LOAD = {"la_load",
 	"SELECT l.version, l.code, l.name, l.review_interval_months FROM local_authority l "
-	"WHERE l.id = $1::bigint FOR UPDATE"};
+	"WHERE l.id = $1::bigint" LA_SCOPE " FOR UPDATE"};
 static const struct db_stmt LA_INSERT = {"la_insert",
 	"INSERT INTO local_authority (code, name, review_interval_months) "
 	"VALUES ($1::integer, $2, $3::integer) RETURNING id"};
@@ -49,6 +54,7 @@ static const struct constraint_def la_constraints[] = {
 
 const struct resource_def la_def = {
 	.noun = "local authority",
+	.resource = "local-authority",
 	.path = "/v1/local-authorities",
 	.key_field = "id",
 	.key_min = 1,
@@ -65,6 +71,9 @@ const struct resource_def la_def = {
 	.key_expr = "l.id",
 	.key_type = "bigint",
 	.q_expr = "l.name",
+	.scope_la = "l.code = $%d::integer",
+	.scope_school = "l.id = (SELECT la_id FROM school WHERE urn = $%d::integer)",
+	.la_field = "code",
 	.filters = la_filters,
 	.nfilters = sizeof la_filters / sizeof la_filters[0],
 	.sorts = la_sorts,

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "cursor.h"
+#include "date.h"
 #include "idempotency.h"
 
 void
@@ -118,16 +119,33 @@ validate(const struct resource_def *def, const json_t *body, enum record_mode mo
 	return ERR_OK;
 }
 
-static enum err
-fetch_doc(struct db_conn *c, const struct resource_def *def, const char *key,
-          struct doc *out, struct problem *p)
+/* The scope as statement parameters $2 and $3 (NULL: no restriction). */
+struct scope_params {
+	char la[16], school[16];
+	const char *v[3];
+};
+
+static void
+scope_params(struct scope_params *sp, const struct actor *who, const char *key)
 {
-	const char *v[] = {key};
+	snprintf(sp->la, sizeof sp->la, "%d", who->scope.la_code);
+	snprintf(sp->school, sizeof sp->school, "%d", who->scope.school_urn);
+	sp->v[0] = key;
+	sp->v[1] = who->scope.la_code ? sp->la : NULL;
+	sp->v[2] = who->scope.school_urn ? sp->school : NULL;
+}
+
+static enum err
+fetch_doc(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+          const char *key, struct doc *out, struct problem *p)
+{
+	struct scope_params sp;
 	PGresult *res = NULL;
 	enum err e;
 
 	memset(out, 0, sizeof *out);
-	if ((e = db_exec(c, def->get, 1, v, &res, p)) != ERR_OK)
+	scope_params(&sp, who, key);
+	if ((e = db_exec(c, def->get, 3, sp.v, &res, p)) != ERR_OK)
 		return e;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -140,33 +158,81 @@ fetch_doc(struct db_conn *c, const struct resource_def *def, const char *key,
 	return out->body ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
 }
 
-enum err
-resource_get(struct db_conn *c, const struct resource_def *def, const char *key,
-             struct doc *out, struct problem *p)
+int
+doc_la_code(const char *doc, const char *field)
 {
-	return fetch_doc(c, def, key, out, p);
+	json_t *o = field && doc ? json_loads(doc, 0, NULL) : NULL;
+	int code = (int)json_integer_value(json_object_get(o, field));
+
+	json_decref(o);
+	return code;
+}
+
+/* Audit a change of def's resource `key`, inside the open transaction. */
+static enum err
+audit(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+      const char *key, const char *action, const char *before, const char *after,
+      struct problem *p)
+{
+	json_t *changes = audit_changes(before, after);
+	enum err e;
+
+	if (changes == NULL)
+		return problem_set(p, ERR_INTERNAL, "out of memory");
+	e = audit_write(c, &who->audit, def->resource, key, action, changes,
+	                doc_la_code(after ? after : before, def->la_field), p);
+	json_decref(changes);
+	return e;
+}
+
+enum err
+resource_get(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+             const char *key, struct doc *out, struct problem *p)
+{
+	return fetch_doc(c, def, who, key, out, p);
+}
+
+/* A scoped caller creates only inside its scope. */
+static enum err
+check_create_scope(const struct resource_def *def, const struct actor *who,
+                   const struct record *rec, struct problem *p)
+{
+	int i = def->la_field ? fields_index(def->fields, def->la_field) : -1;
+
+	if (who->scope.school_urn)
+		return problem_set(p, ERR_FORBIDDEN, "a school's account cannot create a %s", def->noun);
+	if (who->scope.la_code == 0)
+		return ERR_OK;
+	if (i < 0 || rec->val[i] == NULL || atoi(rec->val[i]) != who->scope.la_code)
+		return problem_set(p, ERR_FORBIDDEN, "you may create a %s only for local authority %d",
+		                   def->noun, who->scope.la_code);
+	return ERR_OK;
 }
 
 enum err
 resource_create(struct db_conn *c, const struct resource_def *def, const json_t *body,
-                const struct actor *who, struct doc *out, int *status, char **location,
-                struct problem *p)
+                const struct actor *who, const char *const *extra, int nextra,
+                struct doc *out, int *status, char **location, struct problem *p)
 {
 	struct record rec = {0};
 	struct idem_replay replay = {0};
+	const char *params[RECORD_MAX + 8];
 	PGresult *res = NULL;
 	char key[24];
 	enum err e;
+	int n = (int)def->fields->n;
 
 	memset(out, 0, sizeof *out);
 	*status = 201;
 	*location = NULL;
 	if ((e = validate(def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
+	if ((e = check_create_scope(def, who, &rec, p)) != ERR_OK)
+		goto out;
 	if ((e = db_begin(c, p)) != ERR_OK)
 		goto out;
 	if (who->idempotency_key) {
-		e = idem_claim(c, who->subject, who->idempotency_key, who->method, who->path,
+		e = idem_claim(c, who->audit.subject, who->idempotency_key, who->method, who->path,
 		               who->request_hash, &replay, p);
 		if (e != ERR_OK)
 			goto out;
@@ -179,8 +245,11 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 			goto out;
 		}
 	}
-	if ((e = db_exec(c, def->insert, (int)def->fields->n, (const char *const *)rec.val, &res,
-	                 p)) != ERR_OK) {
+	for (int i = 0; i < n; i++)
+		params[i] = rec.val[i];
+	for (int i = 0; i < nextra && i < 8; i++)
+		params[n + i] = extra[i];
+	if ((e = db_exec(c, def->insert, n + nextra, params, &res, p)) != ERR_OK) {
 		e = write_failed(def, e, p);
 		goto out;
 	}
@@ -192,7 +261,9 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 		goto out;
 	}
 	snprintf(key, sizeof key, "%s", PQgetvalue(res, 0, 0));
-	if ((e = fetch_doc(c, def, key, out, p)) != ERR_OK)
+	if ((e = fetch_doc(c, def, who, key, out, p)) != ERR_OK)
+		goto out;
+	if ((e = audit(c, def, who, key, "create", NULL, out->body, p)) != ERR_OK)
 		goto out;
 	if (asprintf(location, "%s/%s", def->path, key) < 0) {
 		*location = NULL;
@@ -200,7 +271,7 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 		goto out;
 	}
 	if (who->idempotency_key &&
-	    (e = idem_store(c, who->subject, who->idempotency_key, 201, out->body, *location,
+	    (e = idem_store(c, who->audit.subject, who->idempotency_key, 201, out->body, *location,
 	                    p)) != ERR_OK)
 		goto out;
 	e = db_commit(c, p);
@@ -219,17 +290,18 @@ out:
 	return e;
 }
 
-/* Lock the row, check its version, load its fields into rec. */
+/* Lock the row (in scope), check its version, load its fields into rec if given. */
 static enum err
-load_for_change(struct db_conn *c, const struct resource_def *def, const char *key,
-                const char *if_match, struct record *rec, struct problem *p)
+load_for_change(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                const char *key, const char *if_match, struct record *rec, struct problem *p)
 {
-	const char *v[] = {key};
+	struct scope_params sp;
 	PGresult *res = NULL;
 	enum err e;
 	int version;
 
-	if ((e = db_exec(c, def->load, 1, v, &res, p)) != ERR_OK)
+	scope_params(&sp, who, key);
+	if ((e = db_exec(c, def->load, 3, sp.v, &res, p)) != ERR_OK)
 		return e;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -247,10 +319,12 @@ load_for_change(struct db_conn *c, const struct resource_def *def, const char *k
 }
 
 enum err
-resource_patch(struct db_conn *c, const struct resource_def *def, const char *key,
-               const char *if_match, const json_t *patch, struct doc *out, struct problem *p)
+resource_patch(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+               const char *key, const char *if_match, const json_t *patch, struct doc *out,
+               struct problem *p)
 {
 	struct record rec = {0};
+	struct doc before = {0};
 	const char *params[RECORD_MAX + 1];
 	PGresult *res = NULL;
 	enum err e;
@@ -258,11 +332,13 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const char *ke
 	memset(out, 0, sizeof *out);
 	if ((e = db_begin(c, p)) != ERR_OK)
 		goto out;
-	if ((e = load_for_change(c, def, key, if_match, &rec, p)) != ERR_OK)
+	if ((e = load_for_change(c, def, who, key, if_match, &rec, p)) != ERR_OK)
 		goto out;
 	if ((e = validate(def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
 		goto out;
 	if (record_any_set(def->fields, &rec)) {
+		if ((e = fetch_doc(c, def, who, key, &before, p)) != ERR_OK)
+			goto out;
 		params[0] = key;
 		for (size_t i = 0; i < def->fields->n; i++)
 			params[i + 1] = rec.val[i];
@@ -271,7 +347,9 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const char *ke
 			goto out;
 		}
 	}
-	if ((e = fetch_doc(c, def, key, out, p)) != ERR_OK)
+	if ((e = fetch_doc(c, def, who, key, out, p)) != ERR_OK)
+		goto out;
+	if (before.body && (e = audit(c, def, who, key, "update", before.body, out->body, p)) != ERR_OK)
 		goto out;
 	e = db_commit(c, p);
 out:
@@ -279,22 +357,25 @@ out:
 		db_rollback(c);
 		doc_free(out);
 	}
+	doc_free(&before);
 	PQclear(res);
 	record_clear(&rec);
 	return e;
 }
 
 enum err
-resource_delete(struct db_conn *c, const struct resource_def *def, const char *key,
-                const char *if_match, struct problem *p)
+resource_delete(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                const char *key, const char *if_match, struct problem *p)
 {
 	const char *v[] = {key};
+	struct doc before = {0};
 	PGresult *res = NULL;
 	enum err e;
 
 	if ((e = db_begin(c, p)) != ERR_OK)
 		goto out;
-	if ((e = load_for_change(c, def, key, if_match, NULL, p)) != ERR_OK)
+	if ((e = load_for_change(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
+	    (e = fetch_doc(c, def, who, key, &before, p)) != ERR_OK)
 		goto out;
 	if ((e = db_exec(c, def->del, 1, v, &res, p)) != ERR_OK) {
 		if (strcmp(db_last_failure.sqlstate, "23503") == 0) {
@@ -303,10 +384,61 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const char *k
 		}
 		goto out;
 	}
+	if ((e = audit(c, def, who, key, "delete", before.body, NULL, p)) != ERR_OK)
+		goto out;
 	e = db_commit(c, p);
 out:
 	if (e != ERR_OK)
 		db_rollback(c);
+	doc_free(&before);
+	PQclear(res);
+	return e;
+}
+
+enum err
+resource_action(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                const char *key, const char *if_match, const char *action,
+                enum err (*check)(const json_t *doc, struct problem *p),
+                const struct db_stmt *st, const char *const *extra, int nextra,
+                struct doc *out, struct problem *p)
+{
+	const char *params[8] = {key};
+	struct doc before = {0};
+	PGresult *res = NULL;
+	json_t *current = NULL;
+	enum err e;
+
+	memset(out, 0, sizeof *out);
+	if ((e = db_begin(c, p)) != ERR_OK)
+		goto out;
+	if ((e = load_for_change(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
+	    (e = fetch_doc(c, def, who, key, &before, p)) != ERR_OK)
+		goto out;
+	if (check) {
+		if ((current = json_loads(before.body, 0, NULL)) == NULL) {
+			e = problem_set(p, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+		if ((e = check(current, p)) != ERR_OK)
+			goto out;
+	}
+	for (int i = 0; i < nextra && i < 7; i++)
+		params[i + 1] = extra[i];
+	if ((e = db_exec(c, st, nextra + 1, params, &res, p)) != ERR_OK) {
+		e = write_failed(def, e, p);
+		goto out;
+	}
+	if ((e = fetch_doc(c, def, who, key, out, p)) != ERR_OK ||
+	    (e = audit(c, def, who, key, action, before.body, out->body, p)) != ERR_OK)
+		goto out;
+	e = db_commit(c, p);
+out:
+	if (e != ERR_OK) {
+		db_rollback(c);
+		doc_free(out);
+	}
+	json_decref(current);
+	doc_free(&before);
 	PQclear(res);
 	return e;
 }
@@ -418,6 +550,17 @@ check_filter(const struct filter_def *f, const char *v, struct problem *p)
 				return true;
 		problem_field(p, IN_QUERY, f->name, "enum", "is not one of the allowed values");
 		return false;
+	case FILTER_TEXT:
+		if (utf8_length(v) >= 1 && (long long)utf8_length(v) <= f->max)
+			return true;
+		problem_field(p, IN_QUERY, f->name, "length", "must be 1 to %lld characters long", f->max);
+		return false;
+	case FILTER_TIME:
+		if (timestamp_valid(v))
+			return true;
+		problem_field(p, IN_QUERY, f->name, "format",
+		              "must be an RFC 3339 timestamp such as 2020-09-11T09:00:00Z");
+		return false;
 	case FILTER_ID_OR_CODE:
 		if (strspn(v, "0123456789") == strlen(v) ? parse_int(v, 1, 9223372036854775807LL, &n)
 		                                          : f->check(v))
@@ -429,8 +572,8 @@ check_filter(const struct filter_def *f, const char *v, struct problem *p)
 }
 
 enum err
-list_prepare(const struct resource_def *def, const struct query *q, const char *const *extra,
-             bool paged, struct list_request *lr, struct problem *p)
+list_prepare(const struct resource_def *def, const struct scope *scope, const struct query *q,
+             const char *const *extra, bool paged, struct list_request *lr, struct problem *p)
 {
 	const char *v;
 	size_t before = problem_count(p);
@@ -507,6 +650,16 @@ list_prepare(const struct resource_def *def, const struct query *q, const char *
 			frag = f->alt_sql;
 		oom |= !sql_append_filter(&lr->sql, frag, add_param(lr, v, false));
 	}
+	if (scope->la_code && !oom) {
+		char *code = NULL;
+		oom |= asprintf(&code, "%d", scope->la_code) < 0 ||
+		       !sql_append_filter(&lr->sql, def->scope_la, add_param(lr, code, true));
+	}
+	if (scope->school_urn && !oom) {
+		char *urn = NULL;
+		oom |= asprintf(&urn, "%d", scope->school_urn) < 0 ||
+		       !sql_append_filter(&lr->sql, def->scope_school, add_param(lr, urn, true));
+	}
 	if ((v = query_get(q, "q")) != NULL && def->q_expr && !oom) {
 		char *pattern = like_pattern(v);
 		oom |= pattern == NULL ||
@@ -543,8 +696,8 @@ list_request_free(struct list_request *lr)
 }
 
 enum err
-resource_list(struct db_conn *c, const struct resource_def *def, const struct query *q,
-              struct page *out, struct problem *p)
+resource_list(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+              const struct query *q, struct page *out, struct problem *p)
 {
 	struct list_request lr;
 	PGresult *res = NULL;
@@ -553,7 +706,7 @@ resource_list(struct db_conn *c, const struct resource_def *def, const struct qu
 	char *body = NULL;
 
 	memset(out, 0, sizeof *out);
-	if ((e = list_prepare(def, q, NULL, true, &lr, p)) != ERR_OK)
+	if ((e = list_prepare(def, &who->scope, q, NULL, true, &lr, p)) != ERR_OK)
 		goto out;
 	if ((e = db_exec_sql(c, lr.sql, lr.nparams, lr.params, &res, p)) != ERR_OK) {
 		/* Filters are checked above: only a doctored cursor can carry a bad value. */

@@ -15,15 +15,18 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "audit.h"
 #include "db.h"
 #include "fields.h"
 #include "query.h"
 
 enum filter_kind {
-	FILTER_INT,       /* whole number in [min, max] */
-	FILTER_ENUM,      /* one of values */
-	FILTER_BOOL,      /* true / false */
-	FILTER_ID_OR_CODE /* digits: sql; otherwise: alt_sql */
+	FILTER_INT,        /* whole number in [min, max] */
+	FILTER_ENUM,       /* one of values */
+	FILTER_BOOL,       /* true / false */
+	FILTER_ID_OR_CODE, /* digits: sql; otherwise: alt_sql */
+	FILTER_TEXT,       /* 1..max characters */
+	FILTER_TIME,       /* an RFC 3339 timestamp */
 };
 
 /* A list filter: `sql` holds one "%d" for the parameter's number. */
@@ -56,14 +59,18 @@ struct constraint_def {
 
 struct resource_def {
 	const char *noun;                  /* "school", for messages */
+	const char *resource;              /* "school", as the audit trail names it */
 	const char *path;                  /* collection path, for Location */
 	const char *key_field;             /* path parameter name: "id", "urn" */
 	long long key_min, key_max;
 	const struct field_set *fields;
 
-	/* $1 key -> (version, doc) */
+	/*
+	 * $1 key, $2 the caller's LA code scope, $3 its school scope (NULL when
+	 * unscoped) -> (version, doc); no row when absent or out of scope.
+	 */
 	const struct db_stmt *get;
-	/* $1 key -> (version, fields in table order...), locking the row */
+	/* same parameters -> (version, fields in table order...), locking the row */
 	const struct db_stmt *load;
 	/* $1..$n fields -> (key); no row: `insert_miss` names the unresolved reference */
 	const struct db_stmt *insert;
@@ -80,6 +87,9 @@ struct resource_def {
 	const char *key_expr;              /* e.g. "s.urn" */
 	const char *key_type;              /* e.g. "integer" */
 	const char *q_expr;                /* searched by ?q=, NULL: no q */
+	const char *scope_la;              /* list fragment ("%d": LA code), for LA-scoped callers */
+	const char *scope_school;          /* list fragment ("%d": URN), for school-scoped callers */
+	const char *la_field;              /* the representation's LA code field, NULL if none */
 	const struct filter_def *filters;
 	size_t nfilters;
 	const struct sort_def *sorts;      /* the first is the default */
@@ -101,9 +111,16 @@ struct doc {
 
 void doc_free(struct doc *d);
 
-/* Who asks, for idempotency keys (and, later, the audit trail). */
+/* What a caller may see: 0 in a field means no restriction by it. */
+struct scope {
+	int la_code;
+	int school_urn;
+};
+
+/* Who asks: for the audit trail, scoping and idempotency keys. */
 struct actor {
-	const char *subject;
+	struct audit_actor audit;
+	struct scope scope;
 	const char *idempotency_key;   /* NULL: none given */
 	const char *request_hash;      /* hex digest of method, path and body */
 	const char *method;
@@ -117,31 +134,50 @@ struct actor {
 enum err resource_key(const struct resource_def *def, const char *raw, char out[24],
                       struct problem *p);
 
-/* Read one: ERR_NOT_FOUND or a doc. */
+/* Read one: ERR_NOT_FOUND (also when out of the caller's scope) or a doc. */
 enum err resource_get(struct db_conn *c, const struct resource_def *def,
-                      const char *key, struct doc *out, struct problem *p);
+                      const struct actor *who, const char *key, struct doc *out,
+                      struct problem *p);
 
 /*
- * Create from a JSON object. *status is 201, or the status first answered
- * when an idempotency key is replayed (then out->body is that response).
+ * Create from a JSON object; `extra` values (nextra of them) follow the
+ * fields as parameters of the insert (server-made values such as a secret's
+ * hash). *status is 201, or the status first answered when an idempotency
+ * key is replayed (then out->body is that response and out->version 0).
+ * A scoped caller may create only inside its scope (ERR_FORBIDDEN).
  */
 enum err resource_create(struct db_conn *c, const struct resource_def *def,
                          const json_t *body, const struct actor *who,
+                         const char *const *extra, int nextra,
                          struct doc *out, int *status, char **location,
                          struct problem *p);
 
 /*
  * Apply a JSON merge patch if the stored version matches the If-Match
  * header value if_match (ERR_PRECONDITION_FAILED otherwise). A patch that
- * changes nothing leaves the version as it was.
+ * changes nothing leaves the version as it was and writes no audit event.
  */
 enum err resource_patch(struct db_conn *c, const struct resource_def *def,
-                        const char *key, const char *if_match, const json_t *patch,
-                        struct doc *out, struct problem *p);
+                        const struct actor *who, const char *key, const char *if_match,
+                        const json_t *patch, struct doc *out, struct problem *p);
 
 /* Delete if the stored version matches if_match; ERR_CONFLICT if referred to. */
 enum err resource_delete(struct db_conn *c, const struct resource_def *def,
-                         const char *key, const char *if_match, struct problem *p);
+                         const struct actor *who, const char *key, const char *if_match,
+                         struct problem *p);
+
+/*
+ * A state change that is an action (POST .../{id}/<action>): lock the row,
+ * check if_match, call `check` (may be NULL) with the row's current
+ * representation to refuse the action in this state (ERR_CONFLICT), run
+ * `st` with $1 key and then the nextra `extra` values, and audit it under
+ * `action`. out gets the representation afterwards.
+ */
+enum err resource_action(struct db_conn *c, const struct resource_def *def,
+                         const struct actor *who, const char *key, const char *if_match,
+                         const char *action, enum err (*check)(const json_t *doc, struct problem *p),
+                         const struct db_stmt *st, const char *const *extra, int nextra,
+                         struct doc *out, struct problem *p);
 
 /* A page of a list. */
 struct page {
@@ -168,13 +204,17 @@ struct list_request {
 	int nparams;
 };
 
-enum err list_prepare(const struct resource_def *def, const struct query *q,
-                      const char *const *extra, bool paged, struct list_request *lr,
-                      struct problem *p);
+enum err list_prepare(const struct resource_def *def, const struct scope *scope,
+                      const struct query *q, const char *const *extra, bool paged,
+                      struct list_request *lr, struct problem *p);
 void list_request_free(struct list_request *lr);
 
 enum err resource_list(struct db_conn *c, const struct resource_def *def,
-                       const struct query *q, struct page *out, struct problem *p);
+                       const struct actor *who, const struct query *q, struct page *out,
+                       struct problem *p);
+
+/* The LA code in a representation's `field` (0 when absent or null). */
+int doc_la_code(const char *doc, const char *field);
 
 /* The ETag of a version: "\"<version>\"" into out (24 bytes). */
 void etag_format(int version, char out[24]);

@@ -80,13 +80,19 @@ school_check(const struct record *rec, struct problem *p)
 	"'version', s.version)"
 #define SCHOOL_FROM "school s JOIN local_authority l ON l.id = s.la_id"
 
+/* $2: the caller's LA code, $3: its school's URN (NULL when unscoped). */
+#define SCHOOL_SCOPE                                   \
+	" AND ($2::integer IS NULL OR l.code = $2::integer)" \
+	" AND ($3::integer IS NULL OR s.urn = $3::integer)"
+
 static const struct db_stmt SCHOOL_GET = {"school_get",
-	"SELECT s.version, " SCHOOL_DOC " FROM " SCHOOL_FROM " WHERE s.urn = $1::integer"};
+	"SELECT s.version, " SCHOOL_DOC " FROM " SCHOOL_FROM " WHERE s.urn = $1::integer" SCHOOL_SCOPE};
 static const struct db_stmt SCHOOL_LOAD = {"school_load",
 	"SELECT s.version, s.urn, l.code, s.establishment_number, s.name, s.phase, s.type, "
 	"s.status, s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, s.vulnerable, "
 	"s.vulnerable_reason, s.headteacher_name, s.headteacher_appointed_on, s.area_id, "
-	"s.opened_on, s.closed_on FROM " SCHOOL_FROM " WHERE s.urn = $1::integer FOR UPDATE OF s"};
+	"s.opened_on, s.closed_on FROM " SCHOOL_FROM " WHERE s.urn = $1::integer" SCHOOL_SCOPE
+	" FOR UPDATE OF s"};
 static const struct db_stmt SCHOOL_INSERT = {"school_insert",
 	"INSERT INTO school (urn, la_id, establishment_number, name, phase, type, status, "
 	"ofsted_grade, ofsted_date, pupils, support_category, vulnerable, vulnerable_reason, "
@@ -139,6 +145,7 @@ static const struct constraint_def school_constraints[] = {
 
 const struct resource_def school_def = {
 	.noun = "school",
+	.resource = "school",
 	.path = "/v1/schools",
 	.key_field = "urn",
 	.key_min = 100000,
@@ -156,6 +163,9 @@ const struct resource_def school_def = {
 	.key_expr = "s.urn",
 	.key_type = "integer",
 	.q_expr = "s.name",
+	.scope_la = "l.code = $%d::integer",
+	.scope_school = "s.urn = $%d::integer",
+	.la_field = "la_code",
 	.filters = school_filters,
 	.nfilters = sizeof school_filters / sizeof school_filters[0],
 	.sorts = school_sorts,

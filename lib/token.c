@@ -1,15 +1,20 @@
 /*
  * token.c
- *    This module implements HS256 token signing and strict verification.
+ *    This module implements token keys, signing and strict verification.
  */
 #include "token.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <jwt.h>
-#include <stdbool.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cursor.h"
 
 static const char *const role_names[] = {
 	[ROLE_NONE] = "", [ROLE_ADMIN] = "admin", [ROLE_OFFICER] = "officer",
@@ -33,42 +38,253 @@ role_parse(const char *s)
 	return ROLE_NONE;
 }
 
+static const struct {
+	const char *name;
+	jwt_alg_t jwt;
+} algs[] = {
+	[TOKEN_HS256] = {"HS256", JWT_ALG_HS256},
+	[TOKEN_RS256] = {"RS256", JWT_ALG_RS256},
+	[TOKEN_ES256] = {"ES256", JWT_ALG_ES256},
+};
+
+bool
+token_alg_parse(const char *s, enum token_alg *out)
+{
+	for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++) {
+		if (s && strcmp(s, algs[i].name) == 0) {
+			*out = (enum token_alg)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- keys ----------------------------------------------------------- */
+
+static unsigned char *
+read_all(const char *path, size_t *len, char *why, size_t whylen)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (f == NULL) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (n == cap) {
+			unsigned char *g = realloc(buf, cap ? cap * 2 : 4096);
+			if (g == NULL) {
+				free(buf);
+				fclose(f);
+				snprintf(why, whylen, "out of memory");
+				return NULL;
+			}
+			buf = g;
+			cap = cap ? cap * 2 : 4096;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* The public key, as PEM, of a private key PEM; NULL when it is not one. */
+static unsigned char *
+public_of(const unsigned char *priv, size_t len, enum token_alg alg, size_t *outlen)
+{
+	BIO *in = BIO_new_mem_buf(priv, (int)len), *out = BIO_new(BIO_s_mem());
+	EVP_PKEY *key = in ? PEM_read_bio_PrivateKey(in, NULL, NULL, NULL) : NULL;
+	unsigned char *pem = NULL;
+	char *data;
+	long n;
+	int want = alg == TOKEN_RS256 ? EVP_PKEY_RSA : EVP_PKEY_EC;
+
+	if (key && out && EVP_PKEY_base_id(key) == want && PEM_write_bio_PUBKEY(out, key) == 1 &&
+	    (n = BIO_get_mem_data(out, &data)) > 0 && (pem = malloc((size_t)n)) != NULL) {
+		memcpy(pem, data, (size_t)n);
+		*outlen = (size_t)n;
+	}
+	EVP_PKEY_free(key);
+	BIO_free(in);
+	BIO_free(out);
+	return pem;
+}
+
+static bool
+load_own(struct token_issuer *own, const struct config *cfg, char *why, size_t whylen)
+{
+	own->issuer = strdup(cfg->jwt_issuer);
+	own->audience = strdup(cfg->jwt_audience);
+	if (!token_alg_parse(cfg->jwt_alg, &own->alg)) {
+		snprintf(why, whylen, "JWT_ALG must be HS256, RS256 or ES256");
+		return false;
+	}
+	if (own->alg == TOKEN_HS256) {
+		if (cfg->jwt_secret == NULL) {
+			snprintf(why, whylen, "set JWT_SECRET (32 bytes or more) or JWT_SECRET_FILE");
+			return false;
+		}
+		own->sign_key = malloc(cfg->jwt_secret_len);
+		own->verify_key = malloc(cfg->jwt_secret_len);
+		if (!own->sign_key || !own->verify_key)
+			return false;
+		memcpy(own->sign_key, cfg->jwt_secret, cfg->jwt_secret_len);
+		memcpy(own->verify_key, cfg->jwt_secret, cfg->jwt_secret_len);
+		own->sign_key_len = own->verify_key_len = cfg->jwt_secret_len;
+		return true;
+	}
+	if (cfg->jwt_private_key_file == NULL) {
+		snprintf(why, whylen, "JWT_ALG=%s needs JWT_PRIVATE_KEY_FILE (PEM)", cfg->jwt_alg);
+		return false;
+	}
+	own->sign_key = read_all(cfg->jwt_private_key_file, &own->sign_key_len, why, whylen);
+	if (own->sign_key == NULL)
+		return false;
+	own->verify_key = public_of(own->sign_key, own->sign_key_len, own->alg, &own->verify_key_len);
+	if (own->verify_key == NULL) {
+		snprintf(why, whylen, "JWT_PRIVATE_KEY_FILE is not a %s private key in PEM",
+		         own->alg == TOKEN_RS256 ? "RSA" : "EC");
+		return false;
+	}
+	return true;
+}
+
+/* JWT_ISSUERS_FILE: [{"issuer", "audience", "alg", "public_key_file"}, ...] */
+static bool
+load_external(struct token_keys *k, const char *file, char *why, size_t whylen)
+{
+	json_error_t jerr;
+	json_t *list = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr), *item;
+	size_t i;
+	bool ok = false;
+
+	if (!json_is_array(list)) {
+		snprintf(why, whylen, "JWT_ISSUERS_FILE %s: not a JSON array (%s)", file, jerr.text);
+		goto out;
+	}
+	json_array_foreach(list, i, item) {
+		const char *iss, *aud, *alg, *keyfile;
+		struct token_issuer *t;
+
+		if (k->n == k->cap) {
+			snprintf(why, whylen, "JWT_ISSUERS_FILE changed while it was read");
+			goto out;
+		}
+		t = &k->issuers[k->n];
+		if (json_unpack(item, "{s:s, s:s, s:s, s:s !}", "issuer", &iss, "audience", &aud, "alg",
+		                &alg, "public_key_file", &keyfile) != 0) {
+			snprintf(why, whylen, "JWT_ISSUERS_FILE entry %zu needs exactly issuer, audience, "
+			         "alg and public_key_file", i);
+			goto out;
+		}
+		if (!token_alg_parse(alg, &t->alg) || t->alg == TOKEN_HS256) {
+			snprintf(why, whylen, "JWT_ISSUERS_FILE entry %zu: alg must be RS256 or ES256", i);
+			goto out;
+		}
+		for (size_t j = 0; j < k->n; j++) {
+			if (strcmp(k->issuers[j].issuer, iss) == 0) {
+				snprintf(why, whylen, "JWT_ISSUERS_FILE: issuer %s is configured twice", iss);
+				goto out;
+			}
+		}
+		t->issuer = strdup(iss);
+		t->audience = strdup(aud);
+		if ((t->verify_key = read_all(keyfile, &t->verify_key_len, why, whylen)) == NULL)
+			goto out;
+		k->n++;
+	}
+	ok = true;
+out:
+	json_decref(list);
+	return ok;
+}
+
+bool
+token_keys_load(struct token_keys *k, const struct config *cfg, char *why, size_t whylen)
+{
+	size_t extra = 0;
+
+	memset(k, 0, sizeof *k);
+	k->leeway = cfg->jwt_leeway;
+	if (cfg->jwt_issuers_file) {
+		json_t *list = json_load_file(cfg->jwt_issuers_file, 0, NULL);
+		extra = json_is_array(list) ? json_array_size(list) : 0;
+		json_decref(list);
+	}
+	if ((k->issuers = calloc(1 + extra, sizeof *k->issuers)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return false;
+	}
+	k->cap = 1 + extra;
+	k->n = 1;
+	if (!load_own(&k->issuers[0], cfg, why, whylen))
+		return false;
+	return cfg->jwt_issuers_file == NULL || load_external(k, cfg->jwt_issuers_file, why, whylen);
+}
+
+void
+token_keys_free(struct token_keys *k)
+{
+	if (k == NULL || k->issuers == NULL)
+		return;
+	for (size_t i = 0; i < k->cap; i++) {
+		struct token_issuer *t = &k->issuers[i];
+		free(t->issuer);
+		free(t->audience);
+		free(t->verify_key);
+		free(t->sign_key);
+	}
+	free(k->issuers);
+	memset(k, 0, sizeof *k);
+}
+
+/* ---- signing -------------------------------------------------------- */
+
 enum err
 token_sign(const struct token_keys *k, const char *sub, enum role role, int la_code,
-           int ttl, time_t now, char **out)
+           int school_urn, int ttl, time_t now, char **out)
 {
+	const struct token_issuer *own = &k->issuers[0];
 	jwt_t *jwt = NULL;
-	char *s = NULL;
+	char *s = NULL, *claims_text = NULL;
 	enum err e = ERR_INTERNAL;
 	json_t *claims;
-	char *claims_text = NULL;
 
 	*out = NULL;
-	claims = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "iss", k->issuer,
-	                   "aud", k->audience, "sub", sub, "role", role_name(role),
+	claims = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "iss", own->issuer,
+	                   "aud", own->audience, "sub", sub, "role", role_name(role),
 	                   "iat", (json_int_t)now, "nbf", (json_int_t)now,
 	                   "exp", (json_int_t)(now + ttl));
 	if (claims == NULL)
 		goto out;
 	if (la_code > 0)
 		json_object_set_new(claims, "la", json_integer(la_code));
+	if (school_urn > 0)
+		json_object_set_new(claims, "school", json_integer(school_urn));
 	if ((claims_text = json_dumps(claims, JSON_COMPACT)) == NULL)
 		goto out;
 	if (jwt_new(&jwt) != 0 || jwt_add_grants_json(jwt, claims_text) != 0 ||
-	    jwt_set_alg(jwt, JWT_ALG_HS256, k->secret, (int)k->secret_len) != 0)
+	    jwt_set_alg(jwt, algs[own->alg].jwt, own->sign_key, (int)own->sign_key_len) != 0)
 		goto out;
 	if ((s = jwt_encode_str(jwt)) == NULL)
 		goto out;
 	*out = strdup(s);
 	e = *out ? ERR_OK : ERR_INTERNAL;
 out:
-	if (s)
-		free(s);
+	free(s);
 	jwt_free(jwt);
 	free(claims_text);
 	json_decref(claims);
 	return e;
 }
+
+/* ---- verification --------------------------------------------------- */
 
 /* aud may be a string or an array of strings; one must be ours. */
 static bool
@@ -93,10 +309,51 @@ refuse(struct problem *p, const char *why)
 	return problem_set(p, ERR_UNAUTHORIZED, "invalid token: %s", why);
 }
 
+/* The issuer the token claims to come from, before any signature check. */
+static const struct token_issuer *
+claimed_issuer(const struct token_keys *k, const char *token)
+{
+	const char *dot1 = strchr(token, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+	const struct token_issuer *found = NULL;
+	unsigned char *raw;
+	char *payload;
+	size_t len;
+	json_t *o;
+
+	if (dot2 == NULL || (payload = strndup(dot1 + 1, (size_t)(dot2 - dot1 - 1))) == NULL)
+		return NULL;
+	raw = base64url_decode(payload, &len);
+	free(payload);
+	o = raw ? json_loadb((char *)raw, len, 0, NULL) : NULL;
+	free(raw);
+	if (json_is_string(json_object_get(o, "iss")))
+		for (size_t i = 0; i < k->n && !found; i++)
+			if (strcmp(k->issuers[i].issuer, json_string_value(json_object_get(o, "iss"))) == 0)
+				found = &k->issuers[i];
+	json_decref(o);
+	return found;
+}
+
+/* An optional positive integer claim within [min, max]; false if present and bad. */
+static bool
+int_claim(const json_t *g, const char *name, long long min, long long max, int *out)
+{
+	const json_t *v = json_object_get(g, name);
+
+	*out = 0;
+	if (v == NULL)
+		return true;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return false;
+	*out = (int)json_integer_value(v);
+	return true;
+}
+
 enum err
 token_verify(const struct token_keys *k, const char *token, time_t now,
              struct token_claims *c, struct problem *p)
 {
+	const struct token_issuer *is;
 	jwt_t *jwt = NULL;
 	char *grants = NULL;
 	json_t *g = NULL, *v;
@@ -108,13 +365,15 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		return refuse(p, "empty");
 	if (len > TOKEN_MAX_BYTES)
 		return refuse(p, "longer than 8 KB");
-	if (jwt_decode(&jwt, token, k->secret, (int)k->secret_len) != 0 || jwt == NULL) {
+	if ((is = claimed_issuer(k, token)) == NULL)
+		return refuse(p, "unknown or missing issuer");
+	if (jwt_decode(&jwt, token, is->verify_key, (int)is->verify_key_len) != 0 || jwt == NULL) {
 		e = refuse(p, "malformed or bad signature");
 		goto out;
 	}
-	/* The header chooses the algorithm in libjwt: insist on ours. */
-	if (jwt_get_alg(jwt) != JWT_ALG_HS256) {
-		e = refuse(p, "algorithm not accepted");
+	/* The header chooses the algorithm in libjwt: insist on the issuer's. */
+	if (jwt_get_alg(jwt) != algs[is->alg].jwt) {
+		e = refuse(p, "algorithm not accepted for this issuer");
 		goto out;
 	}
 	if ((grants = jwt_get_grants_json(jwt, NULL)) == NULL ||
@@ -137,13 +396,8 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		e = refuse(p, json_is_integer(v) ? "not yet valid" : "nbf is not an integer");
 		goto out;
 	}
-	v = json_object_get(g, "iss");
-	if (!json_is_string(v) || strcmp(json_string_value(v), k->issuer) != 0) {
-		e = refuse(p, "wrong or missing issuer");
-		goto out;
-	}
-	snprintf(c->iss, sizeof c->iss, "%s", json_string_value(v));
-	if (!audience_ok(json_object_get(g, "aud"), k->audience)) {
+	snprintf(c->iss, sizeof c->iss, "%s", is->issuer);
+	if (!audience_ok(json_object_get(g, "aud"), is->audience)) {
 		e = refuse(p, "wrong or missing audience");
 		goto out;
 	}
@@ -159,13 +413,13 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		e = refuse(p, "role missing or unknown");
 		goto out;
 	}
-	v = json_object_get(g, "la");
-	if (v != NULL) {
-		if (!json_is_integer(v) || json_integer_value(v) < 100 || json_integer_value(v) > 999) {
-			e = refuse(p, "la is not an LA code");
-			goto out;
-		}
-		c->la_code = (int)json_integer_value(v);
+	if (!int_claim(g, "la", 100, 999, &c->la_code)) {
+		e = refuse(p, "la is not an LA code");
+		goto out;
+	}
+	if (!int_claim(g, "school", 100000, 999999, &c->school_urn)) {
+		e = refuse(p, "school is not a URN");
+		goto out;
 	}
 	e = ERR_OK;
 out:

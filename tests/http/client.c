@@ -187,18 +187,49 @@ resp_free(struct resp *r)
 	free(r);
 }
 
+/* The server's own keys, as the test runner configured them. */
+static struct token_keys *
+keys(void)
+{
+	static struct token_keys k;
+	static bool loaded;
+	struct config cfg = {0};
+	char why[256];
+
+	if (!loaded) {
+		cfg.jwt_alg = "HS256";
+		cfg.jwt_secret = (unsigned char *)getenv("JWT_SECRET");
+		cr_assert(cfg.jwt_secret != NULL);
+		cfg.jwt_secret_len = strlen(getenv("JWT_SECRET"));
+		cfg.jwt_issuer = "consortia";
+		cfg.jwt_audience = "consortia";
+		cfg.jwt_leeway = 60;
+		cr_assert(token_keys_load(&k, &cfg, why, sizeof why), "%s", why);
+		loaded = true;
+	}
+	return &k;
+}
+
+const char *
+token_scoped(const char *role, int la_code, int school_urn)
+{
+	char *t = NULL;
+	enum role ro = role_parse(role);
+
+	cr_assert(ro != ROLE_NONE);
+	cr_assert(token_sign(keys(), "tester", ro, la_code, school_urn, 3600, time(NULL), &t) == ERR_OK);
+	return t;   /* one per call; the test process is short-lived */
+}
+
 const char *
 token(const char *role)
 {
-	static char *cache[8];
+	static const char *cache[8];
 	enum role ro = role_parse(role);
-	const char *secret = getenv("JWT_SECRET");
-	struct token_keys k = {(const unsigned char *)secret, secret ? strlen(secret) : 0,
-	                       "consortia", "consortia", 60};
 
-	cr_assert(ro != ROLE_NONE && secret != NULL);
+	cr_assert(ro != ROLE_NONE);
 	if (cache[ro] == NULL)
-		cr_assert(token_sign(&k, "tester", ro, 0, 3600, time(NULL), &cache[ro]) == ERR_OK);
+		cache[ro] = token_scoped(role, 0, 0);
 	return cache[ro];
 }
 
@@ -236,7 +267,9 @@ db_fingerprint(void)
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM local_authority t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM area t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM school t), "
-		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM idempotency_key t))");
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM idempotency_key t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM service_account t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM audit_event t))");
 	char *out;
 
 	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(db()));

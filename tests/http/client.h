@@ -35,8 +35,11 @@ void resp_free(struct resp *r);
 /* A response header's value (case-insensitive name), malloc'd; NULL if absent. */
 char *resp_header(const struct resp *r, const char *name);
 
-/* A token for role and sub signed with JWT_SECRET; static storage per role. */
+/* A token for role signed with JWT_SECRET; static storage per role. */
 const char *token(const char *role);
+
+/* A token for role scoped to an LA and / or a school (0: not). */
+const char *token_scoped(const char *role, int la_code, int school_urn);
 
 /* The server's base URL. */
 const char *base_url(void);

@@ -1,74 +1,122 @@
 /*
- * Unit tests of token signing and verification at fixed clock times.
+ * Unit tests of token keys, signing and verification at fixed clock times.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <jwt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "token.h"
 
-static const char secret[] = "0123456789abcdef0123456789abcdef-unit";
-static const struct token_keys keys = {(const unsigned char *)secret, sizeof secret - 1,
-                                       "consortia", "consortia", 60};
+#ifndef TEST_DATA
+#error "TEST_DATA must name tests/data"
+#endif
+
+static char secret[] = "0123456789abcdef0123456789abcdef-unit";
+
+/* A configuration as the environment would give it. */
+static struct config
+config_for(const char *alg, const char *private_key, const char *issuers_file)
+{
+	struct config cfg = {0};
+
+	cfg.jwt_alg = (char *)alg;
+	cfg.jwt_secret = (unsigned char *)secret;
+	cfg.jwt_secret_len = sizeof secret - 1;
+	cfg.jwt_private_key_file = (char *)private_key;
+	cfg.jwt_issuers_file = (char *)issuers_file;
+	cfg.jwt_issuer = "consortia";
+	cfg.jwt_audience = "consortia";
+	cfg.jwt_leeway = 60;
+	return cfg;
+}
+
+static struct token_keys
+hs256(void)
+{
+	struct config cfg = config_for("HS256", NULL, NULL);
+	struct token_keys k;
+	char why[256];
+
+	cr_assert(token_keys_load(&k, &cfg, why, sizeof why), "%s", why);
+	return k;
+}
 
 Test(token, signs_and_verifies)
 {
+	struct token_keys keys = hs256();
 	struct token_claims c;
 	struct problem p = {0};
 	char *t;
 
-	cr_assert(eq(int, token_sign(&keys, "alice", ROLE_OFFICER, 937, 900, 1000000, &t), ERR_OK));
+	cr_assert(eq(int, token_sign(&keys, "alice", ROLE_OFFICER, 937, 0, 900, 1000000, &t), ERR_OK));
 	cr_assert(eq(int, token_verify(&keys, t, 1000100, &c, &p), ERR_OK));
 	cr_assert(eq(str, c.sub, "alice"));
 	cr_assert(eq(int, c.role, ROLE_OFFICER));
 	cr_assert(eq(int, c.la_code, 937));
+	cr_assert(eq(int, c.school_urn, 0));
 	cr_assert(eq(i64, c.exp, 1000900));
 	free(t);
+	token_keys_free(&keys);
 }
 
 Test(token, expiry_allows_the_leeway_and_no_more)
 {
+	struct token_keys keys = hs256();
 	struct token_claims c;
 	struct problem p = {0};
 	char *t;
 
-	cr_assert(eq(int, token_sign(&keys, "bob", ROLE_VIEWER, 0, 900, 1000000, &t), ERR_OK));
+	cr_assert(eq(int, token_sign(&keys, "bob", ROLE_VIEWER, 0, 125678, 900, 1000000, &t), ERR_OK));
 	cr_assert(eq(int, token_verify(&keys, t, 1000900 + 60, &c, &p), ERR_OK), "within leeway");
+	cr_assert(eq(int, c.school_urn, 125678));
 	cr_assert(eq(int, token_verify(&keys, t, 1000900 + 61, &c, &p), ERR_UNAUTHORIZED));
 	cr_assert(strstr(p.detail, "expired") != NULL);
 	problem_clear(&p);
 	cr_assert(eq(int, token_verify(&keys, t, 1000000 - 61, &c, &p), ERR_UNAUTHORIZED), "nbf");
 	problem_clear(&p);
 	free(t);
+	token_keys_free(&keys);
 }
 
-Test(token, other_keys_issuers_and_audiences_are_refused)
+Test(token, another_secret_issuer_or_audience_is_refused)
 {
-	static const char other[] = "another-secret-another-secret-another";
-	struct token_keys k2 = keys;
+	struct token_keys keys = hs256(), other;
+	struct config cfg = config_for("HS256", NULL, NULL);
 	struct token_claims c;
 	struct problem p = {0};
-	char *t;
+	char why[256], *t;
 
-	cr_assert(eq(int, token_sign(&keys, "eve", ROLE_ADMIN, 0, 900, 1000000, &t), ERR_OK));
-	k2.secret = (const unsigned char *)other;
-	k2.secret_len = sizeof other - 1;
-	cr_assert(eq(int, token_verify(&k2, t, 1000001, &c, &p), ERR_UNAUTHORIZED), "bad signature");
+	cr_assert(eq(int, token_sign(&keys, "eve", ROLE_ADMIN, 0, 0, 900, 1000000, &t), ERR_OK));
+	secret[0] = 'X';
+	cr_assert(token_keys_load(&other, &cfg, why, sizeof why));
+	secret[0] = '0';
+	cr_assert(eq(int, token_verify(&other, t, 1000001, &c, &p), ERR_UNAUTHORIZED), "bad signature");
 	problem_clear(&p);
-	k2 = keys;
-	k2.issuer = "elsewhere";
-	cr_assert(eq(int, token_verify(&k2, t, 1000001, &c, &p), ERR_UNAUTHORIZED), "issuer");
+	token_keys_free(&other);
+
+	cfg.jwt_issuer = "elsewhere";
+	cr_assert(token_keys_load(&other, &cfg, why, sizeof why));
+	cr_assert(eq(int, token_verify(&other, t, 1000001, &c, &p), ERR_UNAUTHORIZED), "issuer");
 	problem_clear(&p);
-	k2 = keys;
-	k2.audience = "elsewhere";
-	cr_assert(eq(int, token_verify(&k2, t, 1000001, &c, &p), ERR_UNAUTHORIZED), "audience");
+	token_keys_free(&other);
+
+	cfg.jwt_issuer = "consortia";
+	cfg.jwt_audience = "elsewhere";
+	cr_assert(token_keys_load(&other, &cfg, why, sizeof why));
+	cr_assert(eq(int, token_verify(&other, t, 1000001, &c, &p), ERR_UNAUTHORIZED), "audience");
 	problem_clear(&p);
+	token_keys_free(&other);
 	free(t);
+	token_keys_free(&keys);
 }
 
 Test(token, junk_and_oversize_are_refused)
 {
+	struct token_keys keys = hs256();
 	struct token_claims c;
 	struct problem p = {0};
 	char big[TOKEN_MAX_BYTES + 2];
@@ -82,6 +130,99 @@ Test(token, junk_and_oversize_are_refused)
 	cr_assert(eq(int, token_verify(&keys, big, 0, &c, &p), ERR_UNAUTHORIZED));
 	cr_assert(strstr(p.detail, "8 KB") != NULL);
 	problem_clear(&p);
+	token_keys_free(&keys);
+}
+
+/* RS256 and ES256 with the test key pairs: sign, verify with the derived public key. */
+static void
+asymmetric(const char *alg, const char *key)
+{
+	struct config cfg = config_for(alg, key, NULL);
+	struct token_keys keys;
+	struct token_claims c;
+	struct problem p = {0};
+	char why[256], *t;
+
+	cr_assert(token_keys_load(&keys, &cfg, why, sizeof why), "%s", why);
+	cr_assert(strstr((char *)keys.issuers[0].verify_key, "BEGIN PUBLIC KEY") != NULL);
+	cr_assert(eq(int, token_sign(&keys, "carol", ROLE_FINANCE, 0, 0, 900, 1000000, &t), ERR_OK));
+	cr_assert(eq(int, token_verify(&keys, t, 1000001, &c, &p), ERR_OK), "%s", p.detail);
+	cr_assert(eq(int, c.role, ROLE_FINANCE));
+	free(t);
+	token_keys_free(&keys);
+}
+
+Test(token, rs256_with_a_private_key_file) { asymmetric("RS256", TEST_DATA "/keys/rs256-private.pem"); }
+Test(token, es256_with_a_private_key_file) { asymmetric("ES256", TEST_DATA "/keys/es256-private.pem"); }
+
+Test(token, key_configuration_is_checked)
+{
+	struct config cfg = config_for("RS256", TEST_DATA "/keys/es256-private.pem", NULL);
+	struct token_keys keys;
+	char why[256];
+
+	cr_assert_not(token_keys_load(&keys, &cfg, why, sizeof why), "an EC key for RS256");
+	token_keys_free(&keys);
+	cfg = config_for("none", NULL, NULL);
+	cr_assert_not(token_keys_load(&keys, &cfg, why, sizeof why), "alg none");
+	token_keys_free(&keys);
+	cfg = config_for("ES256", NULL, NULL);
+	cr_assert_not(token_keys_load(&keys, &cfg, why, sizeof why), "no key file");
+	cr_assert(strstr(why, "JWT_PRIVATE_KEY_FILE") != NULL);
+	token_keys_free(&keys);
+}
+
+/* An external issuer: its tokens verify with its public key, and with no other algorithm. */
+Test(token, external_issuer_and_the_public_key_as_hmac_secret_attack)
+{
+	char issuers[] = "/tmp/consortia-issuers-XXXXXX", why[256], *good = NULL, *bad = NULL;
+	struct config cfg;
+	struct token_keys keys;
+	struct token_claims c;
+	struct problem p = {0};
+	jwt_t *jwt;
+	FILE *f;
+	int fd = mkstemp(issuers);
+	unsigned char pub[4096], priv[4096];
+	size_t publen, privlen;
+
+	cr_assert(fd >= 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "[{\"issuer\": \"https://idp.example\", \"audience\": \"consortia-api\", "
+	           "\"alg\": \"RS256\", \"public_key_file\": \"%s/keys/rs256-public.pem\"}]", TEST_DATA);
+	fclose(f);
+	cfg = config_for("HS256", NULL, issuers);
+	cr_assert(token_keys_load(&keys, &cfg, why, sizeof why), "%s", why);
+	unlink(issuers);
+	cr_assert(eq(sz, keys.n, 2));
+
+	f = fopen(TEST_DATA "/keys/rs256-private.pem", "rb");
+	privlen = fread(priv, 1, sizeof priv, f);
+	fclose(f);
+	f = fopen(TEST_DATA "/keys/rs256-public.pem", "rb");
+	publen = fread(pub, 1, sizeof pub, f);
+	fclose(f);
+
+	jwt_new(&jwt);
+	jwt_add_grants_json(jwt, "{\"iss\": \"https://idp.example\", \"aud\": [\"x\", \"consortia-api\"], "
+	                         "\"sub\": \"dave@la.example\", \"role\": \"officer\", \"la\": 937, "
+	                         "\"exp\": 2000000}");
+	jwt_set_alg(jwt, JWT_ALG_RS256, priv, (int)privlen);
+	good = jwt_encode_str(jwt);
+	jwt_set_alg(jwt, JWT_ALG_HS256, pub, (int)publen);   /* the classic confusion */
+	bad = jwt_encode_str(jwt);
+	jwt_free(jwt);
+
+	cr_assert(eq(int, token_verify(&keys, good, 1000000, &c, &p), ERR_OK), "%s", p.detail);
+	cr_assert(eq(str, c.iss, "https://idp.example"));
+	cr_assert(eq(int, c.la_code, 937));
+	cr_assert(eq(int, token_verify(&keys, bad, 1000000, &c, &p), ERR_UNAUTHORIZED),
+	          "HS256 keyed with the RSA public key is refused");
+	cr_assert(strstr(p.detail, "algorithm") != NULL || strstr(p.detail, "signature") != NULL);
+	problem_clear(&p);
+	free(good);
+	free(bad);
+	token_keys_free(&keys);
 }
 
 Test(token, roles_by_name)

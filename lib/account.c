@@ -1,0 +1,274 @@
+/*
+ * account.c
+ *    This module defines the service account resource, holds its SQL, and
+ *    implements credentials (see account.h).
+ */
+#include "account.h"
+
+#include <argon2.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "cursor.h"
+
+/* OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane. */
+#define ARGON2_T 2
+#define ARGON2_M 19456
+#define ARGON2_P 1
+
+static const char *const roles[] = {"admin", "officer", "finance", "chair", "viewer", NULL};
+
+enum { AF_NAME, AF_ROLE, AF_LA_CODE, AF_SCHOOL_URN, AF__COUNT };
+
+static const struct field account_fields[AF__COUNT] = {
+	[AF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
+	[AF_ROLE] = {.name = "role", .type = FT_ENUM, .flags = F_REQUIRED, .values = roles},
+	[AF_LA_CODE] = {.name = "la_code", .type = FT_INT, .flags = F_NULLABLE, .min = 100, .max = 999},
+	[AF_SCHOOL_URN] = {.name = "school_urn", .type = FT_INT, .flags = F_NULLABLE, .min = 100000,
+	                   .max = 999999},
+};
+
+static const char *const account_read_only[] = {
+	"id", "client_id", "client_secret", "revoked", "revoked_at", "secret_rotated_at",
+	"created_at", "updated_at", "version", NULL};
+
+static const struct field_set account_field_set = {account_fields, AF__COUNT, account_read_only};
+
+#define ACCOUNT_DOC                                                                           \
+	"json_build_object('id', a.id, 'name', a.name, 'role', a.role, 'la_code', a.la_code, "    \
+	"'school_urn', a.school_urn, 'client_id', a.client_id, "                                  \
+	"'revoked', a.revoked_at IS NOT NULL, 'revoked_at', api_ts(a.revoked_at), "               \
+	"'secret_rotated_at', api_ts(a.secret_rotated_at), 'created_at', api_ts(a.created_at), " \
+	"'updated_at', api_ts(a.updated_at), 'version', a.version)"
+#define ACCOUNT_SCOPE                                                    \
+	" AND ($2::integer IS NULL OR a.la_code = $2::integer)"              \
+	" AND ($3::integer IS NULL OR a.school_urn = $3::integer)"
+
+static const struct db_stmt ACCOUNT_GET = {"account_get",
+	"SELECT a.version, " ACCOUNT_DOC " FROM service_account a WHERE a.id = $1::bigint"
+	ACCOUNT_SCOPE};
+static const struct db_stmt ACCOUNT_LOAD = {"account_load",
+	"SELECT a.version, a.name, a.role, a.la_code, a.school_urn FROM service_account a "
+	"WHERE a.id = $1::bigint" ACCOUNT_SCOPE " FOR UPDATE"};
+static const struct db_stmt ACCOUNT_INSERT = {"account_insert",
+	"INSERT INTO service_account (name, role, la_code, school_urn, client_id, secret_hash) "
+	"VALUES ($1, $2, $3::integer, $4::integer, $5, $6) RETURNING id"};
+static const struct db_stmt ACCOUNT_UPDATE = {"account_update",
+	"UPDATE service_account SET name = $2, role = $3, la_code = $4::integer, "
+	"school_urn = $5::integer, updated_at = now(), version = version + 1 WHERE id = $1::bigint"};
+static const struct db_stmt ACCOUNT_ROTATE = {"account_rotate",
+	"UPDATE service_account SET secret_hash = $2, secret_rotated_at = now(), updated_at = now(), "
+	"version = version + 1 WHERE id = $1::bigint"};
+static const struct db_stmt ACCOUNT_REVOKE = {"account_revoke",
+	"UPDATE service_account SET revoked_at = now(), updated_at = now(), version = version + 1 "
+	"WHERE id = $1::bigint"};
+static const struct db_stmt ACCOUNT_BY_CLIENT = {"account_by_client",
+	"SELECT id, role, la_code, school_urn, secret_hash, revoked_at IS NOT NULL "
+	"FROM service_account WHERE client_id = $1"};
+
+static const struct filter_def account_filters[] = {
+	{.name = "role", .kind = FILTER_ENUM, .sql = "a.role = $%d", .values = roles},
+	{.name = "la", .kind = FILTER_INT, .sql = "a.la_code = $%d::integer", .min = 100, .max = 999},
+	{.name = "revoked", .kind = FILTER_BOOL, .sql = "(a.revoked_at IS NOT NULL) = $%d::boolean"},
+};
+
+static const struct sort_def account_sorts[] = {
+	{"id", "a.id", "bigint", false},   {"-id", "a.id", "bigint", true},
+	{"name", "a.name", "text", false}, {"-name", "a.name", "text", true},
+};
+
+static const struct constraint_def account_constraints[] = {
+	{"service_account_la_fkey", "la_code", "reference", "does not name a local authority"},
+	{"service_account_school_fkey", "school_urn", "reference", "does not name a school"},
+};
+
+const struct resource_def account_def = {
+	.noun = "service account",
+	.resource = "service-account",
+	.path = "/v1/service-accounts",
+	.key_field = "id",
+	.key_min = 1,
+	.key_max = 9223372036854775807LL,
+	.fields = &account_field_set,
+	.get = &ACCOUNT_GET,
+	.load = &ACCOUNT_LOAD,
+	.insert = &ACCOUNT_INSERT,
+	.update = &ACCOUNT_UPDATE,
+	.list_doc = ACCOUNT_DOC,
+	.list_from = "service_account a",
+	.key_expr = "a.id",
+	.key_type = "bigint",
+	.q_expr = "a.name",
+	.scope_la = "a.la_code = $%d::integer",
+	.scope_school = "a.school_urn = $%d::integer",
+	.la_field = "la_code",
+	.filters = account_filters,
+	.nfilters = sizeof account_filters / sizeof account_filters[0],
+	.sorts = account_sorts,
+	.nsorts = sizeof account_sorts / sizeof account_sorts[0],
+	.constraints = account_constraints,
+	.nconstraints = sizeof account_constraints / sizeof account_constraints[0],
+};
+
+bool
+credentials_new(struct credentials *cr)
+{
+	unsigned char id[16], secret[32], salt[16];
+	static const char hex[] = "0123456789abcdef";
+	char *b64;
+	size_t enclen = argon2_encodedlen(ARGON2_T, ARGON2_M, ARGON2_P, sizeof salt, 32, Argon2_id);
+
+	memset(cr, 0, sizeof *cr);
+	if (getrandom(id, sizeof id, 0) != sizeof id || getrandom(secret, sizeof secret, 0) != sizeof secret ||
+	    getrandom(salt, sizeof salt, 0) != sizeof salt)
+		return false;
+	memcpy(cr->client_id, "sa_", 3);
+	for (size_t i = 0; i < sizeof id; i++) {
+		cr->client_id[3 + 2 * i] = hex[id[i] >> 4];
+		cr->client_id[4 + 2 * i] = hex[id[i] & 15];
+	}
+	cr->client_id[3 + 2 * sizeof id] = '\0';
+	if ((b64 = base64url_encode(secret, sizeof secret)) == NULL)
+		return false;
+	snprintf(cr->secret, sizeof cr->secret, "%s", b64);
+	free(b64);
+	if ((cr->hash = malloc(enclen)) == NULL)
+		return false;
+	if (argon2id_hash_encoded(ARGON2_T, ARGON2_M, ARGON2_P, cr->secret, strlen(cr->secret), salt,
+	                          sizeof salt, 32, cr->hash, enclen) != ARGON2_OK) {
+		credentials_clear(cr);
+		return false;
+	}
+	return true;
+}
+
+void
+credentials_clear(struct credentials *cr)
+{
+	if (cr == NULL)
+		return;
+	free(cr->hash);
+	explicit_bzero(cr, sizeof *cr);
+}
+
+/* Add the secret, once, to a representation. */
+static enum err
+with_secret(struct doc *out, const char *secret, struct problem *p)
+{
+	json_t *o = json_loads(out->body, 0, NULL);
+	char *text = NULL;
+
+	if (o && json_object_set_new(o, "client_secret", json_string(secret)) == 0)
+		text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (text == NULL)
+		return problem_set(p, ERR_INTERNAL, "out of memory");
+	free(out->body);
+	out->body = text;
+	return ERR_OK;
+}
+
+enum err
+account_create(struct db_conn *c, const struct actor *who, const json_t *body, struct doc *out,
+               int *status, char **location, struct problem *p)
+{
+	struct credentials cr;
+	const char *extra[2];
+	enum err e;
+
+	if (!credentials_new(&cr))
+		return problem_set(p, ERR_INTERNAL, "could not make credentials");
+	extra[0] = cr.client_id;
+	extra[1] = cr.hash;
+	e = resource_create(c, &account_def, body, who, extra, 2, out, status, location, p);
+	/* A replayed creation does not show the secret again: it was made then. */
+	if (e == ERR_OK && out->version > 0)
+		e = with_secret(out, cr.secret, p);
+	if (e != ERR_OK)
+		doc_free(out);
+	credentials_clear(&cr);
+	return e;
+}
+
+static enum err
+not_revoked(const json_t *doc, struct problem *p)
+{
+	if (json_is_true(json_object_get(doc, "revoked")))
+		return problem_set(p, ERR_CONFLICT, "the service account is revoked");
+	return ERR_OK;
+}
+
+enum err
+account_rotate(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
+               struct doc *out, struct problem *p)
+{
+	struct credentials cr;
+	const char *extra[1];
+	enum err e;
+
+	if (!credentials_new(&cr))
+		return problem_set(p, ERR_INTERNAL, "could not make credentials");
+	extra[0] = cr.hash;
+	e = resource_action(c, &account_def, who, key, if_match, "rotate", not_revoked,
+	                    &ACCOUNT_ROTATE, extra, 1, out, p);
+	if (e == ERR_OK && (e = with_secret(out, cr.secret, p)) != ERR_OK)
+		doc_free(out);
+	credentials_clear(&cr);
+	return e;
+}
+
+enum err
+account_revoke(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
+               struct doc *out, struct problem *p)
+{
+	return resource_action(c, &account_def, who, key, if_match, "revoke", not_revoked,
+	                       &ACCOUNT_REVOKE, NULL, 0, out, p);
+}
+
+/* A hash of a secret nobody has, to spend the same time on unknown clients. */
+static char decoy[128];
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
+
+static void
+make_decoy(void)
+{
+	struct credentials cr;
+
+	if (credentials_new(&cr))
+		snprintf(decoy, sizeof decoy, "%s", cr.hash);
+	credentials_clear(&cr);
+}
+
+enum err
+account_authenticate(struct db_conn *c, const char *client_id, const char *secret,
+                     struct account_grant *out, struct problem *p)
+{
+	const char *v[] = {client_id};
+	PGresult *res = NULL;
+	enum err e;
+	bool known, revoked, match;
+
+	memset(out, 0, sizeof *out);
+	pthread_once(&decoy_once, make_decoy);
+	if ((e = db_exec(c, &ACCOUNT_BY_CLIENT, 1, v, &res, p)) != ERR_OK)
+		return e;
+	known = PQntuples(res) == 1;
+	match = argon2id_verify(known ? PQgetvalue(res, 0, 4) : decoy, secret, strlen(secret)) ==
+	        ARGON2_OK;
+	if (!known || !match) {
+		PQclear(res);
+		return problem_set(p, ERR_UNAUTHORIZED, known ? "wrong client secret" : "unknown client");
+	}
+	revoked = PQgetvalue(res, 0, 5)[0] == 't';
+	out->id = atoll(PQgetvalue(res, 0, 0));
+	out->role = role_parse(PQgetvalue(res, 0, 1));
+	out->la_code = PQgetisnull(res, 0, 2) ? 0 : atoi(PQgetvalue(res, 0, 2));
+	out->school_urn = PQgetisnull(res, 0, 3) ? 0 : atoi(PQgetvalue(res, 0, 3));
+	PQclear(res);
+	if (revoked)
+		return problem_set(p, ERR_UNAUTHORIZED, "the account is revoked");
+	return ERR_OK;
+}
