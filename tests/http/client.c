@@ -115,6 +115,13 @@ struct resp *
 http(const char *method, const char *path, const char *tok, const char *body,
      const char *const *headers)
 {
+	return http_from(NULL, method, path, tok, body, headers);
+}
+
+struct resp *
+http_from(const char *source, const char *method, const char *path, const char *tok,
+          const char *body, const char *const *headers)
+{
 	CURL *curl = curl_easy_init();
 	struct curl_slist *list = NULL;
 	struct buf b = {0}, h = {0};
@@ -135,6 +142,11 @@ http(const char *method, const char *path, const char *tok, const char *body,
 	for (const char *const *x = headers; x && *x; x++)
 		list = curl_slist_append(list, *x);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
+	if (source) {
+		char iface[64];
+		snprintf(iface, sizeof iface, "host!%s", source);
+		curl_easy_setopt(curl, CURLOPT_INTERFACE, iface);
+	}
 	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
@@ -255,6 +267,17 @@ db_scalar(const char *sql, const char *param)
 	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(db()));
 	cr_assert(PQntuples(res) == 1, "%s: %d rows", sql, PQntuples(res));
 	out = PQgetisnull(res, 0, 0) ? -1 : atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return out;
+}
+
+char *
+db_error_of(const char *sql)
+{
+	PGresult *res = PQexec(db(), sql);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	char *out = state ? strdup(state) : NULL;
+
 	PQclear(res);
 	return out;
 }

@@ -26,6 +26,10 @@ struct resp {
 struct resp *http(const char *method, const char *path, const char *token,
                   const char *body, const char *const *headers);
 
+/* As http(), from a chosen local address (e.g. "127.0.0.3"), for per-address limits. */
+struct resp *http_from(const char *source, const char *method, const char *path, const char *token,
+                       const char *body, const char *const *headers);
+
 /* JSON body helpers: POST/PATCH with Content-Type application/json. */
 struct resp *http_json(const char *method, const char *path, const char *token,
                        const char *body, const char *if_match);
@@ -46,6 +50,8 @@ const char *base_url(void);
 
 /* Database helpers on DATABASE_URL (the server's database). */
 long long db_scalar(const char *sql, const char *param);
+/* The SQLSTATE running sql failed with (malloc'd), or NULL when it succeeded. */
+char *db_error_of(const char *sql);
 /* A digest of every register table's content: equal before and after = nothing changed. */
 char *db_fingerprint(void);
 /* An LA code and a URN nobody uses yet. */

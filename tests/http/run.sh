@@ -17,6 +17,16 @@ dead_port=$(free_port)
 
 export JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 export BIND_ADDRESS=127.0.0.1 WORKERS=2 CORS_ORIGINS=https://app.example MAX_BODY_BYTES=65536
+export AUTH_FAILURES_PER_CLIENT=5 AUTH_FAILURES_PER_ADDRESS=20
+# Two external issuers (an LA's identity provider), with the test key pairs.
+export TEST_KEYS=$(cd "$(dirname "$0")/../data/keys" && pwd)
+cat > "$work/issuers.json" <<JSON
+[{"issuer": "https://idp.warwickshire.example", "audience": "consortia-api", "alg": "RS256",
+  "public_key_file": "$TEST_KEYS/rs256-public.pem"},
+ {"issuer": "https://idp.other.example", "audience": "consortia-api", "alg": "ES256",
+  "public_key_file": "$TEST_KEYS/es256-public.pem"}]
+JSON
+export JWT_ISSUERS_FILE=$work/issuers.json
 
 DATABASE_URL=$TEST_DATABASE_URL PORT=$port "$bin" serve 2>"$work/server.log" &
 live=$!
