@@ -20,7 +20,8 @@ audit_write(struct db_conn *c, const struct audit_actor *who, const char *resour
             struct problem *p)
 {
 	char la[16];
-	char *text = changes ? json_dumps(changes, JSON_COMPACT | JSON_PRESERVE_ORDER) : strdup("{}");
+	char *text = changes ? json_dumps(changes, JSON_COMPACT | JSON_PRESERVE_ORDER)
+	                     : strdup("{\"before\": null, \"after\": null}");
 	const char *v[] = {who->subject, role_name(who->role), who->issuer, resource, resource_id,
 	                   action, who->request_id, la_code > 0 ? la : NULL, text};
 	PGresult *res = NULL;

@@ -26,8 +26,8 @@ struct audit_actor {
 };
 
 /*
- * Append an event inside the caller's open transaction. changes (borrowed,
- * may be NULL) is {"before": {...}|null, "after": {...}|null}; la_code 0
+ * Append an event inside the caller's open transaction. changes (borrowed;
+ * NULL means nothing to show) is {"before": {...}|null, "after": {...}|null}; la_code 0
  * when the event belongs to no LA.
  */
 enum err audit_write(struct db_conn *c, const struct audit_actor *who, const char *resource,

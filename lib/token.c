@@ -73,7 +73,7 @@ read_all(const char *path, size_t *len, char *why, size_t whylen)
 		return NULL;
 	}
 	for (;;) {
-		if (n == cap) {
+		if (n + 1 >= cap) {
 			unsigned char *g = realloc(buf, cap ? cap * 2 : 4096);
 			if (g == NULL) {
 				free(buf);
@@ -90,6 +90,7 @@ read_all(const char *path, size_t *len, char *why, size_t whylen)
 			break;
 	}
 	fclose(f);
+	buf[n] = '\0';   /* PEM is text: keep it a string too */
 	*len = n;
 	return buf;
 }
@@ -106,8 +107,9 @@ public_of(const unsigned char *priv, size_t len, enum token_alg alg, size_t *out
 	int want = alg == TOKEN_RS256 ? EVP_PKEY_RSA : EVP_PKEY_EC;
 
 	if (key && out && EVP_PKEY_base_id(key) == want && PEM_write_bio_PUBKEY(out, key) == 1 &&
-	    (n = BIO_get_mem_data(out, &data)) > 0 && (pem = malloc((size_t)n)) != NULL) {
+	    (n = BIO_get_mem_data(out, &data)) > 0 && (pem = malloc((size_t)n + 1)) != NULL) {
 		memcpy(pem, data, (size_t)n);
+		pem[n] = '\0';
 		*outlen = (size_t)n;
 	}
 	EVP_PKEY_free(key);

@@ -24,12 +24,22 @@ psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f data/demo/structure.sql
 "$bin" import-gias data/demo/warwickshire-gias.csv --la 937 |
   python3 -c 'import json,sys; r=json.load(sys.stdin); print("demo data: %(rows)d rows, %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(rejected)d rejected" % r)'
 
+# A first administrator for the demo, made once; its secret is kept in .local/.
+client_id=$(python3 -c 'import json; print(json.load(open(".local/admin.json"))["client_id"])' 2>/dev/null || true)
+known=$(psql -X -tA "$DATABASE_URL" -v cid="$client_id" \
+        -c "SELECT 1 FROM service_account WHERE client_id = :'cid' AND revoked_at IS NULL" 2>/dev/null || true)
+if [ -z "$client_id" ] || [ "$known" != 1 ]; then
+  (umask 077; "$bin" create-admin "demo administrator" > .local/admin.json)
+  client_id=$(python3 -c 'import json; print(json.load(open(".local/admin.json"))["client_id"])')
+fi
+
 port=${PORT:-8080}
 cat <<TXT
 
 consortia is starting on http://localhost:$port  (Ctrl-C stops it)
-A token for curl:
-  export TOKEN=\$(JWT_SECRET_FILE=$JWT_SECRET_FILE $bin token --role admin --sub \$USER)
+A token for curl, as the demo administrator (credentials in .local/admin.json):
+  eval "\$(python3 -c 'import json; a=json.load(open(".local/admin.json")); print("CLIENT_ID=%s CLIENT_SECRET=%s" % (a["client_id"], a["client_secret"]))')"
+  TOKEN=\$(curl -s -u "\$CLIENT_ID:\$CLIENT_SECRET" -d grant_type=client_credentials http://localhost:$port/v1/auth/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
   curl -H "Authorization: Bearer \$TOKEN" "http://localhost:$port/v1/schools?la=937&phase=secondary"
 The contract: http://localhost:$port/openapi.yaml
 
