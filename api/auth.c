@@ -177,7 +177,7 @@ api_token(struct req *r)
 	snprintf(subject, sizeof subject, "service-account/%lld", g.id);
 	if ((e = audit_login(r, c, &g, subject)) != ERR_OK)
 		goto out;
-	if (token_sign(&r->app->keys, subject, g.role, g.la_code, g.school_urn, cfg->jwt_ttl,
+	if (token_sign(&r->app->keys, subject, g.role, g.la_code, g.school_urn, g.group_id, cfg->jwt_ttl,
 	               time(NULL), &token) != ERR_OK) {
 		e = problem_set(&r->problem, ERR_INTERNAL, "could not sign the token");
 		goto out;
@@ -186,6 +186,8 @@ api_token(struct req *r)
 		snprintf(scope, sizeof scope, "%s la:%d", role_name(g.role), g.la_code);
 	else if (g.school_urn)
 		snprintf(scope, sizeof scope, "%s school:%d", role_name(g.role), g.school_urn);
+	else if (g.group_id)
+		snprintf(scope, sizeof scope, "%s group:%lld", role_name(g.role), g.group_id);
 	else
 		snprintf(scope, sizeof scope, "%s", role_name(g.role));
 	answer = json_pack("{s:s, s:s, s:i, s:s}", "access_token", token, "token_type", "Bearer",

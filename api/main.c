@@ -62,13 +62,15 @@ static const char usage_create_admin[] =
 
 static const char usage_token[] =
 	"usage: consortia token --role ROLE --sub SUBJECT [--ttl SECONDS] [--la CODE] [--school URN]\n"
+	"                       [--group ID]\n"
 	"\n"
 	"Print a bearer token signed with the configured JWT_SECRET.\n"
 	"  --role ROLE     admin, officer, finance, chair or viewer\n"
 	"  --sub SUBJECT   who the token speaks for\n"
 	"  --ttl SECONDS   lifetime (default JWT_TTL, 900)\n"
 	"  --la CODE       scope the token to one local authority\n"
-	"  --school URN    scope the token to one school\n";
+	"  --school URN    scope the token to one school\n"
+	"  --group ID      scope the token to one consortium or area network\n";
 
 static bool
 wants_help(int argc, char **argv)
@@ -280,13 +282,14 @@ cmd_token(int argc, char **argv)
 		{"role", required_argument, NULL, 'r'}, {"sub", required_argument, NULL, 's'},
 		{"ttl", required_argument, NULL, 't'},  {"la", required_argument, NULL, 'l'},
 		{"school", required_argument, NULL, 'u'},
+		{"group", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	struct config cfg;
 	struct token_keys keys = {0};
 	enum role role = ROLE_NONE;
 	const char *sub = NULL;
-	long long ttl = 0, la = 0, school = 0;
+	long long ttl = 0, la = 0, school = 0, group = 0;
 	char why[256], *token = NULL;
 	int ch;
 
@@ -311,6 +314,10 @@ cmd_token(int argc, char **argv)
 			if (!parse_int(optarg, 100000, 999999, &school))
 				return fail("--school", "must be a 6-digit URN");
 			break;
+		case 'g':
+			if (!parse_int(optarg, 1, 9223372036854775807LL, &group))
+				return fail("--group", "must be a group id");
+			break;
 		case 'h':
 			fputs(usage_token, stdout);
 			return 0;
@@ -328,7 +335,7 @@ cmd_token(int argc, char **argv)
 		config_free(&cfg);
 		return fail("configuration", why);
 	}
-	if (token_sign(&keys, sub, role, (int)la, (int)school, ttl ? (int)ttl : cfg.jwt_ttl,
+	if (token_sign(&keys, sub, role, (int)la, (int)school, group, ttl ? (int)ttl : cfg.jwt_ttl,
 	               time(NULL), &token) != ERR_OK) {
 		token_keys_free(&keys);
 		config_free(&cfg);

@@ -9,6 +9,7 @@
 
 #include "../lib/accept.h"
 #include "../lib/account.h"
+#include "../lib/date.h"
 #include "../lib/hash.h"
 #include "../lib/register.h"
 #include "../lib/idempotency.h"
@@ -75,7 +76,16 @@ api_resource_get(struct req *r)
 	char key[24];
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_key(r, key)) != ERR_OK)
+		return e;
+	if ((r->who.as_of = query_get(&r->query, "as_of")) != NULL) {
+		int y, m, dd;
+		if (!date_parse_iso(r->who.as_of, &y, &m, &dd)) {
+			problem_field(&r->problem, IN_QUERY, "as_of", "format", "must be a real date as YYYY-MM-DD");
+			return problem_set(&r->problem, ERR_MALFORMED, "as_of is not a date");
+		}
+	}
+	if ((e = req_db(r, &c)) != ERR_OK)
 		return e;
 	if ((e = resource_get(c, r->route->def, &r->who, key, &d, &r->problem)) != ERR_OK)
 		return e;

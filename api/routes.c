@@ -11,9 +11,14 @@
 
 #include "../lib/account.h"
 #include "../lib/audit.h"
+#include "../lib/group.h"
 #include "../lib/register.h"
 
 static const char *const import_query[] = {"la", NULL};
+static const char *const as_of_query[] = {"as_of", NULL};
+static const char *const reviews_query[] = {"as_of", "within_days", NULL};
+static const char *const unconfirmed_query[] = {"by", NULL};
+static const char *const year_query[] = {"academic_year", NULL};
 
 const struct route routes[] = {
 	{"GET", "/healthz", api_healthz, 0, NULL, BODY_NONE, NULL},
@@ -37,7 +42,7 @@ const struct route routes[] = {
 	{"POST", "/v1/schools/import", api_school_import, ROLES_WRITE, &school_def, BODY_CSV, import_query},
 	{"GET", "/v1/schools", api_resource_list, ROLES_READ, &school_def, BODY_NONE, NULL},
 	{"POST", "/v1/schools", api_resource_create, ROLES_WRITE, &school_def, BODY_JSON, NULL},
-	{"GET", "/v1/schools/:urn", api_resource_get, ROLES_READ, &school_def, BODY_NONE, NULL},
+	{"GET", "/v1/schools/:urn", api_resource_get, ROLES_READ, &school_def, BODY_NONE, as_of_query},
 	{"PATCH", "/v1/schools/:urn", api_resource_patch, ROLES_WRITE, &school_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/schools/:urn", api_resource_delete, ROLES_WRITE, &school_def, BODY_NONE, NULL},
 
@@ -49,6 +54,42 @@ const struct route routes[] = {
 	{"PATCH", "/v1/service-accounts/:id", api_resource_patch, ROLES_ADMIN, &account_def, BODY_JSON, NULL},
 
 	{"GET", "/v1/audit-events", api_resource_list, ROLES_AUDIT, &audit_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/consortia", api_resource_list, ROLES_READ, &consortium_def, BODY_NONE, NULL},
+	{"POST", "/v1/consortia", api_resource_create, ROLES_WRITE, &consortium_def, BODY_JSON, NULL},
+	{"GET", "/v1/consortia/:id", api_resource_get, ROLES_READ, &consortium_def, BODY_NONE, as_of_query},
+	{"PATCH", "/v1/consortia/:id", api_resource_patch, ROLES_WRITE, &consortium_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/consortia/:id", api_resource_delete, ROLES_WRITE, &consortium_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/area-networks", api_resource_list, ROLES_READ, &network_def, BODY_NONE, NULL},
+	{"POST", "/v1/area-networks", api_resource_create, ROLES_WRITE, &network_def, BODY_JSON, NULL},
+	{"GET", "/v1/area-networks/:id", api_resource_get, ROLES_READ, &network_def, BODY_NONE, as_of_query},
+	{"PATCH", "/v1/area-networks/:id", api_resource_patch, ROLES_WRITE, &network_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/area-networks/:id", api_resource_delete, ROLES_WRITE, &network_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/memberships", api_resource_list, ROLES_READ, &membership_def, BODY_NONE, NULL},
+	{"POST", "/v1/memberships", api_resource_create, ROLES_WRITE, &membership_def, BODY_JSON, NULL},
+	{"POST", "/v1/memberships/:id/move", api_membership_move, ROLES_WRITE, &membership_def, BODY_JSON, NULL},
+	{"GET", "/v1/memberships/:id", api_resource_get, ROLES_READ, &membership_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/memberships/:id", api_resource_patch, ROLES_WRITE, &membership_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/memberships/:id", api_resource_delete, ROLES_WRITE, &membership_def, BODY_NONE, NULL},
+
+	{"POST", "/v1/chairs/eligibility", api_chair_eligibility, ROLES_READ, &chair_def, BODY_JSON, NULL},
+	{"GET", "/v1/chairs", api_resource_list, ROLES_READ, &chair_def, BODY_NONE, NULL},
+	{"POST", "/v1/chairs", api_resource_create, ROLES_WRITE, &chair_def, BODY_JSON, NULL},
+	{"GET", "/v1/chairs/:id", api_resource_get, ROLES_READ, &chair_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/chairs/:id", api_resource_patch, ROLES_WRITE, &chair_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/chairs/:id", api_resource_delete, ROLES_WRITE, &chair_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/nominations", api_resource_list, ROLES_READ, &nomination_def, BODY_NONE, NULL},
+	{"POST", "/v1/nominations", api_resource_create, ROLES_WRITE, &nomination_def, BODY_JSON, NULL},
+	{"GET", "/v1/nominations/:id", api_resource_get, ROLES_READ, &nomination_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/nominations/:id", api_resource_patch, ROLES_WRITE, &nomination_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/nominations/:id", api_resource_delete, ROLES_WRITE, &nomination_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/reports/chair-reviews", api_report_chair_reviews, ROLES_READ, NULL, BODY_NONE, reviews_query},
+	{"GET", "/v1/reports/unconfirmed-chairs", api_report_unconfirmed_chairs, ROLES_READ, NULL, BODY_NONE, unconfirmed_query},
+	{"GET", "/v1/reports/groups-without-confirmed-chair", api_report_groups_without_chair, ROLES_READ, NULL, BODY_NONE, year_query},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -142,6 +142,7 @@ authenticate(struct req *r)
 	r->who.audit.issuer = r->claims.iss;
 	r->who.scope.la_code = r->claims.la_code;
 	r->who.scope.school_urn = r->claims.school_urn;
+	r->who.scope.group_id = r->claims.group_id;
 	return ERR_OK;
 }
 

@@ -21,7 +21,7 @@
 
 static const char *const roles[] = {"admin", "officer", "finance", "chair", "viewer", NULL};
 
-enum { AF_NAME, AF_ROLE, AF_LA_CODE, AF_SCHOOL_URN, AF__COUNT };
+enum { AF_NAME, AF_ROLE, AF_LA_CODE, AF_SCHOOL_URN, AF_GROUP_ID, AF__COUNT };
 
 static const struct field account_fields[AF__COUNT] = {
 	[AF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
@@ -29,6 +29,8 @@ static const struct field account_fields[AF__COUNT] = {
 	[AF_LA_CODE] = {.name = "la_code", .type = FT_INT, .flags = F_NULLABLE, .min = 100, .max = 999},
 	[AF_SCHOOL_URN] = {.name = "school_urn", .type = FT_INT, .flags = F_NULLABLE, .min = 100000,
 	                   .max = 999999},
+	[AF_GROUP_ID] = {.name = "group_id", .type = FT_INT, .flags = F_NULLABLE, .min = 1,
+	                 .max = 9223372036854775807LL},
 };
 
 static const char *const account_read_only[] = {
@@ -39,26 +41,28 @@ static const struct field_set account_field_set = {account_fields, AF__COUNT, ac
 
 #define ACCOUNT_DOC                                                                           \
 	"json_build_object('id', a.id, 'name', a.name, 'role', a.role, 'la_code', a.la_code, "    \
-	"'school_urn', a.school_urn, 'client_id', a.client_id, "                                  \
+	"'school_urn', a.school_urn, 'group_id', a.group_id, 'client_id', a.client_id, "                                  \
 	"'revoked', a.revoked_at IS NOT NULL, 'revoked_at', api_ts(a.revoked_at), "               \
 	"'secret_rotated_at', api_ts(a.secret_rotated_at), 'created_at', api_ts(a.created_at), " \
 	"'updated_at', api_ts(a.updated_at), 'version', a.version)"
 #define ACCOUNT_SCOPE                                                    \
 	" AND ($2::integer IS NULL OR a.la_code = $2::integer)"              \
-	" AND ($3::integer IS NULL OR a.school_urn = $3::integer)"
+	" AND ($3::integer IS NULL OR a.school_urn = $3::integer)"           \
+	" AND ($4::bigint IS NULL OR a.group_id = $4::bigint)"
 
 static const struct db_stmt ACCOUNT_GET = {"account_get",
 	"SELECT a.version, " ACCOUNT_DOC " FROM service_account a WHERE a.id = $1::bigint"
 	ACCOUNT_SCOPE};
 static const struct db_stmt ACCOUNT_LOAD = {"account_load",
-	"SELECT a.version, a.name, a.role, a.la_code, a.school_urn FROM service_account a "
+	"SELECT a.version, a.name, a.role, a.la_code, a.school_urn, a.group_id FROM service_account a "
 	"WHERE a.id = $1::bigint" ACCOUNT_SCOPE " FOR UPDATE"};
 static const struct db_stmt ACCOUNT_INSERT = {"account_insert",
-	"INSERT INTO service_account (name, role, la_code, school_urn, client_id, secret_hash) "
-	"VALUES ($1, $2, $3::integer, $4::integer, $5, $6) RETURNING id"};
+	"INSERT INTO service_account (name, role, la_code, school_urn, group_id, client_id, secret_hash) "
+	"VALUES ($1, $2, $3::integer, $4::integer, $5::bigint, $6, $7) RETURNING id"};
 static const struct db_stmt ACCOUNT_UPDATE = {"account_update",
 	"UPDATE service_account SET name = $2, role = $3, la_code = $4::integer, "
-	"school_urn = $5::integer, updated_at = now(), version = version + 1 WHERE id = $1::bigint"};
+	"school_urn = $5::integer, group_id = $6::bigint, updated_at = now(), version = version + 1 "
+	"WHERE id = $1::bigint"};
 static const struct db_stmt ACCOUNT_ROTATE = {"account_rotate",
 	"UPDATE service_account SET secret_hash = $2, secret_rotated_at = now(), updated_at = now(), "
 	"version = version + 1 WHERE id = $1::bigint"};
@@ -66,7 +70,7 @@ static const struct db_stmt ACCOUNT_REVOKE = {"account_revoke",
 	"UPDATE service_account SET revoked_at = now(), updated_at = now(), version = version + 1 "
 	"WHERE id = $1::bigint"};
 static const struct db_stmt ACCOUNT_BY_CLIENT = {"account_by_client",
-	"SELECT id, role, la_code, school_urn, secret_hash, revoked_at IS NOT NULL "
+	"SELECT id, role, la_code, school_urn, secret_hash, revoked_at IS NOT NULL, group_id "
 	"FROM service_account WHERE client_id = $1"};
 
 static const struct filter_def account_filters[] = {
@@ -83,6 +87,7 @@ static const struct sort_def account_sorts[] = {
 static const struct constraint_def account_constraints[] = {
 	{"service_account_la_fkey", "la_code", "reference", "does not name a local authority"},
 	{"service_account_school_fkey", "school_urn", "reference", "does not name a school"},
+	{"service_account_group_fkey", "group_id", "reference", "does not name a consortium or area network"},
 };
 
 const struct resource_def account_def = {
@@ -104,6 +109,7 @@ const struct resource_def account_def = {
 	.q_expr = "a.name",
 	.scope_la = "a.la_code = $%d::integer",
 	.scope_school = "a.school_urn = $%d::integer",
+	.scope_group = "a.group_id = $%d::bigint",
 	.la_field = "la_code",
 	.filters = account_filters,
 	.nfilters = sizeof account_filters / sizeof account_filters[0],
@@ -267,6 +273,7 @@ account_authenticate(struct db_conn *c, const char *client_id, const char *secre
 	out->role = role_parse(PQgetvalue(res, 0, 1));
 	out->la_code = PQgetisnull(res, 0, 2) ? 0 : atoi(PQgetvalue(res, 0, 2));
 	out->school_urn = PQgetisnull(res, 0, 3) ? 0 : atoi(PQgetvalue(res, 0, 3));
+	out->group_id = PQgetisnull(res, 0, 6) ? 0 : atoll(PQgetvalue(res, 0, 6));
 	PQclear(res);
 	if (revoked)
 		return problem_set(p, ERR_UNAUTHORIZED, "the account is revoked");

@@ -45,6 +45,7 @@ struct account_grant {
 	long long id;
 	enum role role;
 	int la_code, school_urn;
+	long long group_id;
 };
 
 /*

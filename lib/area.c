@@ -42,10 +42,11 @@ static const struct field_set area_field_set = {area_fields, 4, area_read_only};
 	"'updated_at', api_ts(a.updated_at), 'version', a.version)"
 #define AREA_FROM "area a JOIN local_authority l ON l.id = a.la_id"
 
-/* $2: the caller's LA code, $3: its school's URN (NULL when unscoped). */
+/* $2: the caller's LA code, $3: its school's URN, $4: its group (NULL when unscoped). */
 #define AREA_SCOPE                                                              \
 	" AND ($2::integer IS NULL OR l.code = $2::integer)"                        \
-	" AND ($3::integer IS NULL OR a.id = (SELECT area_id FROM school WHERE urn = $3::integer))"
+	" AND ($3::integer IS NULL OR a.id = (SELECT area_id FROM school WHERE urn = $3::integer))" \
+	" AND ($4::bigint IS NULL OR a.id = (SELECT area_id FROM school_group WHERE id = $4::bigint))"
 
 static const struct db_stmt AREA_GET = {"area_get",
 	"SELECT a.version, " AREA_DOC " FROM " AREA_FROM " WHERE a.id = $1::bigint" AREA_SCOPE};
@@ -97,6 +98,7 @@ const struct resource_def area_def = {
 	.q_expr = "a.name",
 	.scope_la = "l.code = $%d::integer",
 	.scope_school = "a.id = (SELECT area_id FROM school WHERE urn = $%d::integer)",
+	.scope_group = "a.id = (SELECT area_id FROM school_group WHERE id = $%d::bigint)",
 	.la_field = "la_code",
 	.filters = area_filters,
 	.nfilters = sizeof area_filters / sizeof area_filters[0],

@@ -103,3 +103,78 @@ timestamp_valid(const char *s)
 	return (*s == '+' || *s == '-') && digits(s + 1, 2, &oh) && s[3] == ':' &&
 	       digits(s + 4, 2, &om) && s[6] == '\0' && oh <= 23 && om <= 59;
 }
+
+/* n (>= 0) as exactly `width` digits at out. */
+static void
+put_digits(char *out, unsigned n, int width)
+{
+	for (int i = width - 1; i >= 0; i--, n /= 10)
+		out[i] = (char)('0' + n % 10);
+}
+
+static void
+format_iso(int y, int m, int d, char out[11])
+{
+	put_digits(out, (unsigned)y, 4);
+	out[4] = '-';
+	put_digits(out + 5, (unsigned)m, 2);
+	out[7] = '-';
+	put_digits(out + 8, (unsigned)d, 2);
+	out[10] = '\0';
+}
+
+void
+date_add_years(const char *iso, int n, char out[11])
+{
+	int y, m, d;
+
+	if (!date_parse_iso(iso, &y, &m, &d))
+		return;
+	y += n;
+	if (m == 2 && d == 29 && !is_leap(y)) {
+		m = 3;
+		d = 1;
+	}
+	format_iso(y, m, d, out);
+}
+
+bool
+academic_year_parse(const char *s, char start[11], char end[11])
+{
+	int y, yy;
+
+	if (s == NULL || strlen(s) != 7 || s[4] != '/' || !digits(s, 4, &y) || !digits(s + 5, 2, &yy) ||
+	    y < 1900 || (y + 1) % 100 != yy)
+		return false;
+	format_iso(y, 9, 1, start);
+	format_iso(y + 1, 8, 31, end);
+	return true;
+}
+
+static bool
+year_from(const char *iso, int first_month, char out[8])
+{
+	int y, m, d;
+
+	if (!date_parse_iso(iso, &y, &m, &d))
+		return false;
+	if (m < first_month)
+		y--;
+	put_digits(out, (unsigned)y, 4);
+	out[4] = '/';
+	put_digits(out + 5, (unsigned)(y + 1), 2);
+	out[7] = '\0';
+	return true;
+}
+
+bool
+academic_year_of(const char *iso, char out[8])
+{
+	return year_from(iso, 9, out);
+}
+
+bool
+financial_year_of(const char *iso, char out[8])
+{
+	return year_from(iso, 4, out);
+}

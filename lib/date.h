@@ -27,4 +27,22 @@ bool date_dmy_to_iso(const char *s, char out[11]);
  */
 bool timestamp_valid(const char *s);
 
+/*
+ * The date n years after iso (YYYY-MM-DD) into out; 29 February moves to
+ * 1 March in a year without it. out unaltered if iso is not a date.
+ */
+void date_add_years(const char *iso, int n, char out[11]);
+
+/*
+ * An academic year "2020/21" (1 September to 31 August): its first and
+ * last days into start and end. False for anything else ("2020/22", "2020-21").
+ */
+bool academic_year_parse(const char *s, char start[11], char end[11]);
+
+/* The academic year a date falls in, as "2020/21", into out (8 bytes). */
+bool academic_year_of(const char *iso, char out[8]);
+
+/* The financial year (1 April to 31 March) a date falls in, as "2020/21". */
+bool financial_year_of(const char *iso, char out[8]);
+
 #endif

@@ -164,6 +164,8 @@ db_map_error(PGconn *pg, const PGresult *res, struct problem *p)
 
 	if (strcmp(state, "23505") == 0)
 		return problem_set(p, ERR_CONFLICT, "a resource with the same identity exists");
+	if (strcmp(state, "23P01") == 0)
+		return problem_set(p, ERR_CONFLICT, "the dates overlap another record's");
 	if (strcmp(state, "23503") == 0)
 		return problem_set(p, ERR_CONFLICT, "the change would break a reference");
 	if (strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0)

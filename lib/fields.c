@@ -307,6 +307,10 @@ record_from_json(const struct field_set *fs, const json_t *obj, enum record_mode
 			continue;
 		}
 		f = &fs->fields[i];
+		if (f->flags & F_DERIVED) {
+			problem_field(p, IN_BODY, key, "read_only", "is set by the server and cannot be written");
+			continue;
+		}
 		if (mode == RECORD_PATCH && (f->flags & F_CREATE_ONLY)) {
 			problem_field(p, IN_BODY, key, "read_only", "can only be set when the resource is created");
 			continue;

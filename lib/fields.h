@@ -34,6 +34,7 @@ enum {
 	F_REQUIRED    = 1 << 0,  /* a create must give it (unless it has a default) */
 	F_NULLABLE    = 1 << 1,  /* null is a value */
 	F_CREATE_ONLY = 1 << 2,  /* set by a create, read-only afterwards */
+	F_DERIVED     = 1 << 3,  /* computed by the resource from other fields; never set by a client */
 };
 
 struct field {

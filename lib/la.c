@@ -19,10 +19,11 @@ static const struct field_set la_field_set = {la_fields, 3, la_read_only};
 	"'review_interval_months', l.review_interval_months, 'created_at', api_ts(l.created_at), " \
 	"'updated_at', api_ts(l.updated_at), 'version', l.version)"
 
-/* $2: the caller's LA code, $3: its school's URN (NULL when unscoped). */
+/* $2: the caller's LA code, $3: its school's URN, $4: its group (NULL when unscoped). */
 #define LA_SCOPE                                                                 \
 	" AND ($2::integer IS NULL OR l.code = $2::integer)"                         \
-	" AND ($3::integer IS NULL OR l.id = (SELECT la_id FROM school WHERE urn = $3::integer))"
+	" AND ($3::integer IS NULL OR l.id = (SELECT la_id FROM school WHERE urn = $3::integer))" \
+	" AND ($4::bigint IS NULL OR l.id = (SELECT la_id FROM school_group WHERE id = $4::bigint))"
 
 static const struct db_stmt LA_GET = {"la_get",
 	"SELECT l.version, " LA_DOC " FROM local_authority l WHERE l.id = $1::bigint" LA_SCOPE};
@@ -73,6 +74,7 @@ const struct resource_def la_def = {
 	.q_expr = "l.name",
 	.scope_la = "l.code = $%d::integer",
 	.scope_school = "l.id = (SELECT la_id FROM school WHERE urn = $%d::integer)",
+	.scope_group = "l.id = (SELECT la_id FROM school_group WHERE id = $%d::bigint)",
 	.la_field = "code",
 	.filters = la_filters,
 	.nfilters = sizeof la_filters / sizeof la_filters[0],

@@ -111,18 +111,22 @@ validate(const struct resource_def *def, const json_t *body, enum record_mode mo
 {
 	enum err e = record_from_json(def->fields, body, mode, rec, p);
 
-	if (e != ERR_OK || def->check == NULL)
+	if (e != ERR_OK)
 		return e;
+	if (def->derive && !def->derive(rec))
+		return problem_set(p, ERR_INTERNAL, "out of memory");
+	if (def->check == NULL)
+		return ERR_OK;
 	def->check(rec, p);
 	if (problem_count(p) > 0)
 		return problem_set(p, ERR_VALIDATION, "the %s breaks a rule", def->noun);
 	return ERR_OK;
 }
 
-/* The scope as statement parameters $2 and $3 (NULL: no restriction). */
+/* The scope as statement parameters $2..$4 (NULL: no restriction), and $5 the read's date. */
 struct scope_params {
-	char la[16], school[16];
-	const char *v[3];
+	char la[16], school[16], group[24];
+	const char *v[5];
 };
 
 static void
@@ -130,13 +134,16 @@ scope_params(struct scope_params *sp, const struct actor *who, const char *key)
 {
 	snprintf(sp->la, sizeof sp->la, "%d", who->scope.la_code);
 	snprintf(sp->school, sizeof sp->school, "%d", who->scope.school_urn);
+	snprintf(sp->group, sizeof sp->group, "%lld", who->scope.group_id);
 	sp->v[0] = key;
 	sp->v[1] = who->scope.la_code ? sp->la : NULL;
 	sp->v[2] = who->scope.school_urn ? sp->school : NULL;
+	sp->v[3] = who->scope.group_id ? sp->group : NULL;
+	sp->v[4] = who->as_of;
 }
 
-static enum err
-fetch_doc(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+enum err
+resource_fetch(struct db_conn *c, const struct resource_def *def, const struct actor *who,
           const char *key, struct doc *out, struct problem *p)
 {
 	struct scope_params sp;
@@ -145,7 +152,7 @@ fetch_doc(struct db_conn *c, const struct resource_def *def, const struct actor 
 
 	memset(out, 0, sizeof *out);
 	scope_params(&sp, who, key);
-	if ((e = db_exec(c, def->get, 3, sp.v, &res, p)) != ERR_OK)
+	if ((e = db_exec(c, def->get, def->as_of ? 5 : 4, sp.v, &res, p)) != ERR_OK)
 		return e;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -168,9 +175,8 @@ doc_la_code(const char *doc, const char *field)
 	return code;
 }
 
-/* Audit a change of def's resource `key`, inside the open transaction. */
-static enum err
-audit(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+enum err
+resource_audit(struct db_conn *c, const struct resource_def *def, const struct actor *who,
       const char *key, const char *action, const char *before, const char *after,
       struct problem *p)
 {
@@ -189,7 +195,7 @@ enum err
 resource_get(struct db_conn *c, const struct resource_def *def, const struct actor *who,
              const char *key, struct doc *out, struct problem *p)
 {
-	return fetch_doc(c, def, who, key, out, p);
+	return resource_fetch(c, def, who, key, out, p);
 }
 
 /* A scoped caller creates only inside its scope. */
@@ -201,6 +207,8 @@ check_create_scope(const struct resource_def *def, const struct actor *who,
 
 	if (who->scope.school_urn)
 		return problem_set(p, ERR_FORBIDDEN, "a school's account cannot create a %s", def->noun);
+	if (who->scope.group_id)
+		return problem_set(p, ERR_FORBIDDEN, "a group's account cannot create a %s", def->noun);
 	if (who->scope.la_code == 0)
 		return ERR_OK;
 	if (i < 0 || rec->val[i] == NULL || atoi(rec->val[i]) != who->scope.la_code)
@@ -261,9 +269,9 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 		goto out;
 	}
 	snprintf(key, sizeof key, "%s", PQgetvalue(res, 0, 0));
-	if ((e = fetch_doc(c, def, who, key, out, p)) != ERR_OK)
+	if ((e = resource_fetch(c, def, who, key, out, p)) != ERR_OK)
 		goto out;
-	if ((e = audit(c, def, who, key, "create", NULL, out->body, p)) != ERR_OK)
+	if ((e = resource_audit(c, def, who, key, "create", NULL, out->body, p)) != ERR_OK)
 		goto out;
 	if (asprintf(location, "%s/%s", def->path, key) < 0) {
 		*location = NULL;
@@ -291,8 +299,8 @@ out:
 }
 
 /* Lock the row (in scope), check its version, load its fields into rec if given. */
-static enum err
-load_for_change(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+enum err
+resource_lock(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                 const char *key, const char *if_match, struct record *rec, struct problem *p)
 {
 	struct scope_params sp;
@@ -301,7 +309,7 @@ load_for_change(struct db_conn *c, const struct resource_def *def, const struct 
 	int version;
 
 	scope_params(&sp, who, key);
-	if ((e = db_exec(c, def->load, 3, sp.v, &res, p)) != ERR_OK)
+	if ((e = db_exec(c, def->load, 4, sp.v, &res, p)) != ERR_OK)
 		return e;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -332,12 +340,12 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 	memset(out, 0, sizeof *out);
 	if ((e = db_begin(c, p)) != ERR_OK)
 		goto out;
-	if ((e = load_for_change(c, def, who, key, if_match, &rec, p)) != ERR_OK)
+	if ((e = resource_lock(c, def, who, key, if_match, &rec, p)) != ERR_OK)
 		goto out;
 	if ((e = validate(def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
 		goto out;
 	if (record_any_set(def->fields, &rec)) {
-		if ((e = fetch_doc(c, def, who, key, &before, p)) != ERR_OK)
+		if ((e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)
 			goto out;
 		params[0] = key;
 		for (size_t i = 0; i < def->fields->n; i++)
@@ -347,9 +355,9 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 			goto out;
 		}
 	}
-	if ((e = fetch_doc(c, def, who, key, out, p)) != ERR_OK)
+	if ((e = resource_fetch(c, def, who, key, out, p)) != ERR_OK)
 		goto out;
-	if (before.body && (e = audit(c, def, who, key, "update", before.body, out->body, p)) != ERR_OK)
+	if (before.body && (e = resource_audit(c, def, who, key, "update", before.body, out->body, p)) != ERR_OK)
 		goto out;
 	e = db_commit(c, p);
 out:
@@ -374,8 +382,8 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const struct 
 
 	if ((e = db_begin(c, p)) != ERR_OK)
 		goto out;
-	if ((e = load_for_change(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
-	    (e = fetch_doc(c, def, who, key, &before, p)) != ERR_OK)
+	if ((e = resource_lock(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
+	    (e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)
 		goto out;
 	if ((e = db_exec(c, def->del, 1, v, &res, p)) != ERR_OK) {
 		if (strcmp(db_last_failure.sqlstate, "23503") == 0) {
@@ -384,7 +392,7 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const struct 
 		}
 		goto out;
 	}
-	if ((e = audit(c, def, who, key, "delete", before.body, NULL, p)) != ERR_OK)
+	if ((e = resource_audit(c, def, who, key, "delete", before.body, NULL, p)) != ERR_OK)
 		goto out;
 	e = db_commit(c, p);
 out:
@@ -411,8 +419,8 @@ resource_action(struct db_conn *c, const struct resource_def *def, const struct 
 	memset(out, 0, sizeof *out);
 	if ((e = db_begin(c, p)) != ERR_OK)
 		goto out;
-	if ((e = load_for_change(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
-	    (e = fetch_doc(c, def, who, key, &before, p)) != ERR_OK)
+	if ((e = resource_lock(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
+	    (e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)
 		goto out;
 	if (check) {
 		if ((current = json_loads(before.body, 0, NULL)) == NULL) {
@@ -428,8 +436,8 @@ resource_action(struct db_conn *c, const struct resource_def *def, const struct 
 		e = write_failed(def, e, p);
 		goto out;
 	}
-	if ((e = fetch_doc(c, def, who, key, out, p)) != ERR_OK ||
-	    (e = audit(c, def, who, key, action, before.body, out->body, p)) != ERR_OK)
+	if ((e = resource_fetch(c, def, who, key, out, p)) != ERR_OK ||
+	    (e = resource_audit(c, def, who, key, action, before.body, out->body, p)) != ERR_OK)
 		goto out;
 	e = db_commit(c, p);
 out:
@@ -561,6 +569,13 @@ check_filter(const struct filter_def *f, const char *v, struct problem *p)
 		problem_field(p, IN_QUERY, f->name, "format",
 		              "must be an RFC 3339 timestamp such as 2020-09-11T09:00:00Z");
 		return false;
+	case FILTER_DATE: {
+		int y, m, d;
+		if (date_parse_iso(v, &y, &m, &d))
+			return true;
+		problem_field(p, IN_QUERY, f->name, "format", "must be a real date as YYYY-MM-DD");
+		return false;
+	}
 	case FILTER_ID_OR_CODE:
 		if (strspn(v, "0123456789") == strlen(v) ? parse_int(v, 1, 9223372036854775807LL, &n)
 		                                          : f->check(v))
@@ -578,15 +593,20 @@ list_prepare(const struct resource_def *def, const struct scope *scope, const st
 	const char *v;
 	size_t before = problem_count(p);
 	long long n;
+	int yy, mm, dd;
 	bool oom = false;
 
 	memset(lr, 0, sizeof *lr);
+	/* A dated representation reads its date as $1. */
+	if (def->as_of)
+		add_param(lr, query_get(q, "as_of"), false);
 	lr->sort_def = &def->sorts[0];
 	lr->limit = paged ? 50 : 0;
 
 	for (size_t i = 0; i < q->n; i++) {
 		const char *name = q->items[i].name;
-		if (strcmp(name, "limit") == 0 || strcmp(name, "cursor") == 0 ||
+		if ((def->as_of && strcmp(name, "as_of") == 0) ||
+		    strcmp(name, "limit") == 0 || strcmp(name, "cursor") == 0 ||
 		    strcmp(name, "sort") == 0 || (strcmp(name, "q") == 0 && def->q_expr) ||
 		    find_filter(def, name) || is_extra(extra, name))
 			continue;
@@ -622,6 +642,8 @@ list_prepare(const struct resource_def *def, const struct scope *scope, const st
 	for (size_t i = 0; i < def->nfilters; i++)
 		if ((v = query_get(q, def->filters[i].name)) != NULL)
 			check_filter(&def->filters[i], v, p);
+	if (def->as_of && (v = query_get(q, "as_of")) != NULL && !date_parse_iso(v, &yy, &mm, &dd))
+		problem_field(p, IN_QUERY, "as_of", "format", "must be a real date as YYYY-MM-DD");
 	if (problem_count(p) > before)
 		return problem_set(p, ERR_MALFORMED, "the query has %zu invalid parameter%s",
 		                   problem_count(p) - before, problem_count(p) - before == 1 ? "" : "s");
@@ -639,8 +661,9 @@ list_prepare(const struct resource_def *def, const struct scope *scope, const st
 	}
 
 	/* Assemble the statement from the def's constant fragments only. */
-	oom |= !sql_append(&lr->sql, "SELECT %s, (%s)::text, (%s)::text FROM %s WHERE true",
-	                   def->list_doc, lr->sort_def->expr, def->key_expr, def->list_from);
+	oom |= !sql_append(&lr->sql, "SELECT %s, (%s)::text, (%s)::text FROM %s WHERE %s",
+	                   def->list_doc, lr->sort_def->expr, def->key_expr, def->list_from,
+	                   def->list_where ? def->list_where : "true");
 	for (size_t i = 0; i < def->nfilters && !oom; i++) {
 		const struct filter_def *f = &def->filters[i];
 		const char *frag = f->sql;
@@ -654,6 +677,11 @@ list_prepare(const struct resource_def *def, const struct scope *scope, const st
 		char *code = NULL;
 		oom |= asprintf(&code, "%d", scope->la_code) < 0 ||
 		       !sql_append_filter(&lr->sql, def->scope_la, add_param(lr, code, true));
+	}
+	if (scope->group_id && !oom) {
+		char *group = NULL;
+		oom |= asprintf(&group, "%lld", scope->group_id) < 0 ||
+		       !sql_append_filter(&lr->sql, def->scope_group, add_param(lr, group, true));
 	}
 	if (scope->school_urn && !oom) {
 		char *urn = NULL;

@@ -27,6 +27,7 @@ enum filter_kind {
 	FILTER_ID_OR_CODE, /* digits: sql; otherwise: alt_sql */
 	FILTER_TEXT,       /* 1..max characters */
 	FILTER_TIME,       /* an RFC 3339 timestamp */
+	FILTER_DATE,       /* a date, YYYY-MM-DD */
 };
 
 /* A list filter: `sql` holds one "%d" for the parameter's number. */
@@ -66,12 +67,15 @@ struct resource_def {
 	const struct field_set *fields;
 
 	/*
-	 * $1 key, $2 the caller's LA code scope, $3 its school scope (NULL when
-	 * unscoped) -> (version, doc); no row when absent or out of scope.
+	 * $1 key, $2 the caller's LA code scope, $3 its school scope, $4 its
+	 * group scope (NULL when unscoped), and with `as_of` $5 the date of the
+	 * read (NULL: today) -> (version, doc); no row when absent or out of scope.
 	 */
 	const struct db_stmt *get;
-	/* same parameters -> (version, fields in table order...), locking the row */
+	/* $1..$4 as for get -> (version, fields in table order...), locking the row */
 	const struct db_stmt *load;
+	/* The representation depends on a date (?as_of=): $1 in lists, $5 in get. */
+	bool as_of;
 	/* $1..$n fields -> (key); no row: `insert_miss` names the unresolved reference */
 	const struct db_stmt *insert;
 	const char *insert_miss_field;
@@ -84,11 +88,13 @@ struct resource_def {
 	/* list: "SELECT doc, sort::text, key::text FROM ..." parts */
 	const char *list_doc;              /* the doc expression */
 	const char *list_from;             /* FROM ... JOIN ... */
+	const char *list_where;            /* a condition every row of the list meets, or NULL */
 	const char *key_expr;              /* e.g. "s.urn" */
 	const char *key_type;              /* e.g. "integer" */
 	const char *q_expr;                /* searched by ?q=, NULL: no q */
 	const char *scope_la;              /* list fragment ("%d": LA code), for LA-scoped callers */
 	const char *scope_school;          /* list fragment ("%d": URN), for school-scoped callers */
+	const char *scope_group;           /* list fragment ("%d": group id), for group-scoped callers */
 	const char *la_field;              /* the representation's LA code field, NULL if none */
 	const struct filter_def *filters;
 	size_t nfilters;
@@ -98,6 +104,8 @@ struct resource_def {
 	const struct constraint_def *constraints;
 	size_t nconstraints;
 
+	/* Fill the record's derived fields (F_DERIVED) from the others. */
+	bool (*derive)(struct record *rec);
 	/* Rules across fields, on the complete record; add faults to p. */
 	void (*check)(const struct record *rec, struct problem *p);
 };
@@ -115,12 +123,14 @@ void doc_free(struct doc *d);
 struct scope {
 	int la_code;
 	int school_urn;
+	long long group_id;
 };
 
 /* Who asks: for the audit trail, scoping and idempotency keys. */
 struct actor {
 	struct audit_actor audit;
 	struct scope scope;
+	const char *as_of;             /* the date reads are as of, YYYY-MM-DD; NULL: today */
 	const char *idempotency_key;   /* NULL: none given */
 	const char *request_hash;      /* hex digest of method, path and body */
 	const char *method;
@@ -212,6 +222,24 @@ void list_request_free(struct list_request *lr);
 enum err resource_list(struct db_conn *c, const struct resource_def *def,
                        const struct actor *who, const struct query *q, struct page *out,
                        struct problem *p);
+
+/*
+ * The pieces of the operations above, for resources with operations of
+ * their own. All run inside the caller's open transaction.
+ *   resource_lock: lock the row in the caller's scope, check if_match
+ *     (ERR_NOT_FOUND, ERR_PRECONDITION_FAILED), load its fields into rec
+ *     when rec is not NULL;
+ *   resource_fetch: the representation (ERR_NOT_FOUND out of scope);
+ *   resource_audit: an audit event of `action` from before to after.
+ */
+enum err resource_lock(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                       const char *key, const char *if_match, struct record *rec,
+                       struct problem *p);
+enum err resource_fetch(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                        const char *key, struct doc *out, struct problem *p);
+enum err resource_audit(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                        const char *key, const char *action, const char *before, const char *after,
+                        struct problem *p);
 
 /* The LA code in a representation's `field` (0 when absent or null). */
 int doc_la_code(const char *doc, const char *field);

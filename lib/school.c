@@ -46,6 +46,7 @@ static const struct field school_fields[SF__COUNT] = {
 };
 
 static const char *const school_read_only[] = {"id", "dfe_number", "headteacher_newly_appointed",
+                                               "consortium", "area_network",
                                                "created_at", "updated_at", "version", NULL};
 
 static const struct field_set school_field_set = {school_fields, SF__COUNT, school_read_only};
@@ -64,8 +65,14 @@ school_check(const struct record *rec, struct problem *p)
 		problem_field(p, IN_BODY, "closed_on", "rule", "must not be before opened_on");
 }
 
-/* NB: the representation; every read of a school goes through it. */
-#define SCHOOL_DOC                                                                             \
+/* The group of `kind` a school belongs to on date d, as {id, name}, or null. */
+#define SCHOOL_GROUP(kind, d)                                                                  \
+	"(SELECT json_build_object('id', g.id, 'name', g.name) FROM membership m "                 \
+	"JOIN school_group g ON g.id = m.group_id WHERE m.school_urn = s.urn AND m.kind = '" kind   \
+	"' AND m.valid @> " d ")"
+
+/* NB: the representation; every read of a school goes through it, as of date d. */
+#define SCHOOL_DOC(d)                                                                          \
 	"json_build_object('id', s.urn, 'urn', s.urn, 'la_code', l.code, "                         \
 	"'establishment_number', s.establishment_number, "                                         \
 	"'dfe_number', l.code || '/' || lpad(s.establishment_number::text, 4, '0'), "              \
@@ -76,17 +83,21 @@ school_check(const struct record *rec, struct problem *p)
 	"'headteacher_appointed_on', s.headteacher_appointed_on, "                                 \
 	"'headteacher_newly_appointed', s.headteacher_appointed_on > (current_date - interval '2 years')::date, "         \
 	"'area_id', s.area_id, 'opened_on', s.opened_on, 'closed_on', s.closed_on, "               \
+	"'consortium', " SCHOOL_GROUP("consortium", d) ", "                                        \
+	"'area_network', " SCHOOL_GROUP("area_network", d) ", "                                    \
 	"'created_at', api_ts(s.created_at), 'updated_at', api_ts(s.updated_at), "                 \
 	"'version', s.version)"
 #define SCHOOL_FROM "school s JOIN local_authority l ON l.id = s.la_id"
 
-/* $2: the caller's LA code, $3: its school's URN (NULL when unscoped). */
-#define SCHOOL_SCOPE                                   \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)" \
-	" AND ($3::integer IS NULL OR s.urn = $3::integer)"
+/* $2: the caller's LA code, $3: its school's URN, $4: its group (NULL when unscoped). */
+#define SCHOOL_SCOPE                                                                      \
+	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                    \
+	" AND ($3::integer IS NULL OR s.urn = $3::integer)"                                     \
+	" AND ($4::bigint IS NULL OR s.urn IN (SELECT school_urn FROM membership WHERE group_id = $4::bigint))"
 
 static const struct db_stmt SCHOOL_GET = {"school_get",
-	"SELECT s.version, " SCHOOL_DOC " FROM " SCHOOL_FROM " WHERE s.urn = $1::integer" SCHOOL_SCOPE};
+	"SELECT s.version, " SCHOOL_DOC("coalesce($5::date, current_date)") " FROM " SCHOOL_FROM
+	" WHERE s.urn = $1::integer" SCHOOL_SCOPE};
 static const struct db_stmt SCHOOL_LOAD = {"school_load",
 	"SELECT s.version, s.urn, l.code, s.establishment_number, s.name, s.phase, s.type, "
 	"s.status, s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, s.vulnerable, "
@@ -158,13 +169,15 @@ const struct resource_def school_def = {
 	.update = &SCHOOL_UPDATE,
 	.del = &SCHOOL_DELETE,
 	.del_conflict = "the school is referred to; close it instead (PATCH status to closed)",
-	.list_doc = SCHOOL_DOC,
+	.list_doc = SCHOOL_DOC("coalesce($1::date, current_date)"),
+	.as_of = true,
 	.list_from = SCHOOL_FROM,
 	.key_expr = "s.urn",
 	.key_type = "integer",
 	.q_expr = "s.name",
 	.scope_la = "l.code = $%d::integer",
 	.scope_school = "s.urn = $%d::integer",
+	.scope_group = "s.urn IN (SELECT school_urn FROM membership WHERE group_id = $%d::bigint)",
 	.la_field = "la_code",
 	.filters = school_filters,
 	.nfilters = sizeof school_filters / sizeof school_filters[0],

@@ -250,7 +250,7 @@ token_keys_free(struct token_keys *k)
 
 enum err
 token_sign(const struct token_keys *k, const char *sub, enum role role, int la_code,
-           int school_urn, int ttl, time_t now, char **out)
+           int school_urn, long long group_id, int ttl, time_t now, char **out)
 {
 	const struct token_issuer *own = &k->issuers[0];
 	jwt_t *jwt = NULL;
@@ -269,6 +269,8 @@ token_sign(const struct token_keys *k, const char *sub, enum role role, int la_c
 		json_object_set_new(claims, "la", json_integer(la_code));
 	if (school_urn > 0)
 		json_object_set_new(claims, "school", json_integer(school_urn));
+	if (group_id > 0)
+		json_object_set_new(claims, "group", json_integer(group_id));
 	if ((claims_text = json_dumps(claims, JSON_COMPACT)) == NULL)
 		goto out;
 	if (jwt_new(&jwt) != 0 || jwt_add_grants_json(jwt, claims_text) != 0 ||
@@ -423,6 +425,12 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		e = refuse(p, "school is not a URN");
 		goto out;
 	}
+	v = json_object_get(g, "group");
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1)) {
+		e = refuse(p, "group is not a group id");
+		goto out;
+	}
+	c->group_id = v ? (long long)json_integer_value(v) : 0;
 	e = ERR_OK;
 out:
 	json_decref(g);

@@ -58,6 +58,7 @@ struct token_claims {
 	long long exp;
 	int la_code;                  /* 0: not scoped to an LA */
 	int school_urn;               /* 0: not scoped to a school */
+	long long group_id;           /* 0: not scoped to a consortium or area network */
 };
 
 /*
@@ -72,11 +73,11 @@ void token_keys_free(struct token_keys *k);
 
 /*
  * Sign a token of the service's own issuer for sub with role, valid ttl
- * seconds from now; la_code / school_urn 0 leave it unscoped. *out is
+ * seconds from now; la_code / school_urn / group_id 0 leave it unscoped. *out is
  * owned by the caller (free).
  */
 enum err token_sign(const struct token_keys *k, const char *sub, enum role role, int la_code,
-                    int school_urn, int ttl, time_t now, char **out);
+                    int school_urn, long long group_id, int ttl, time_t now, char **out);
 
 /*
  * Check token and fill claims. Every refusal is ERR_UNAUTHORIZED with the

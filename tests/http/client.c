@@ -225,11 +225,18 @@ keys(void)
 const char *
 token_scoped(const char *role, int la_code, int school_urn)
 {
+	return token_group(role, la_code, school_urn, 0);
+}
+
+const char *
+token_group(const char *role, int la_code, int school_urn, long long group_id)
+{
 	char *t = NULL;
 	enum role ro = role_parse(role);
 
 	cr_assert(ro != ROLE_NONE);
-	cr_assert(token_sign(keys(), "tester", ro, la_code, school_urn, 3600, time(NULL), &t) == ERR_OK);
+	cr_assert(token_sign(keys(), "tester", ro, la_code, school_urn, group_id, 3600, time(NULL), &t) ==
+	          ERR_OK);
 	return t;   /* one per call; the test process is short-lived */
 }
 

@@ -44,6 +44,8 @@ const char *token(const char *role);
 
 /* A token for role scoped to an LA and / or a school (0: not). */
 const char *token_scoped(const char *role, int la_code, int school_urn);
+/* ... and to a group (0: not). */
+const char *token_group(const char *role, int la_code, int school_urn, long long group_id);
 
 /* The server's base URL. */
 const char *base_url(void);

@@ -1,0 +1,34 @@
+/*
+ * group.h
+ *    Families of schools: primary consortia and secondary area networks,
+ *    one model with two kinds; their memberships over time, chairs and
+ *    deputies, and nominated leads.
+ */
+#ifndef CONSORTIA_GROUP_H
+#define CONSORTIA_GROUP_H
+
+#include "resource.h"
+
+extern const struct resource_def consortium_def;
+extern const struct resource_def network_def;
+extern const struct resource_def membership_def;
+extern const struct resource_def chair_def;
+extern const struct resource_def nomination_def;
+
+/*
+ * Move the school of membership `key` to another group of the same kind
+ * from the date `body.on`: the membership ends the day before, a new one
+ * starts that day, in one transaction. out is the new membership.
+ */
+enum err membership_move(struct db_conn *c, const struct actor *who, const char *key,
+                         const char *if_match, const json_t *body, struct doc *out,
+                         char **location, struct problem *p);
+
+/*
+ * The eligibility verdict on a would-be appointment (a chair's create
+ * body), stored nowhere: *out is {"eligible", "rules": [...]} as JSON text,
+ * owned by the caller. ERR_VALIDATION when the body is not an appointment.
+ */
+enum err chair_eligibility(const json_t *body, char **out, struct problem *p);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * reports.c
+ *    This module implements the chair reports (see reports.h). Each is one
+ *    statement whose scope conditions take NULL for "unscoped".
+ */
+#include "reports.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+
+/* $1 LA code, $2 school URN, $3 group id of the caller's scope (NULL: none). */
+#define REPORT_SCOPE                                                                          \
+	" AND ($1::integer IS NULL OR l.code = $1::integer)"                                      \
+	" AND ($2::integer IS NULL OR g.id IN (SELECT group_id FROM membership WHERE school_urn = $2::integer))" \
+	" AND ($3::bigint IS NULL OR g.id = $3::bigint)"
+
+#define ITEMS(select) "SELECT json_build_object('items', coalesce(json_agg(r), '[]'::json))::text FROM (" select ") r"
+
+static const struct db_stmt REPORT_REVIEWS = {"report_reviews", ITEMS(
+	"SELECT g.id AS group_id, g.name AS group_name, g.kind, l.code AS la_code, c.id AS chair_id, "
+	"c.person_name, c.school_urn, c.elected_on, c.review_due_on, "
+	"CASE WHEN c.review_due_on < $4::date THEN 'overdue' ELSE 'due' END AS status "
+	"FROM chair_appointment c JOIN school_group g ON g.id = c.group_id "
+	"JOIN local_authority l ON l.id = g.la_id WHERE c.role = 'chair' AND c.term @> $4::date "
+	"AND c.review_due_on <= $4::date + $5::integer" REPORT_SCOPE
+	" ORDER BY c.review_due_on, g.id")};
+
+static const struct db_stmt REPORT_UNCONFIRMED = {"report_unconfirmed", ITEMS(
+	"SELECT c.id AS chair_id, g.id AS group_id, g.name AS group_name, g.kind, l.code AS la_code, "
+	"c.person_name, c.email, c.school_urn, c.start_date, c.confirmed_on "
+	"FROM chair_appointment c JOIN school_group g ON g.id = c.group_id "
+	"JOIN local_authority l ON l.id = g.la_id WHERE c.role = 'chair' "
+	"AND c.term && daterange($5::date, $6::date, '[]') "
+	"AND (c.confirmed_on IS NULL OR c.confirmed_on > $4::date)" REPORT_SCOPE
+	" ORDER BY g.name, c.id")};
+
+static const struct db_stmt REPORT_NO_CHAIR = {"report_no_chair", ITEMS(
+	"SELECT g.id AS group_id, g.name AS group_name, g.kind, l.code AS la_code, g.area_id "
+	"FROM school_group g JOIN local_authority l ON l.id = g.la_id WHERE g.status = 'active' "
+	"AND NOT EXISTS (SELECT 1 FROM chair_appointment c WHERE c.group_id = g.id "
+	"AND c.role = 'chair' AND c.confirmed_on IS NOT NULL "
+	"AND c.term && daterange($4::date, $5::date, '[]'))" REPORT_SCOPE
+	" ORDER BY g.kind, g.name, g.id")};
+
+static enum err
+run(struct db_conn *c, const struct db_stmt *st, const struct scope *sc, const char *const *args,
+    int nargs, char **out, struct problem *p)
+{
+	char la[16], school[16], group[24];
+	const char *v[8] = {NULL};
+	PGresult *res = NULL;
+	enum err e;
+
+	snprintf(la, sizeof la, "%d", sc->la_code);
+	snprintf(school, sizeof school, "%d", sc->school_urn);
+	snprintf(group, sizeof group, "%lld", sc->group_id);
+	v[0] = sc->la_code ? la : NULL;
+	v[1] = sc->school_urn ? school : NULL;
+	v[2] = sc->group_id ? group : NULL;
+	for (int i = 0; i < nargs; i++)
+		v[3 + i] = args[i];
+	*out = NULL;
+	if ((e = db_exec(c, st, 3 + nargs, v, &res, p)) != ERR_OK)
+		return e;
+	*out = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return *out ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
+}
+
+enum err
+report_chair_reviews(struct db_conn *c, const struct scope *sc, const char *as_of, int within,
+                     char **out, struct problem *p)
+{
+	char days[16];
+	const char *args[] = {as_of, days};
+
+	snprintf(days, sizeof days, "%d", within);
+	return run(c, &REPORT_REVIEWS, sc, args, 2, out, p);
+}
+
+enum err
+report_unconfirmed_chairs(struct db_conn *c, const struct scope *sc, const char *by, char **out,
+                          struct problem *p)
+{
+	char year[8], start[11], end[11];
+	const char *args[] = {by, start, end};
+
+	if (!academic_year_of(by, year) || !academic_year_parse(year, start, end))
+		return problem_set(p, ERR_MALFORMED, "by is not a date");
+	return run(c, &REPORT_UNCONFIRMED, sc, args, 3, out, p);
+}
+
+enum err
+report_groups_without_chair(struct db_conn *c, const struct scope *sc, const char *start,
+                            const char *end, char **out, struct problem *p)
+{
+	const char *args[] = {start, end};
+
+	return run(c, &REPORT_NO_CHAIR, sc, args, 2, out, p);
+}
