@@ -143,7 +143,7 @@ static const struct db_stmt MEMBERSHIP_END = {"membership_end",
 	"WHERE id = $1::bigint"};
 static const struct db_stmt MEMBERSHIP_SUCCEED = {"membership_succeed",
 	"INSERT INTO membership (group_id, kind, school_urn, start_date, end_date) "
-	"SELECT g.id, g.kind, m.school_urn, $3::date, m.end_date FROM membership m, school_group g "
+	"SELECT g.id, g.kind, m.school_urn, $3::date, $4::date FROM membership m, school_group g "
 	"WHERE m.id = $1::bigint AND g.id = $2::bigint AND g.kind = m.kind RETURNING id"};
 
 enum err
@@ -180,8 +180,9 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 		res = NULL;
 	}
 	{
-		const char *v[] = {key, mv.val[0], mv.val[1]};
-		if ((e = db_exec(c, &MEMBERSHIP_SUCCEED, 3, v, &res, p)) != ERR_OK) {
+		/* the new membership keeps the end the old one had */
+		const char *v[] = {key, mv.val[0], mv.val[1], cur.val[MF_END_DATE]};
+		if ((e = db_exec(c, &MEMBERSHIP_SUCCEED, 4, v, &res, p)) != ERR_OK) {
 			if (db_last_failure.constraint[0]) {
 				for (size_t i = 0; i < membership_def.nconstraints; i++)
 					if (strcmp(membership_def.constraints[i].name, db_last_failure.constraint) == 0)

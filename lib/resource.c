@@ -111,12 +111,13 @@ validate(const struct resource_def *def, const json_t *body, enum record_mode mo
 {
 	enum err e = record_from_json(def->fields, body, mode, rec, p);
 
-	if (e != ERR_OK)
+	/* Rules across fields run on what is valid, so that every fault is listed at once. */
+	if (e != ERR_OK && e != ERR_VALIDATION)
 		return e;
 	if (def->derive && !def->derive(rec))
 		return problem_set(p, ERR_INTERNAL, "out of memory");
 	if (def->check == NULL)
-		return ERR_OK;
+		return e;
 	def->check(rec, p);
 	if (problem_count(p) > 0)
 		return problem_set(p, ERR_VALIDATION, "the %s breaks a rule", def->noun);

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,8 @@ resp_header(const struct resp *r, const char *name)
 	return NULL;
 }
 
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* Append the exchange to CONTRACT_LOG for tests/contract/check.mjs. */
 static void
 log_for_contract(const char *method, const char *path, const struct resp *r)
@@ -103,10 +106,12 @@ log_for_contract(const char *method, const char *path, const struct resp *r)
 	if (entry == NULL)
 		return;
 	text = json_dumps(entry, JSON_COMPACT);
+	pthread_mutex_lock(&log_lock);   /* tests may send from several threads */
 	if (text && (f = fopen(file, "a")) != NULL) {
 		fprintf(f, "%s\n", text);
 		fclose(f);
 	}
+	pthread_mutex_unlock(&log_lock);
 	free(text);
 	json_decref(entry);
 }

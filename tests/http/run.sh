@@ -47,7 +47,7 @@ fi
 export CONSORTIA_URL=http://127.0.0.1:$port CONSORTIA_DEAD_URL=http://127.0.0.1:$dead_port
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
-"$tests" --jobs 1 --full-stats
+"$tests" --jobs 1 --full-stats ${CRITERION_FILTER:+--filter "$CRITERION_FILTER"}
 rc=$?
 
 kill -TERM "$live" "$dead"

@@ -1,0 +1,626 @@
+/*
+ * Consortia, area networks, memberships over time, moves, chairs and
+ * deputies with their eligibility, nominated leads, the chair reports, and
+ * what a group-scoped caller sees.
+ */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+static long long
+create(const char *path, const char *body)
+{
+	struct resp *r = http_json("POST", path, token("officer"), body, NULL);
+	long long id;
+
+	cr_assert_eq(r->status, 201, "POST %s: %s", path, r->body);
+	id = json_integer_value(json_object_get(r->json, "id"));
+	resp_free(r);
+	return id;
+}
+
+static long long
+group(const char *kind_path, int la, const char *name)
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"%s\", \"created_on\": \"2019-09-01\"}",
+	         la, name);
+	return create(kind_path, body);
+}
+
+static long long
+join(long long group_id, int urn, const char *start, const char *end)
+{
+	char body[256];
+	snprintf(body, sizeof body,
+	         "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"%s\", \"end_date\": %s%s%s}",
+	         group_id, urn, start, end ? "\"" : "", end ? end : "null", end ? "\"" : "");
+	return create("/v1/memberships", body);
+}
+
+static struct resp *
+try_join(long long group_id, int urn, const char *start)
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"%s\"}",
+	         group_id, urn, start);
+	return http_json("POST", "/v1/memberships", token("officer"), body, NULL);
+}
+
+static json_t *
+get_json(const char *path)
+{
+	struct resp *r = http("GET", path, token("viewer"), NULL, NULL);
+	json_t *o;
+
+	cr_assert_eq(r->status, 200, "GET %s: %s", path, r->body);
+	o = json_incref(r->json);
+	resp_free(r);
+	return o;
+}
+
+Test(groups, a_consortium_with_members_over_time)
+{
+	int la = unused_la_code(), urns[3];
+	long long c;
+	char path[96];
+	json_t *o;
+
+	make_la(la, "Groupshire");
+	for (int i = 0; i < 3; i++)
+		urns[i] = make_school(la, i + 1, i == 2 ? "Late Primary" : "Early Primary", "primary");
+	c = group("/v1/consortia", la, "Groupshire North");
+	join(c, urns[0], "2019-09-01", NULL);
+	join(c, urns[1], "2019-09-01", "2020-08-31");
+	join(c, urns[2], "2020-09-01", NULL);
+
+	snprintf(path, sizeof path, "/v1/consortia/%lld?as_of=2020-03-01", c);
+	o = get_json(path);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "kind")), "consortium");
+	cr_assert_eq(json_integer_value(json_object_get(o, "school_count")), 2);
+	cr_assert_eq(json_integer_value(json_object_get(o, "pupil_count")), 400);
+	cr_assert_eq(json_array_size(json_object_get(o, "members")), 2);
+	cr_assert_eq(json_array_size(json_object_get(o, "warnings")), 1, "fewer than 8 members");
+	cr_assert(strstr(json_string_value(json_array_get(json_object_get(o, "warnings"), 0)), "8 to 22"));
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/consortia/%lld?as_of=2020-10-02", c);
+	o = get_json(path);
+	cr_assert_eq(json_integer_value(json_object_get(o, "school_count")), 2, "one left, one joined");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(o, "members"), 0), "name")),
+	                 "Early Primary");
+	json_decref(o);
+
+	snprintf(path, sizeof path, "/v1/schools/%d?as_of=2020-03-01", urns[1]);
+	o = get_json(path);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(o, "consortium"), "id")), c);
+	cr_assert(json_is_null(json_object_get(o, "area_network")));
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/schools/%d", urns[1]);
+	o = get_json(path);
+	cr_assert(json_is_null(json_object_get(o, "consortium")), "it left on 2020-08-31");
+	json_decref(o);
+
+	snprintf(path, sizeof path, "/v1/consortia?la=%d&as_of=2020-03-01", la);
+	o = get_json(path);
+	cr_assert_eq(json_array_size(json_object_get(o, "items")), 1);
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/area-networks?la=%d", la);
+	o = get_json(path);
+	cr_assert_eq(json_array_size(json_object_get(o, "items")), 0, "a consortium is not a network");
+	json_decref(o);
+}
+
+Test(groups, group_refusals)
+{
+	int la = unused_la_code(), other;
+	long long c, area;
+	char body[256], path[64], *before;
+	struct resp *r;
+
+	make_la(la, "Refusalshire");
+	other = unused_la_code();
+	make_la(other, "Elsewhereshire");
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"code\": \"far\", \"name\": \"Far\"}", other);
+	area = create("/v1/areas", body);
+	c = group("/v1/consortia", la, "Only One");
+	join(c, make_school(la, 1, "Member Primary", "primary"), "2020-09-01", NULL);
+	before = db_fingerprint();
+
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Only One\"}", la);
+	r = http_json("POST", "/v1/consortia", token("officer"), body, NULL);
+	assert_problem(r, 409, "conflict", "name");
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Elsewhere\", \"area_id\": %lld}", la, area);
+	r = http_json("POST", "/v1/consortia", token("officer"), body, NULL);
+	assert_problem(r, 422, "validation", "area_id");
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Odd\", \"created_on\": \"2020-01-01\", "
+	         "\"closed_on\": \"2019-01-01\", \"kind\": \"area_network\"}", la);
+	r = http_json("POST", "/v1/consortia", token("officer"), body, NULL);
+	assert_problem(r, 422, "validation", "closed_on");
+	assert_problem(r, 422, "validation", "kind");
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/consortia/%lld", c);
+	r = http_json("DELETE", path, token("officer"), NULL, "\"1\"");
+	assert_problem(r, 409, "conflict", NULL);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/area-networks/%lld", c);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	assert_problem(r, 404, "not-found", NULL);
+	resp_free(r);
+	assert_unchanged(before);
+}
+
+Test(memberships, phase_and_overlap_rules)
+{
+	int la = unused_la_code(), primary, secondary, special;
+	long long c1, c2, n1;
+	char *before;
+	struct resp *r;
+
+	make_la(la, "Phaseshire");
+	primary = make_school(la, 1, "A Primary", "primary");
+	secondary = make_school(la, 2, "A Secondary", "secondary");
+	special = make_school(la, 3, "A Special", "special");
+	c1 = group("/v1/consortia", la, "Phase C1");
+	c2 = group("/v1/consortia", la, "Phase C2");
+	n1 = group("/v1/area-networks", la, "Phase N1");
+	join(c1, primary, "2020-09-01", "2021-08-31");
+	join(c1, special, "2020-09-01", NULL);
+	join(n1, special, "2020-09-01", NULL);   /* a special school may be in one of each */
+	before = db_fingerprint();
+
+	r = try_join(c1, secondary, "2020-09-01");
+	assert_problem(r, 422, "validation", "school_urn");
+	resp_free(r);
+	r = try_join(n1, primary, "2020-09-01");
+	assert_problem(r, 422, "validation", "school_urn");
+	resp_free(r);
+	r = try_join(c2, primary, "2021-08-31");   /* the last day of the first membership */
+	assert_problem(r, 409, "conflict", "school_urn");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r->json, "errors"), 0), "code")),
+	                 "overlap");
+	resp_free(r);
+	assert_unchanged(before);
+	join(c2, primary, "2021-09-01", NULL);      /* the day after is fine */
+}
+
+Test(memberships, a_move_is_one_request)
+{
+	int la = unused_la_code(), urn;
+	long long from, to, m;
+	char path[96], body[128];
+	struct resp *r;
+	json_t *o;
+
+	make_la(la, "Moveshire");
+	urn = make_school(la, 1, "Moving Primary", "primary");
+	from = group("/v1/consortia", la, "From");
+	to = group("/v1/consortia", la, "To");
+	m = join(from, urn, "2019-09-01", NULL);
+	snprintf(path, sizeof path, "/v1/memberships/%lld/move", m);
+	snprintf(body, sizeof body, "{\"to_group_id\": %lld, \"on\": \"2019-09-01\"}", to);
+	r = http_json("POST", path, token("officer"), body, "\"1\"");
+	assert_problem(r, 422, "validation", "on");
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"to_group_id\": %lld, \"on\": \"2021-01-04\"}", to);
+	r = http_json("POST", path, token("officer"), body, NULL);
+	assert_problem(r, 428, "precondition-required", NULL);
+	resp_free(r);
+	r = http_json("POST", path, token("officer"), body, "\"1\"");
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	cr_assert_eq(json_integer_value(json_object_get(r->json, "group_id")), to);
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "start_date")), "2021-01-04");
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/memberships/%lld", m);
+	o = get_json(path);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "end_date")), "2021-01-03");
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/schools/%d?as_of=2021-01-03", urn);
+	o = get_json(path);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(o, "consortium"), "id")), from);
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/schools/%d?as_of=2021-01-04", urn);
+	o = get_json(path);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(o, "consortium"), "id")), to);
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/memberships?school_urn=%d&on=2021-01-04", urn);
+	o = get_json(path);
+	cr_assert_eq(json_array_size(json_object_get(o, "items")), 1);
+	json_decref(o);
+}
+
+/* ---- concurrency: the database, not C, keeps the rules --------------- */
+
+struct racer {
+	const char *path;
+	char body[512];
+	long status;
+};
+
+static void *
+race(void *arg)
+{
+	struct racer *x = arg;
+	struct resp *r = http_json("POST", x->path, token("officer"), x->body, NULL);
+
+	x->status = r->status;
+	resp_free(r);
+	return NULL;
+}
+
+static void
+run_race(struct racer *x, int n)
+{
+	pthread_t t[16];
+	int ok = 0, conflict = 0;
+
+	for (int i = 0; i < n; i++)
+		pthread_create(&t[i], NULL, race, &x[i]);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < n; i++) {
+		ok += x[i].status == 201;
+		conflict += x[i].status == 409;
+	}
+	cr_assert_eq(ok, 1, "exactly one wins");
+	cr_assert_eq(conflict, n - 1, "the rest are 409");
+}
+
+Test(concurrency, one_school_into_two_consortia_at_once)
+{
+	int la = unused_la_code(), urn;
+	long long g[2];
+	struct racer x[12];
+
+	make_la(la, "Raceshire");
+	urn = make_school(la, 1, "Raced Primary", "primary");
+	g[0] = group("/v1/consortia", la, "Race A");
+	g[1] = group("/v1/consortia", la, "Race B");
+	for (int i = 0; i < 12; i++) {
+		x[i].path = "/v1/memberships";
+		snprintf(x[i].body, sizeof x[i].body,
+		         "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"2020-09-0%d\"}", g[i % 2],
+		         urn, 1 + i % 5);
+	}
+	run_race(x, 12);
+	{
+		char q[16];
+		snprintf(q, sizeof q, "%d", urn);
+		cr_assert_eq(db_scalar("SELECT count(*) FROM membership a JOIN membership b ON a.id < b.id "
+		                       "AND a.school_urn = b.school_urn AND a.kind = b.kind AND a.valid && b.valid "
+		                       "WHERE a.school_urn = $1::integer", q), 0);
+	}
+}
+
+static const char *eligible =
+	"\"head_since\": \"2010-09-01\", \"led_school_grades\": [\"good\"], "
+	"\"governing_body_support_on\": \"2020-06-01\", \"group_backing\": \"elected 11 to 3\", "
+	"\"time_commitment\": true, \"improvement_note\": \"three years of rising results\"";
+
+Test(concurrency, two_chairs_for_one_group_at_once)
+{
+	int la = unused_la_code(), urn;
+	long long g;
+	struct racer x[10];
+
+	make_la(la, "Chairraceshire");
+	urn = make_school(la, 1, "Chair Primary", "primary");
+	g = group("/v1/consortia", la, "Chair Race");
+	for (int i = 0; i < 10; i++) {
+		x[i].path = "/v1/chairs";
+		snprintf(x[i].body, sizeof x[i].body,
+		         "{\"group_id\": %lld, \"role\": \"chair\", \"person_name\": \"Racer %d\", "
+		         "\"email\": \"r%d@school.example\", \"school_urn\": %d, \"start_date\": \"2020-09-01\", "
+		         "\"elected_on\": \"2020-07-01\", %s}", g, i, i, urn, eligible);
+	}
+	run_race(x, 10);
+	{
+		char q[24];
+		snprintf(q, sizeof q, "%lld", g);
+		cr_assert_eq(db_scalar("SELECT count(*) FROM chair_appointment WHERE group_id = $1::bigint", q), 1);
+	}
+}
+
+/* ---- chairs ------------------------------------------------------------ */
+
+static char *
+chair_body(long long g, const char *role, int urn, const char *start, const char *end,
+           const char *extra)
+{
+	char *b;
+	cr_assert(asprintf(&b,
+	                   "{\"group_id\": %lld, \"role\": \"%s\", \"person_name\": \"Pat Chair\", "
+	                   "\"email\": \"pat@school.example\", \"school_urn\": %d, \"start_date\": \"%s\", "
+	                   "\"end_date\": %s%s%s, \"elected_on\": \"2020-01-31\"%s}",
+	                   g, role, urn, start, end ? "\"" : "", end ? end : "null", end ? "\"" : "",
+	                   extra) > 0);
+	return b;
+}
+
+Test(chairs, eligibility_refusal_override_and_review_date)
+{
+	int la = unused_la_code(), urn;
+	long long g, la_id;
+	char path[96], *body, *before, extra[600];
+	struct resp *r;
+
+	la_id = make_la(la, "Chairshire");
+	snprintf(path, sizeof path, "/v1/local-authorities/%lld", la_id);
+	r = http_json("PATCH", path, token("officer"), "{\"review_interval_months\": 1}", "\"1\"");
+	cr_assert_eq(r->status, 200);
+	resp_free(r);
+	urn = make_school(la, 1, "Chairing Primary", "primary");
+	g = group("/v1/consortia", la, "Chaired");
+	before = db_fingerprint();
+
+	/* a new head, nothing recorded: every rule but none is named */
+	body = chair_body(g, "chair", urn, "2020-09-01", NULL, ", \"head_since\": \"2019-01-01\"");
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	assert_problem(r, 422, "validation", "head_since");
+	assert_problem(r, 422, "validation", "led_school_grades");
+	assert_problem(r, 422, "validation", "governing_body_support_on");
+	assert_problem(r, 422, "validation", "group_backing");
+	assert_problem(r, 422, "validation", "time_commitment");
+	assert_problem(r, 422, "validation", "improvement_note");
+	cr_assert_eq(json_array_size(json_object_get(r->json, "errors")), 6);
+	resp_free(r);
+	assert_unchanged(before);
+
+	/* the dry run says the same and stores nothing */
+	r = http_json("POST", "/v1/chairs/eligibility", token("chair"), body, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(json_is_false(json_object_get(r->json, "eligible")));
+	cr_assert_eq(json_array_size(json_object_get(r->json, "rules")), 6);
+	resp_free(r);
+	free(body);
+
+	/* an officer overrides, with a justification that is kept */
+	body = chair_body(g, "chair", urn, "2020-09-01", NULL,
+	                  ", \"head_since\": \"2019-01-01\", \"override_justification\": "
+	                  "\"interim arrangement agreed by the Challenge Board\"");
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	cr_assert(json_is_false(json_object_get(json_object_get(r->json, "eligibility"), "eligible")));
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "override_justification")),
+	                 "interim arrangement agreed by the Challenge Board");
+	/* elected 31 January, reviewed a month later: the end of February */
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "review_due_on")), "2020-02-29");
+	resp_free(r);
+	free(body);
+
+	/* a deputy alongside is fine; a second chair on the same dates is not */
+	snprintf(extra, sizeof extra, ", %s", eligible);
+	body = chair_body(g, "deputy", urn, "2020-09-01", NULL, extra);
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	cr_assert(json_is_true(json_object_get(json_object_get(r->json, "eligibility"), "eligible")));
+	resp_free(r);
+	free(body);
+	body = chair_body(g, "chair", urn, "2021-03-01", NULL, extra);
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	assert_problem(r, 409, "conflict", "start_date");
+	resp_free(r);
+	free(body);
+
+	snprintf(path, sizeof path, "/v1/consortia/%lld?as_of=2020-10-01", g);
+	{
+		json_t *o = get_json(path);
+		cr_assert_str_eq(json_string_value(json_object_get(json_object_get(o, "chair"), "person_name")),
+		                 "Pat Chair");
+		cr_assert(!json_is_null(json_object_get(o, "deputy")));
+		json_decref(o);
+	}
+}
+
+Test(chairs, terms_meet_but_do_not_overlap)
+{
+	int la = unused_la_code(), urn;
+	long long g, first;
+	char extra[600], *body, path[64];
+	struct resp *r;
+
+	make_la(la, "Termshire");
+	urn = make_school(la, 1, "Term Primary", "primary");
+	g = group("/v1/area-networks", la, "Termed");
+	snprintf(extra, sizeof extra, ", %s", eligible);
+	body = chair_body(g, "chair", urn, "2019-09-01", "2020-08-31", extra);
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	first = json_integer_value(json_object_get(r->json, "id"));
+	resp_free(r);
+	free(body);
+	/* end dates are the last day: a term starting on it overlaps */
+	body = chair_body(g, "chair", urn, "2020-08-31", NULL, extra);
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	assert_problem(r, 409, "conflict", "start_date");
+	resp_free(r);
+	free(body);
+	body = chair_body(g, "chair", urn, "2020-09-01", NULL, extra);
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	resp_free(r);
+	free(body);
+	/* confirming is a patch of confirmed_on; an ineligible patch is refused */
+	snprintf(path, sizeof path, "/v1/chairs/%lld", first);
+	r = http_json("PATCH", path, token("officer"), "{\"confirmed_on\": \"2019-09-10\"}", "\"1\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	r = http_json("PATCH", path, token("officer"), "{\"time_commitment\": false}", "\"2\"");
+	assert_problem(r, 422, "validation", "time_commitment");
+	resp_free(r);
+	r = http_json("PATCH", path, token("officer"), "{\"eligibility\": {\"eligible\": true}}", "\"2\"");
+	assert_problem(r, 422, "validation", "eligibility");
+	resp_free(r);
+}
+
+Test(nominations, the_lead_comes_from_a_member_school)
+{
+	int la = unused_la_code(), member, outsider;
+	long long g;
+	char body[400];
+	struct resp *r;
+
+	make_la(la, "Leadshire");
+	member = make_school(la, 1, "Lead Primary", "primary");
+	outsider = make_school(la, 2, "Outside Primary", "primary");
+	g = group("/v1/consortia", la, "Led");
+	join(g, member, "2020-09-01", NULL);
+	snprintf(body, sizeof body,
+	         "{\"group_id\": %lld, \"role\": \"remote_learning_lead\", \"person_name\": \"Sam Lead\", "
+	         "\"school_urn\": %d, \"start_date\": \"2020-09-01\"}", g, outsider);
+	r = http_json("POST", "/v1/nominations", token("officer"), body, NULL);
+	assert_problem(r, 422, "validation", "school_urn");
+	resp_free(r);
+	snprintf(body, sizeof body,
+	         "{\"group_id\": %lld, \"role\": \"remote_learning_lead\", \"person_name\": \"Sam Lead\", "
+	         "\"school_urn\": %d, \"start_date\": \"2020-09-01\"}", g, member);
+	r = http_json("POST", "/v1/nominations", token("officer"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	resp_free(r);
+	r = http_json("POST", "/v1/nominations", token("officer"), body, NULL);
+	assert_problem(r, 409, "conflict", "start_date");
+	resp_free(r);
+	{
+		char path[96];
+		json_t *o;
+		snprintf(path, sizeof path, "/v1/consortia/%lld?as_of=2020-10-01", g);
+		o = get_json(path);
+		cr_assert_eq(json_array_size(json_object_get(o, "nominations")), 1);
+		json_decref(o);
+	}
+}
+
+Test(reports, reviews_confirmations_and_missing_chairs)
+{
+	int la = unused_la_code(), urn;
+	long long g1, g2, chair;
+	char extra[600], *body, path[160];
+	const char *officer = token_scoped("officer", 0, 0);
+	struct resp *r;
+	json_t *o, *items;
+
+	make_la(la, "Reportshire");
+	urn = make_school(la, 1, "Report Primary", "primary");
+	g1 = group("/v1/consortia", la, "Reported");
+	g2 = group("/v1/consortia", la, "Unchaired");
+	snprintf(extra, sizeof extra, ", %s", eligible);
+	body = chair_body(g1, "chair", urn, "2020-09-01", NULL, extra);   /* elected 2020-01-31: review 2021-01-31 */
+	r = http_json("POST", "/v1/chairs", officer, body, NULL);
+	cr_assert_eq(r->status, 201);
+	chair = json_integer_value(json_object_get(r->json, "id"));
+	resp_free(r);
+	free(body);
+
+	snprintf(path, sizeof path, "/v1/reports/chair-reviews?as_of=2021-01-15&within_days=30");
+	o = get_json(path);
+	items = json_object_get(o, "items");
+	{
+		size_t i, found = 0;
+		json_t *it;
+		json_array_foreach(items, i, it)
+			if (json_integer_value(json_object_get(it, "chair_id")) == chair) {
+				found++;
+				cr_assert_str_eq(json_string_value(json_object_get(it, "status")), "due");
+			}
+		cr_assert_eq(found, 1);
+	}
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/reports/chair-reviews?as_of=2021-02-01");
+	o = get_json(path);
+	{
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(o, "items"), i, it)
+			if (json_integer_value(json_object_get(it, "chair_id")) == chair)
+				cr_assert_str_eq(json_string_value(json_object_get(it, "status")), "overdue");
+	}
+	json_decref(o);
+
+	/* not confirmed by 11 September: listed; the unchaired group has no confirmed chair */
+	o = get_json("/v1/reports/unconfirmed-chairs?by=2020-09-11");
+	{
+		char *text = json_dumps(o, 0);
+		cr_assert(strstr(text, "\"Reported\"") != NULL);
+		free(text);
+	}
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/chairs/%lld", chair);
+	r = http_json("PATCH", path, officer, "{\"confirmed_on\": \"2020-09-10\"}", "\"1\"");
+	cr_assert_eq(r->status, 200);
+	resp_free(r);
+	o = get_json("/v1/reports/unconfirmed-chairs?by=2020-09-11");
+	{
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(o, "items"), i, it)
+			cr_assert_neq(json_integer_value(json_object_get(it, "chair_id")), chair);
+	}
+	json_decref(o);
+	o = get_json("/v1/reports/groups-without-confirmed-chair?academic_year=2020/21");
+	{
+		size_t i, seen1 = 0, seen2 = 0;
+		json_t *it;
+		json_array_foreach(json_object_get(o, "items"), i, it) {
+			seen1 += json_integer_value(json_object_get(it, "group_id")) == g1;
+			seen2 += json_integer_value(json_object_get(it, "group_id")) == g2;
+		}
+		cr_assert_eq(seen1, 0);
+		cr_assert_eq(seen2, 1);
+	}
+	json_decref(o);
+	r = http("GET", "/v1/reports/groups-without-confirmed-chair?academic_year=2020/22", token("viewer"), NULL, NULL);
+	assert_problem(r, 400, "malformed", "academic_year");
+	resp_free(r);
+	r = http("GET", "/v1/reports/unconfirmed-chairs", token("viewer"), NULL, NULL);
+	assert_problem(r, 400, "malformed", "by");
+	resp_free(r);
+}
+
+Test(scope, a_chair_sees_its_own_group_only)
+{
+	int la = unused_la_code(), mine, theirs;
+	long long a, b, mb;
+	const char *chair;
+	char path[96];
+	struct resp *r;
+	json_t *o;
+
+	make_la(la, "Twogroupshire");
+	mine = make_school(la, 1, "My Primary", "primary");
+	theirs = make_school(la, 2, "Their Primary", "primary");
+	a = group("/v1/consortia", la, "Group A");
+	b = group("/v1/consortia", la, "Group B");
+	join(a, mine, "2020-09-01", NULL);
+	mb = join(b, theirs, "2020-09-01", NULL);
+	chair = token_group("chair", 0, 0, a);
+
+	r = http("GET", "/v1/consortia?limit=500", chair, NULL, NULL);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "id")), a);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/consortia/%lld", b);
+	r = http("GET", path, chair, NULL, NULL);
+	assert_problem(r, 404, "not-found", NULL);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/memberships/%lld", mb);
+	r = http("GET", path, chair, NULL, NULL);
+	assert_problem(r, 404, "not-found", NULL);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/schools/%d", theirs);
+	r = http("GET", path, chair, NULL, NULL);
+	assert_problem(r, 404, "not-found", NULL);
+	resp_free(r);
+	r = http("GET", "/v1/schools?limit=500", chair, NULL, NULL);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 1);
+	resp_free(r);
+	o = get_json("/v1/local-authorities?limit=500");
+	json_decref(o);
+	r = http("GET", "/v1/local-authorities?limit=500", chair, NULL, NULL);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 1, "its group's LA only");
+	resp_free(r);
+}
