@@ -23,6 +23,7 @@ fi
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f data/demo/structure.sql
 "$bin" import-gias data/demo/warwickshire-gias.csv --la 937 |
   python3 -c 'import json,sys; r=json.load(sys.stdin); print("demo data: %(rows)d rows, %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(rejected)d rejected" % r)'
+psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f data/demo/groups.sql
 
 # A first administrator for the demo, made once; its secret is kept in .local/.
 client_id=$(python3 -c 'import json; print(json.load(open(".local/admin.json"))["client_id"])' 2>/dev/null || true)
@@ -44,4 +45,12 @@ A token for curl, as the demo administrator (credentials in .local/admin.json):
 The contract: http://localhost:$port/openapi.yaml
 
 TXT
-exec "$bin" serve
+# The service runs in the background just long enough to appoint the demo
+# chairs through its own rules, then in the foreground until Ctrl-C.
+"$bin" serve &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://localhost:$port/healthz" && break; sleep 0.1; done
+python3 tools/demo_chairs.py "http://localhost:$port" \
+  "$("$bin" token --role admin --sub demo-loader --ttl 300)" || echo "demo chairs: not made (see above)"
+wait $server

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Appoint the demo chairs and deputies through the running service.
+
+usage: demo_chairs.py BASE_URL TOKEN
+
+Every demo group (LA 937) without a chair gets one, the head of its first
+member school, and every other group a deputy too. They go through
+POST /v1/chairs like any appointment, so the service checks their
+eligibility. Elections are spread over 2025/26, so that some reviews are
+overdue, some due soon and some later; two chairs are left unconfirmed.
+Prints what it did; does nothing to a group that already has a chair.
+"""
+import datetime
+import json
+import sys
+import urllib.request
+
+
+def call(base, token, method, path, body=None):
+    req = urllib.request.Request(base + path, method=method,
+                                 data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"Authorization": "Bearer " + token,
+                                          "Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as resp:
+        return json.load(resp)
+
+
+def appoint(base, token, group, role, member, elected, confirmed):
+    body = {
+        "group_id": group["id"], "role": role,
+        "person_name": member["name"].split(" ")[0] + " head teacher",
+        "email": "head.%d@schools.warwickshire.example" % member["urn"],
+        "school_urn": member["urn"], "head_since": "2014-09-01",
+        "led_school_grades": ["good"], "governing_body_support_on": "2024-06-20",
+        "group_backing": "elected at the summer meeting", "group_backing_on": elected,
+        "time_commitment": True, "improvement_note": "results above the county average for three years",
+        "start_date": "2024-09-01", "elected_on": elected,
+    }
+    if confirmed:
+        body["confirmed_on"] = confirmed
+    return call(base, token, "POST", "/v1/chairs", body)
+
+
+def main():
+    base, token = sys.argv[1], sys.argv[2]
+    groups = []
+    for path in ("/v1/consortia?la=937&limit=500", "/v1/area-networks?la=937&limit=500"):
+        groups += call(base, token, "GET", path)["items"]
+    made = 0
+    for i, g in enumerate(sorted(groups, key=lambda g: g["id"])):
+        if g["chair"] is not None or len(g["members"]) < 2:
+            continue
+        elected = datetime.date(2025, 9, 15) + datetime.timedelta(days=20 * i)
+        confirmed = None if i in (3, 9) else (elected + datetime.timedelta(days=10)).isoformat()
+        appoint(base, token, g, "chair", g["members"][0], elected.isoformat(), confirmed)
+        made += 1
+        if i % 2 == 0:
+            appoint(base, token, g, "deputy", g["members"][1], elected.isoformat(), confirmed)
+            made += 1
+    print("demo chairs: %d appointments made" % made)
+
+
+if __name__ == "__main__":
+    main()
