@@ -34,8 +34,8 @@ api_school_import(struct req *r)
 		opt.la_filter = (int)code;
 	}
 	/* An LA's officer imports for that LA only. */
-	if (r->who.scope.school_urn)
-		return problem_set(&r->problem, ERR_FORBIDDEN, "a school's account cannot import");
+	if (r->who.scope.school_urn || r->who.scope.group_id)
+		return problem_set(&r->problem, ERR_FORBIDDEN, "a school's or a group's account cannot import");
 	if (r->who.scope.la_code) {
 		if (opt.la_filter && opt.la_filter != r->who.scope.la_code)
 			return problem_set(&r->problem, ERR_FORBIDDEN,

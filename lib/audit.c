@@ -114,8 +114,9 @@ const struct resource_def audit_def = {
 	.key_expr = "e.id",
 	.key_type = "bigint",
 	.scope_la = "e.la_code = $%d::integer",
-	/* a school's account sees no audit trail */
+	/* a school's or a group's account sees no audit trail */
 	.scope_school = "false AND $%d::integer IS NOT NULL",
+	.scope_group = "false AND $%d::bigint IS NOT NULL",
 	.filters = audit_filters,
 	.nfilters = sizeof audit_filters / sizeof audit_filters[0],
 	.sorts = audit_sorts,

@@ -124,7 +124,7 @@ static const struct constraint_def group_constraints[] = {
 		.key_max = 9223372036854775807LL, .fields = &group_field_set, .get = &prefix##_GET,      \
 		.load = &prefix##_LOAD, .insert = &prefix##_INSERT, .insert_miss_field = "la_code",      \
 		.update = &prefix##_UPDATE, .del = &prefix##_DELETE,                                    \
-		.del_conflict = "the group has members, chairs or nominations; close it instead",        \
+		.del_conflict = "the group has members, chairs, nominations or service accounts; close it instead", \
 		.as_of = true, .list_doc = GROUP_DOC("coalesce($1::date, current_date)"),                \
 		.list_from = GROUP_FROM("coalesce($1::date, current_date)"),                             \
 		.list_where = "g.kind = '" kind "'", .filters = group_filters,                           \

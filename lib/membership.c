@@ -120,6 +120,7 @@ const struct resource_def membership_def = {
 	.scope_school = "m.school_urn = $%d::integer",
 	.scope_group = "m.group_id = $%d::bigint",
 	.la_field = "la_code",
+	.group_field = "group_id",
 	.filters = membership_filters,
 	.nfilters = sizeof membership_filters / sizeof membership_filters[0],
 	.sorts = membership_sorts,
@@ -144,7 +145,10 @@ static const struct db_stmt MEMBERSHIP_END = {"membership_end",
 static const struct db_stmt MEMBERSHIP_SUCCEED = {"membership_succeed",
 	"INSERT INTO membership (group_id, kind, school_urn, start_date, end_date) "
 	"SELECT g.id, g.kind, m.school_urn, $3::date, $4::date FROM membership m, school_group g "
-	"WHERE m.id = $1::bigint AND g.id = $2::bigint AND g.kind = m.kind RETURNING id"};
+	"WHERE m.id = $1::bigint AND g.id = $2::bigint AND g.kind = m.kind "
+	/* the new group must be inside the caller's scope too */
+	"AND ($5::integer IS NULL OR g.la_id = (SELECT id FROM local_authority WHERE code = $5::integer)) "
+	"AND ($6::bigint IS NULL OR g.id = $6::bigint) RETURNING id"};
 
 enum err
 membership_move(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
@@ -158,6 +162,8 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 
 	memset(out, 0, sizeof *out);
 	*location = NULL;
+	if (who->scope.school_urn)
+		return problem_set(p, ERR_FORBIDDEN, "a school's account cannot move schools");
 	if ((e = record_from_json(&move_field_set, body, RECORD_CREATE, &mv, p)) != ERR_OK)
 		goto out;
 	if ((e = db_begin(c, p)) != ERR_OK ||
@@ -181,8 +187,12 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 	}
 	{
 		/* the new membership keeps the end the old one had */
-		const char *v[] = {key, mv.val[0], mv.val[1], cur.val[MF_END_DATE]};
-		if ((e = db_exec(c, &MEMBERSHIP_SUCCEED, 4, v, &res, p)) != ERR_OK) {
+		char la[16], group[24];
+		const char *v[] = {key, mv.val[0], mv.val[1], cur.val[MF_END_DATE],
+		                   who->scope.la_code ? la : NULL, who->scope.group_id ? group : NULL};
+		snprintf(la, sizeof la, "%d", who->scope.la_code);
+		snprintf(group, sizeof group, "%lld", who->scope.group_id);
+		if ((e = db_exec(c, &MEMBERSHIP_SUCCEED, 6, v, &res, p)) != ERR_OK) {
 			if (db_last_failure.constraint[0]) {
 				for (size_t i = 0; i < membership_def.nconstraints; i++)
 					if (strcmp(membership_def.constraints[i].name, db_last_failure.constraint) == 0)

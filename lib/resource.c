@@ -199,23 +199,47 @@ resource_get(struct db_conn *c, const struct resource_def *def, const struct act
 	return resource_fetch(c, def, who, key, out, p);
 }
 
-/* A scoped caller creates only inside its scope. */
+static const struct db_stmt GROUP_LA = {"group_la",
+	"SELECT l.code FROM school_group g JOIN local_authority l ON l.id = g.la_id "
+	"WHERE g.id = $1::bigint"};
+
+/*
+ * A scoped caller creates only inside its scope: an LA's caller for that
+ * LA (the record's LA field, or its group's LA), a group's caller for that
+ * group; a school's caller creates nothing.
+ */
 static enum err
-check_create_scope(const struct resource_def *def, const struct actor *who,
+check_create_scope(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                    const struct record *rec, struct problem *p)
 {
-	int i = def->la_field ? fields_index(def->fields, def->la_field) : -1;
+	int li = def->la_field ? fields_index(def->fields, def->la_field) : -1;
+	int gi = def->group_field ? fields_index(def->fields, def->group_field) : -1;
+	const char *group = gi >= 0 ? rec->val[gi] : NULL;
 
 	if (who->scope.school_urn)
 		return problem_set(p, ERR_FORBIDDEN, "a school's account cannot create a %s", def->noun);
-	if (who->scope.group_id)
-		return problem_set(p, ERR_FORBIDDEN, "a group's account cannot create a %s", def->noun);
+	if (who->scope.group_id && (group == NULL || atoll(group) != who->scope.group_id))
+		return problem_set(p, ERR_FORBIDDEN, "you may create a %s only for group %lld", def->noun,
+		                   who->scope.group_id);
 	if (who->scope.la_code == 0)
 		return ERR_OK;
-	if (i < 0 || rec->val[i] == NULL || atoi(rec->val[i]) != who->scope.la_code)
-		return problem_set(p, ERR_FORBIDDEN, "you may create a %s only for local authority %d",
-		                   def->noun, who->scope.la_code);
-	return ERR_OK;
+	if (li >= 0) {
+		if (rec->val[li] && atoi(rec->val[li]) == who->scope.la_code)
+			return ERR_OK;
+	} else if (group) {
+		const char *v[] = {group};
+		PGresult *res = NULL;
+		enum err e = db_exec(c, &GROUP_LA, 1, v, &res, p);
+		bool mine = e == ERR_OK && (PQntuples(res) == 0 ||   /* no such group: the insert says so */
+		                            atoi(PQgetvalue(res, 0, 0)) == who->scope.la_code);
+		PQclear(res);
+		if (e != ERR_OK)
+			return e;
+		if (mine)
+			return ERR_OK;
+	}
+	return problem_set(p, ERR_FORBIDDEN, "you may create a %s only for local authority %d",
+	                   def->noun, who->scope.la_code);
 }
 
 enum err
@@ -236,9 +260,9 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 	*location = NULL;
 	if ((e = validate(def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
-	if ((e = check_create_scope(def, who, &rec, p)) != ERR_OK)
-		goto out;
 	if ((e = db_begin(c, p)) != ERR_OK)
+		goto out;
+	if ((e = check_create_scope(c, def, who, &rec, p)) != ERR_OK)
 		goto out;
 	if (who->idempotency_key) {
 		e = idem_claim(c, who->audit.subject, who->idempotency_key, who->method, who->path,
@@ -502,7 +526,11 @@ sql_append(char **sql, const char *fmt, ...)
 static bool
 sql_append_filter(char **sql, const char *frag, int n)
 {
-	const char *mark = strstr(frag, "%d");
+	const char *mark;
+
+	if (frag == NULL)   /* a scope the resource has no rule for sees nothing of it */
+		return sql_append(sql, " AND false AND $%d IS NOT NULL", n);
+	mark = strstr(frag, "%d");
 
 	if (mark == NULL)
 		return sql_append(sql, " AND %s", frag);

@@ -96,6 +96,7 @@ struct resource_def {
 	const char *scope_school;          /* list fragment ("%d": URN), for school-scoped callers */
 	const char *scope_group;           /* list fragment ("%d": group id), for group-scoped callers */
 	const char *la_field;              /* the representation's LA code field, NULL if none */
+	const char *group_field;           /* the field naming the record's group, NULL if none */
 	const struct filter_def *filters;
 	size_t nfilters;
 	const struct sort_def *sorts;      /* the first is the default */

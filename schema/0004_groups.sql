@@ -122,6 +122,10 @@ CREATE TRIGGER membership_phase_rule BEFORE INSERT OR UPDATE ON membership
 -- the nomination starts.
 CREATE FUNCTION nomination_member_rule() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- an unknown group is the foreign key's to report
+    IF NOT EXISTS (SELECT 1 FROM school_group WHERE id = NEW.group_id) THEN
+        RETURN NEW;
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM membership
                     WHERE group_id = NEW.group_id AND school_urn = NEW.school_urn
                       AND valid @> NEW.start_date) THEN

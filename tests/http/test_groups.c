@@ -624,3 +624,150 @@ Test(scope, a_chair_sees_its_own_group_only)
 	cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 1, "its group's LA only");
 	resp_free(r);
 }
+
+Test(scope, scoped_creations_and_moves_stay_inside_the_scope)
+{
+	int mine = unused_la_code(), theirs, urn, other_urn;
+	long long g_mine, g_mine2, g_theirs, m;
+	const char *officer;
+	char body[256], path[96], *before;
+	struct resp *r;
+
+	make_la(mine, "Insideshire");
+	theirs = unused_la_code();
+	make_la(theirs, "Outsideshire");
+	urn = make_school(mine, 1, "Inside Primary", "primary");
+	other_urn = make_school(theirs, 1, "Outside Primary", "primary");
+	g_mine = group("/v1/consortia", mine, "Inside");
+	g_mine2 = group("/v1/consortia", mine, "Inside Too");
+	g_theirs = group("/v1/consortia", theirs, "Outside");
+	officer = token_scoped("officer", mine, 0);
+
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"2020-09-01\"}",
+	         g_mine, urn);
+	r = http_json("POST", "/v1/memberships", officer, body, NULL);
+	cr_assert_eq(r->status, 201, "its own LA's group: %s", r->body);
+	m = json_integer_value(json_object_get(r->json, "id"));
+	resp_free(r);
+	before = db_fingerprint();
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"2020-09-01\"}",
+	         g_theirs, other_urn);
+	r = http_json("POST", "/v1/memberships", officer, body, NULL);
+	assert_problem(r, 403, "forbidden", NULL);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/memberships/%lld/move", m);
+	snprintf(body, sizeof body, "{\"to_group_id\": %lld, \"on\": \"2021-01-04\"}", g_theirs);
+	r = http_json("POST", path, officer, body, "\"1\"");
+	assert_problem(r, 422, "validation", "to_group_id");
+	resp_free(r);
+	/* a group's account: nothing of the trail, no imports */
+	{
+		const char *grouped = token_group("admin", 0, 0, g_mine);
+		const char *csv[] = {"Content-Type: text/csv", NULL};
+		r = http("GET", "/v1/audit-events", grouped, NULL, NULL);
+		cr_assert_eq(r->status, 200, "%s", r->body);
+		cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 0);
+		resp_free(r);
+		r = http("POST", "/v1/schools/import", grouped, "URN\n", csv);
+		assert_problem(r, 403, "forbidden", NULL);
+		resp_free(r);
+	}
+	/* a nomination naming no group is a reference fault on group_id */
+	r = http_json("POST", "/v1/nominations", token("officer"),
+	              "{\"group_id\": 999999999, \"role\": \"remote_learning_lead\", \"person_name\": \"X\", "
+	              "\"school_urn\": 100000, \"start_date\": \"2020-09-01\"}", NULL);
+	assert_problem(r, 422, "validation", "group_id");
+	resp_free(r);
+	assert_unchanged(before);
+	snprintf(body, sizeof body, "{\"to_group_id\": %lld, \"on\": \"2021-01-04\"}", g_mine2);
+	r = http_json("POST", path, officer, body, "\"1\"");
+	cr_assert_eq(r->status, 201, "a move inside its LA: %s", r->body);
+	resp_free(r);
+}
+
+Test(groups, the_rest_of_each_life_cycle)
+{
+	int la = unused_la_code(), urn;
+	long long c, n, m, ch, nom;
+	char path[128], extra[600], *body;
+	struct resp *r;
+	json_t *o;
+
+	make_la(la, "Cycleshire");
+	urn = make_school(la, 1, "Cycle Primary", "primary");
+	c = group("/v1/consortia", la, "Cycle C");
+	n = group("/v1/area-networks", la, "Cycle N");
+
+	snprintf(path, sizeof path, "/v1/consortia/%lld", c);
+	r = http_json("PATCH", path, token("officer"), "{\"name\": \"Cycle Consortium\"}", "\"1\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "name")), "Cycle Consortium");
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/area-networks/%lld", n);
+	r = http_json("PATCH", path, token("officer"), "{\"status\": \"closed\", \"closed_on\": \"2021-08-31\"}", "\"1\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	r = http_json("DELETE", path, token("officer"), NULL, "\"2\"");
+	cr_assert_eq(r->status, 204, "an empty network can go: %s", r->body);
+	resp_free(r);
+
+	m = join(c, urn, "2020-09-01", NULL);
+	snprintf(path, sizeof path, "/v1/memberships/%lld", m);
+	r = http_json("PATCH", path, token("officer"), "{\"end_date\": \"2021-07-31\", \"group_id\": 1}", "\"1\"");
+	assert_problem(r, 422, "validation", "group_id");
+	resp_free(r);
+	r = http_json("PATCH", path, token("officer"), "{\"end_date\": \"2021-07-31\"}", "\"1\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "end_date")), "2021-07-31");
+	resp_free(r);
+
+	snprintf(extra, sizeof extra, ", %s", eligible);
+	body = chair_body(c, "chair", urn, "2020-09-01", NULL, extra);
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	ch = json_integer_value(json_object_get(r->json, "id"));
+	resp_free(r);
+	free(body);
+	snprintf(path, sizeof path, "/v1/chairs?group_id=%lld&role=chair&on=2020-10-01", c);
+	o = get_json(path);
+	cr_assert_eq(json_array_size(json_object_get(o, "items")), 1);
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/chairs/%lld", ch);
+	o = get_json(path);
+	cr_assert(json_is_true(json_object_get(json_object_get(o, "eligibility"), "eligible")));
+	cr_assert_eq(json_array_size(json_object_get(json_object_get(o, "eligibility"), "rules")), 6);
+	json_decref(o);
+
+	snprintf(extra, sizeof extra,
+	         "{\"group_id\": %lld, \"role\": \"remote_learning_lead\", \"person_name\": \"Lee Lead\", "
+	         "\"email\": \"lee@school.example\", \"school_urn\": %d, \"start_date\": \"2020-09-01\"}", c, urn);
+	nom = create("/v1/nominations", extra);
+	snprintf(path, sizeof path, "/v1/nominations?group_id=%lld&on=2020-12-01", c);
+	o = get_json(path);
+	cr_assert_eq(json_array_size(json_object_get(o, "items")), 1);
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/nominations/%lld", nom);
+	o = get_json(path);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "person_name")), "Lee Lead");
+	json_decref(o);
+	r = http_json("PATCH", path, token("officer"), "{\"end_date\": \"2021-07-31\"}", "\"1\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+
+	/* then everything goes, the group last */
+	r = http_json("DELETE", path, token("officer"), NULL, "\"2\"");
+	cr_assert_eq(r->status, 204, "%s", r->body);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/chairs/%lld", ch);
+	r = http_json("DELETE", path, token("officer"), NULL, "\"1\"");
+	cr_assert_eq(r->status, 204, "%s", r->body);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/memberships/%lld", m);
+	r = http_json("DELETE", path, token("officer"), NULL, "\"2\"");
+	cr_assert_eq(r->status, 204, "%s", r->body);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/consortia/%lld", c);
+	r = http_json("DELETE", path, token("officer"), NULL, "\"2\"");
+	cr_assert_eq(r->status, 204, "%s", r->body);
+	resp_free(r);
+}
