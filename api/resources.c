@@ -26,11 +26,11 @@ api_resource_list(struct req *r)
 
 	static const char *const json_only[] = {"application/json", NULL};
 	static const char *const json_or_csv[] = {"application/json", "text/csv", NULL};
-	bool has_export = def == &school_def;
+	bool has_export = def->csv_columns != NULL;
 	int chosen = accept_choose(req_header(r, "Accept"), has_export ? json_or_csv : json_only);
 
 	if (chosen == 1)
-		return api_school_export(r);
+		return api_resource_export(r);
 	if (chosen < 0)
 		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE, "this list is served as application/json%s",
 		                   has_export ? " or text/csv" : "");

@@ -11,6 +11,7 @@
 
 #include "../lib/account.h"
 #include "../lib/audit.h"
+#include "../lib/fund.h"
 #include "../lib/group.h"
 #include "../lib/register.h"
 
@@ -38,7 +39,7 @@ const struct route routes[] = {
 	{"PATCH", "/v1/areas/:id", api_resource_patch, ROLES_WRITE, &area_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/areas/:id", api_resource_delete, ROLES_WRITE, &area_def, BODY_NONE, NULL},
 
-	{"GET", "/v1/schools.csv", api_school_export, ROLES_READ, &school_def, BODY_NONE, NULL},
+	{"GET", "/v1/schools.csv", api_resource_export, ROLES_READ, &school_def, BODY_NONE, NULL},
 	{"POST", "/v1/schools/import", api_school_import, ROLES_WRITE, &school_def, BODY_CSV, import_query},
 	{"GET", "/v1/schools", api_resource_list, ROLES_READ, &school_def, BODY_NONE, NULL},
 	{"POST", "/v1/schools", api_resource_create, ROLES_WRITE, &school_def, BODY_JSON, NULL},
@@ -86,6 +87,27 @@ const struct route routes[] = {
 	{"GET", "/v1/nominations/:id", api_resource_get, ROLES_READ, &nomination_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/nominations/:id", api_resource_patch, ROLES_WRITE, &nomination_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/nominations/:id", api_resource_delete, ROLES_WRITE, &nomination_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/funds", api_resource_list, ROLES_READ, &fund_def, BODY_NONE, NULL},
+	{"POST", "/v1/funds", api_resource_create, ROLES_WRITE, &fund_def, BODY_JSON, NULL},
+	{"POST", "/v1/funds/:id/calculate", api_fund_calculate, ROLES_WRITE, &fund_def, BODY_NONE, NULL},
+	{"POST", "/v1/funds/:id/allocate", api_fund_allocate, ROLES_WRITE, &fund_def, BODY_NONE, NULL},
+	{"GET", "/v1/funds/:id/summary", api_fund_summary, ROLES_READ, &fund_def, BODY_NONE, NULL},
+	{"GET", "/v1/funds/:id", api_resource_get, ROLES_READ, &fund_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/funds/:id", api_resource_patch, ROLES_WRITE, &fund_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/funds/:id", api_resource_delete, ROLES_WRITE, &fund_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/fund-allocations", api_resource_list, ROLES_READ, &allocation_def, BODY_NONE, NULL},
+	{"POST", "/v1/fund-allocations", api_resource_create, ROLES_WRITE, &allocation_def, BODY_JSON, NULL},
+	{"POST", "/v1/fund-allocations/:id/approve", api_allocation_approve, ROLES_WRITE, &allocation_def, BODY_NONE, NULL},
+	{"POST", "/v1/fund-allocations/:id/cancel", api_allocation_cancel, ROLES_WRITE, &allocation_def, BODY_JSON, NULL},
+	{"GET", "/v1/fund-allocations/:id", api_resource_get, ROLES_READ, &allocation_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/fund-allocations/:id", api_resource_patch, ROLES_WRITE, &allocation_def, BODY_JSON, NULL},
+
+	{"GET", "/v1/payments", api_payments, ROLES_FINANCE, &payment_def, BODY_NONE, NULL},
+	{"POST", "/v1/payments/:id/paid", api_payment_paid, ROLES_PAY, &payment_def, BODY_JSON, NULL},
+	{"POST", "/v1/payments/:id/reverse", api_payment_reverse, ROLES_WRITE, &payment_def, BODY_JSON, NULL},
+	{"GET", "/v1/payments/:id", api_resource_get, ROLES_FINANCE, &payment_def, BODY_NONE, NULL},
 
 	{"GET", "/v1/reports/chair-reviews", api_report_chair_reviews, ROLES_READ, NULL, BODY_NONE, reviews_query},
 	{"GET", "/v1/reports/unconfirmed-chairs", api_report_unconfirmed_chairs, ROLES_READ, NULL, BODY_NONE, unconfirmed_query},

@@ -340,8 +340,9 @@ admit(struct req *r)
 	}
 	if ((e = query_parse(r->in->http_url, &r->query, &r->problem)) != ERR_OK)
 		return e;
-	if (route->handler != api_resource_list && route->handler != api_school_export &&
-	    (e = check_plain_query(r)) != ERR_OK)
+	/* Lists check their own parameters (filters, sorts, cursors). */
+	if (route->handler != api_resource_list && route->handler != api_resource_export &&
+	    route->handler != api_payments && (e = check_plain_query(r)) != ERR_OK)
 		return e;
 	if (route->body != BODY_NONE && (e = read_body(r)) != ERR_OK)
 		return e;

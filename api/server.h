@@ -43,6 +43,8 @@ enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV, BODY_FORM };
 	 ROLE_BIT(ROLE_CHAIR) | ROLE_BIT(ROLE_VIEWER))
 #define ROLES_WRITE (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER))
 #define ROLES_ADMIN ROLE_BIT(ROLE_ADMIN)
+#define ROLES_FINANCE (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER) | ROLE_BIT(ROLE_FINANCE))
+#define ROLES_PAY (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_FINANCE))
 #define ROLES_AUDIT (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER))
 
 struct route {
@@ -108,7 +110,15 @@ enum err api_resource_create(struct req *r);
 enum err api_resource_patch(struct req *r);
 enum err api_resource_delete(struct req *r);
 enum err api_school_import(struct req *r);
-enum err api_school_export(struct req *r);
+enum err api_resource_export(struct req *r);
+enum err api_fund_calculate(struct req *r);
+enum err api_fund_allocate(struct req *r);
+enum err api_fund_summary(struct req *r);
+enum err api_allocation_approve(struct req *r);
+enum err api_allocation_cancel(struct req *r);
+enum err api_payments(struct req *r);
+enum err api_payment_paid(struct req *r);
+enum err api_payment_reverse(struct req *r);
 enum err api_account_create(struct req *r);
 enum err api_account_rotate(struct req *r);
 enum err api_account_revoke(struct req *r);

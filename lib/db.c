@@ -164,6 +164,8 @@ db_map_error(PGconn *pg, const PGresult *res, struct problem *p)
 
 	if (strcmp(state, "23505") == 0)
 		return problem_set(p, ERR_CONFLICT, "a resource with the same identity exists");
+	if (strcmp(state, "23001") == 0)
+		return problem_set(p, ERR_CONFLICT, "the change is not allowed in the current state");
 	if (strcmp(state, "23P01") == 0)
 		return problem_set(p, ERR_CONFLICT, "the dates overlap another record's");
 	if (strcmp(state, "23503") == 0)

@@ -36,6 +36,7 @@ static const char *const column_names[GC__COUNT] = {
 	[GC_OPEN_DATE] = "OpenDate",
 	[GC_CLOSE_DATE] = "CloseDate",
 	[GC_DISTRICT] = "DistrictAdministrative (code)",
+	[GC_CENSUS_DATE] = "CensusDate",
 };
 
 enum err
@@ -225,6 +226,8 @@ gias_row_map(const struct gias_header *h, char *const *f, size_t n, int la_filte
 	if (r->la_name[0] == '\0')
 		snprintf(r->la_name, sizeof r->la_name, "Local authority %lld", la);
 	snprintf(r->district, sizeof r->district, "%s", cell(h, f, n, GC_DISTRICT));
+	if (!date_dmy_to_iso(cell(h, f, n, GC_CENSUS_DATE), r->census_date))
+		r->census_date[0] = '\0';
 
 	r->school = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s}", "urn", (json_int_t)urn,
 	                      "la_code", (json_int_t)la, "establishment_number", (json_int_t)estab,

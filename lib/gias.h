@@ -20,7 +20,7 @@ enum gias_col {
 	GC_STATUS_NAME, GC_PHASE_CODE,
 	/* optional from here on: a column the extract lacks leaves stored values alone */
 	GC_PUPILS, GC_OFSTED_RATING, GC_OFSTED_DATE, GC_HEAD_TITLE, GC_HEAD_FIRST, GC_HEAD_LAST,
-	GC_OPEN_DATE, GC_CLOSE_DATE, GC_DISTRICT,
+	GC_OPEN_DATE, GC_CLOSE_DATE, GC_DISTRICT, GC_CENSUS_DATE,
 	GC__COUNT
 };
 #define GC__REQUIRED GC_PUPILS
@@ -49,6 +49,7 @@ struct gias_row {
 	int la_code;
 	char la_name[201];
 	char district[16];      /* "" when absent */
+	char census_date[11];   /* YYYY-MM-DD of NumberOfPupils, "" when unknown */
 	bool has_ofsted, has_pupils, has_head, has_opened, has_closed;
 };
 

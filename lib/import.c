@@ -15,6 +15,11 @@
 #include "gias.h"
 #include "register.h"
 
+/* The pupils on roll as of the extract's census date, kept for funds. */
+static const struct db_stmt IMPORT_CENSUS = {"import_census",
+	"INSERT INTO school_census (urn, census_date, pupils) VALUES ($1::integer, $2::date, $3::integer) "
+	"ON CONFLICT (urn, census_date) DO UPDATE SET pupils = EXCLUDED.pupils"};
+
 static const struct db_stmt IMPORT_ROW = {"import_row",
 	"SELECT import_school($1::integer, $2::integer, $3, $4::integer, $5, $6, $7, $8, "
 	"$9::boolean, $10, $11::date, $12::boolean, $13::integer, $14::boolean, $15, "
@@ -122,6 +127,13 @@ apply_row(struct importer *im, struct gias_row *r)
 		if ((im->err = db_exec(im->conn, &IMPORT_ROW, 20, v, &res, im->p)) != ERR_OK)
 			goto out;
 		outcome = PQgetvalue(res, 0, 0);
+		if (strncmp(outcome, "rejected:", 9) != 0 && r->census_date[0] && rec.val[SF_PUPILS]) {
+			const char *cv[] = {rec.val[SF_URN], r->census_date, rec.val[SF_PUPILS]};
+			PGresult *cres = NULL;
+			if ((im->err = db_exec(im->conn, &IMPORT_CENSUS, 3, cv, &cres, im->p)) != ERR_OK)
+				goto out;
+			PQclear(cres);
+		}
 		if (strcmp(outcome, "created") == 0)
 			im->created++;
 		else if (strcmp(outcome, "updated") == 0)

@@ -97,6 +97,7 @@ struct resource_def {
 	const char *scope_group;           /* list fragment ("%d": group id), for group-scoped callers */
 	const char *la_field;              /* the representation's LA code field, NULL if none */
 	const char *group_field;           /* the field naming the record's group, NULL if none */
+	const char *const *csv_columns;    /* representation fields a CSV export writes, or NULL */
 	const struct filter_def *filters;
 	size_t nfilters;
 	const struct sort_def *sorts;      /* the first is the default */

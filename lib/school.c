@@ -186,6 +186,7 @@ const struct resource_def school_def = {
 	.constraints = school_constraints,
 	.nconstraints = sizeof school_constraints / sizeof school_constraints[0],
 	.check = school_check,
+	.csv_columns = school_csv_columns,
 };
 
 const char *const school_csv_columns[] = {

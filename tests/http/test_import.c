@@ -42,7 +42,8 @@ count(const struct resp *r, const char *key)
 static void
 clear_fixture(void)
 {
-	db_scalar("WITH d AS (DELETE FROM school WHERE urn BETWEEN 900001 AND 900099 RETURNING 1) "
+	db_scalar("WITH c AS (DELETE FROM school_census WHERE urn BETWEEN 900001 AND 900099), "
+	          "d AS (DELETE FROM school WHERE urn BETWEEN 900001 AND 900099 RETURNING 1) "
 	          "SELECT count(*) FROM d", NULL);
 }
 
@@ -84,6 +85,9 @@ Test(import, mixed_file_reports_every_row, .init = clear_fixture)
 	cr_assert_eq(db_scalar("SELECT count(*) FROM local_authority WHERE code = 938", NULL), 1);
 	cr_assert_eq(db_scalar("SELECT count(*) FROM school WHERE urn = 900010", NULL), 0);
 	cr_assert_eq(db_scalar("SELECT count(*) FROM school WHERE phase = 'special' AND urn = 900005", NULL), 1);
+	/* the pupils on roll are kept as of the extract's census date, for funds */
+	cr_assert_eq(db_scalar("SELECT pupils FROM school_census WHERE urn = 900001 AND census_date = '2020-01-16'",
+	                       NULL), db_scalar("SELECT pupils FROM school WHERE urn = 900001", NULL));
 
 	/* Again: nothing new, nothing changed. */
 	r = http("POST", "/v1/schools/import", token("officer"), csv, csv_headers);

@@ -1,0 +1,194 @@
+/*
+ * export.c
+ *    CSV exports of lists, streamed row by row from PostgreSQL in
+ *    single-row mode: the same filters as the JSON list, no paging, for
+ *    people who open the data in a spreadsheet.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/log.h"
+#include "server.h"
+
+/* ---- CSV export, streamed row by row from PostgreSQL ----------------- */
+
+struct csv_stream {
+	const char *const *columns;   /* borrowed from the resource_def */
+	struct db_pool *pool;
+	struct db_conn *conn;
+	char *buf;          /* the rendered line not yet sent */
+	size_t len, off;
+	bool header_sent;
+	bool done;
+};
+
+/* Append one CSV cell; text that a spreadsheet would run as a formula is defused. */
+static void
+csv_cell(FILE *f, const json_t *v, bool first)
+{
+	const char *s;
+	char num[32];
+
+	if (!first)
+		fputc(',', f);
+	if (json_is_null(v) || v == NULL)
+		return;
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+		s = num;
+	} else if (json_is_boolean(v)) {
+		s = json_is_true(v) ? "true" : "false";
+	} else {
+		s = json_string_value(v);
+	}
+	if (s == NULL)
+		return;
+	if (json_is_string(v) && strchr("=+-@\t\r", s[0]) && s[0] != '\0') {
+		fputs("\"'", f);
+	} else if (strpbrk(s, ",\"\r\n") != NULL) {
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+		return;
+	}
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Render the next line into st->buf; false at the end or on failure. */
+static bool
+next_line(struct csv_stream *st)
+{
+	FILE *f;
+	PGresult *res;
+	bool ok = true;
+
+	free(st->buf);
+	st->buf = NULL;
+	st->len = st->off = 0;
+	if ((f = open_memstream(&st->buf, &st->len)) == NULL)
+		return false;
+	if (!st->header_sent) {
+		for (size_t i = 0; st->columns[i]; i++)
+			fprintf(f, "%s%s", i ? "," : "", st->columns[i]);
+		fputs("\r\n", f);
+		st->header_sent = true;
+	} else if ((res = PQgetResult(st->conn->pg)) == NULL) {
+		ok = false;
+		st->done = true;
+	} else if (PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+		json_t *doc = json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), 0, NULL);
+		for (size_t i = 0; st->columns[i]; i++)
+			csv_cell(f, json_object_get(doc, st->columns[i]), i == 0);
+		fputs("\r\n", f);
+		json_decref(doc);
+		PQclear(res);
+	} else {
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			log_msg("error", "export", "the export query failed: %s",
+			        PQresultErrorMessage(res));
+			ok = false;
+		}
+		PQclear(res);
+		if (ok) {   /* the closing result of single-row mode: end of data */
+			while ((res = PQgetResult(st->conn->pg)) != NULL)
+				PQclear(res);
+			st->done = true;
+			ok = false;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+static ssize_t
+csv_stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct csv_stream *st = cls;
+	size_t n = 0;
+
+	(void)pos;
+	while (n < max) {
+		if (st->off == st->len && (st->done || !next_line(st)))
+			break;
+		size_t take = st->len - st->off < max - n ? st->len - st->off : max - n;
+		memcpy(out + n, st->buf + st->off, take);
+		st->off += take;
+		n += take;
+	}
+	if (n == 0)
+		return st->done ? U_STREAM_END : U_STREAM_ERROR;
+	return (ssize_t)n;
+}
+
+static void
+csv_stream_free(void *cls)
+{
+	struct csv_stream *st = cls;
+	PGresult *res;
+
+	if (!st->done) {   /* the client went away: stop the query */
+		PGcancel *cancel = PQgetCancel(st->conn->pg);
+		char why[128];
+		if (cancel) {
+			PQcancel(cancel, why, sizeof why);
+			PQfreeCancel(cancel);
+		}
+	}
+	while ((res = PQgetResult(st->conn->pg)) != NULL)
+		PQclear(res);
+	PQclear(PQexec(st->conn->pg, "RESET statement_timeout"));
+	db_release(st->pool, st->conn);
+	free(st->buf);
+	free(st);
+}
+
+enum err
+api_resource_export(struct req *r)
+{
+	const struct resource_def *def = r->route->def;
+	struct list_request lr;
+	struct csv_stream *st;
+	struct db_conn *c;
+	PGresult *res;
+	char disposition[96];
+	enum err e;
+
+	if ((e = list_prepare(def, &r->who.scope, &r->query, NULL, false, &lr, &r->problem)) != ERR_OK)
+		return e;
+	if ((e = req_db(r, &c)) != ERR_OK)
+		goto out;
+	if ((st = calloc(1, sizeof *st)) == NULL) {
+		e = problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	/* A download lasts as long as the client reads; the stream resets this. */
+	res = PQexec(c->pg, "SET statement_timeout = '10min'");
+	PQclear(res);
+	if (!PQsendQueryParams(c->pg, lr.sql, lr.nparams, NULL, lr.params, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(c->pg)) {
+		free(st);
+		e = db_map_error(c->pg, NULL, &r->problem);
+		goto out;
+	}
+	/* The stream owns the connection from here; dispatch must not release it. */
+	st->columns = def->csv_columns;
+	st->pool = &r->app->pool;
+	st->conn = c;
+	r->db = NULL;
+	ulfius_set_stream_response(r->out, 200, csv_stream_read, csv_stream_free,
+	                           U_STREAM_SIZE_UNKNOWN, 64 * 1024, st);
+	respond_header(r, "Content-Type", "text/csv; charset=utf-8");
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.csv\"",
+	         strrchr(def->path, '/') + 1);
+	respond_header(r, "Content-Disposition", disposition);
+	r->status = 200;
+out:
+	list_request_free(&lr);
+	return e;
+}
