@@ -69,3 +69,20 @@ printf '%-28s %10.0f %9.2f %10.0f %6.1f%% %s\n' "GET /v1/schools?limit=100" "$pa
 printf '%-28s %10.0f %9.2f\n' "GET /v1/schools/{urn} c=256" "$c256_rps" "$c256_p99"
 echo "non-2xx answers: $get_bad / $page_bad / $c256_bad"
 echo "server peak RSS after the 256-connection run: $((rss_kb / 1024)) MB (target < 40 MB)"
+
+# Money at national scale: calculate a fund over 1,500 groups, then read
+# 100,000 payment changes through the feed.
+psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f bench/money.sql
+fund=$(psql -X -tA "$DATABASE_URL" -c "SELECT id FROM fund WHERE name = 'Bench recovery'")
+officer=$($bin token --role officer --sub bench --ttl 3600)
+calc_times=()
+for _ in 1 2 3; do
+  calc_times+=("$(curl -s -o "$work/calc.json" -w '%{time_total}' -X POST \
+                  -H "Authorization: Bearer $officer" "http://127.0.0.1:$port/v1/funds/$fund/calculate")")
+done
+groups=$(python3 -c 'import json; r=json.load(open(".local/bench/calc.json")); print(len(r["allocations"]), r["allocated_pence"] == r["pot_pence"])')
+psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f bench/feed.sql
+read -r changes pages feed_s < <(python3 bench/feed.py "http://127.0.0.1:$port" \
+  "$($bin token --role finance --sub bench --ttl 3600)" 5000)
+echo "calculate a fund of $schools schools in 1,500 groups: $(printf '%s\n' "${calc_times[@]}" | sort -n | sed -n 2p) s (median of 3; allocations, pot matched: $groups)"
+echo "read the payment feed: $changes changes in $pages pages of 5,000 in ${feed_s} s"

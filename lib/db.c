@@ -26,7 +26,7 @@ db_connect(const char *conninfo, int statement_timeout_ms, char *why, size_t why
 	/* UTC and ISO dates make timestamps in cursors and output round-trip. */
 	snprintf(options, sizeof options,
 	         "-c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout=%d "
-	         "-c idle_in_transaction_session_timeout=60000 -c client_min_messages=warning", statement_timeout_ms);
+	         "-c idle_in_transaction_session_timeout=60000 -c client_min_messages=warning -c jit=off", statement_timeout_ms);
 	pg = PQconnectdbParams(keys, vals, 1);
 	if (pg == NULL) {
 		snprintf(why, whylen, "out of memory");
