@@ -172,9 +172,3 @@ academic_year_of(const char *iso, char out[8])
 {
 	return year_from(iso, 9, out);
 }
-
-bool
-financial_year_of(const char *iso, char out[8])
-{
-	return year_from(iso, 4, out);
-}

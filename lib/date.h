@@ -42,7 +42,4 @@ bool academic_year_parse(const char *s, char start[11], char end[11]);
 /* The academic year a date falls in, as "2020/21", into out (8 bytes). */
 bool academic_year_of(const char *iso, char out[8]);
 
-/* The financial year (1 April to 31 March) a date falls in, as "2020/21". */
-bool financial_year_of(const char *iso, char out[8]);
-
 #endif

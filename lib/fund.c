@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "allocation.h"
 #include "date.h"
@@ -87,11 +86,15 @@ static const struct field_set fund_field_set = {fund_fields, FF__COUNT, fund_rea
 
 static const struct db_stmt FUND_GET = {"fund_get",
 	"SELECT f.version, " FUND_DOC " FROM " FUND_FROM " WHERE f.id = $1::bigint" FUND_SCOPE};
+/* Changing a fund is for the LA's officers: a school's or a group's caller only reads it. */
+#define FUND_WRITE_SCOPE                                                                          \
+	" AND ($2::integer IS NULL OR l.code = $2::integer) AND $3::integer IS NULL AND $4::bigint IS NULL"
+
 static const struct db_stmt FUND_LOAD = {"fund_load",
 	"SELECT f.version, l.code, f.kind, f.name, f.academic_year, f.pot_pence, f.per_chair_pence, "
 	"trim_scale(f.school_weight_ppm / 1000000.0)::text, f.primary_minimum_pence, "
 	"f.network_flat_pence, f.per_group_pence, f.census_date, f.plan_deadline, f.evaluation_due, "
-	"f.requires_plan FROM " FUND_FROM " WHERE f.id = $1::bigint" FUND_SCOPE " FOR UPDATE OF f"};
+	"f.requires_plan FROM " FUND_FROM " WHERE f.id = $1::bigint" FUND_WRITE_SCOPE " FOR UPDATE OF f"};
 static const struct db_stmt FUND_INSERT = {"fund_insert",
 	"INSERT INTO fund (la_id, kind, name, academic_year, pot_pence, per_chair_pence, "
 	"school_weight_ppm, primary_minimum_pence, network_flat_pence, per_group_pence, census_date, "
@@ -113,7 +116,8 @@ static const struct db_stmt FUND_DELETE = {"fund_delete", "DELETE FROM fund WHER
 static const struct filter_def fund_filters[] = {
 	{.name = "la", .kind = FILTER_INT, .sql = "l.code = $%d::integer", .min = 100, .max = 999},
 	{.name = "kind", .kind = FILTER_ENUM, .sql = "f.kind = $%d", .values = fund_kinds},
-	{.name = "academic_year", .kind = FILTER_TEXT, .sql = "f.academic_year = $%d", .max = 7},
+	{.name = "academic_year", .kind = FILTER_TEXT, .sql = "f.academic_year = $%d", .max = 7,
+	 .check = academic_year_ok, .format = "an academic year such as 2020/21"},
 };
 
 static const struct sort_def fund_sorts[] = {
@@ -258,8 +262,10 @@ static const struct filter_def payment_filters[] = {
 	 .max = 9223372036854775807LL},
 	{.name = "payee_urn", .kind = FILTER_INT, .sql = "p.payee_urn = $%d::integer", .min = 100000,
 	 .max = 999999},
-	{.name = "academic_year", .kind = FILTER_TEXT, .sql = "p.academic_year = $%d", .max = 7},
-	{.name = "financial_year", .kind = FILTER_TEXT, .sql = "p.financial_year = $%d", .max = 7},
+	{.name = "academic_year", .kind = FILTER_TEXT, .sql = "p.academic_year = $%d", .max = 7,
+	 .check = academic_year_ok, .format = "an academic year such as 2020/21"},
+	{.name = "financial_year", .kind = FILTER_TEXT, .sql = "p.financial_year = $%d", .max = 7,
+	 .check = academic_year_ok, .format = "a financial year such as 2020/21"},
 	{.name = "la", .kind = FILTER_INT, .sql = "p.la_code = $%d::integer", .min = 100, .max = 999},
 };
 
@@ -293,7 +299,7 @@ const struct resource_def payment_def = {
 static const struct db_stmt FUND_CONTEXT = {"fund_context",
 	"SELECT f.kind, f.pot_pence, f.per_chair_pence, f.school_weight_ppm, f.primary_minimum_pence, "
 	"f.network_flat_pence, f.per_group_pence, f.census_date, f.academic_year, f.la_id "
-	"FROM " FUND_FROM " WHERE f.id = $1::bigint" FUND_SCOPE " FOR UPDATE OF f"};
+	"FROM " FUND_FROM " WHERE f.id = $1::bigint" FUND_WRITE_SCOPE " FOR UPDATE OF f"};
 
 /*
  * Every active group of the LA with members on the census date: its
@@ -618,6 +624,11 @@ approvable(const json_t *doc, struct problem *p)
 	return ERR_OK;
 }
 
+/* The financial year (April to March) of today, as "2020/21". */
+#define FINANCIAL_YEAR                                                                             \
+	"to_char(current_date - interval '3 months', 'YYYY') || '/' || "                               \
+	"to_char(current_date + interval '9 months', 'YY')"
+
 /* Approval makes the payment: due today, in today's financial year. */
 static const struct db_stmt ALLOCATION_APPROVE = {"allocation_approve",
 	"WITH a AS (UPDATE fund_allocation SET status = 'approved', approved_at = now(), "
@@ -625,30 +636,15 @@ static const struct db_stmt ALLOCATION_APPROVE = {"allocation_approve",
 	"INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, "
 	"establishment_number, amount_pence, academic_year, due_on, financial_year) "
 	"SELECT a.id, '', a.fund_id, a.payee_urn, l.code, s.establishment_number, a.amount_pence, "
-	"f.academic_year, current_date, $2 FROM a JOIN fund f ON f.id = a.fund_id "
+	"f.academic_year, current_date, " FINANCIAL_YEAR " FROM a JOIN fund f ON f.id = a.fund_id "
 	"JOIN school s ON s.urn = a.payee_urn JOIN local_authority l ON l.id = s.la_id"};
-
-static void
-today(char iso[11], char fy[8])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(iso, 11, "%Y-%m-%d", &tm);
-	financial_year_of(iso, fy);
-}
 
 enum err
 allocation_approve(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
                    struct doc *out, struct problem *p)
 {
-	char iso[11], fy[8];
-	const char *extra[] = {fy};
-
-	today(iso, fy);
 	return resource_action(c, &allocation_def, who, key, if_match, "approve", approvable,
-	                       &ALLOCATION_APPROVE, extra, 1, out, p);
+	                       &ALLOCATION_APPROVE, NULL, 0, out, p);
 }
 
 static enum err
@@ -764,7 +760,7 @@ static const struct db_stmt PAYMENT_REVERSE = {"payment_reverse",
 	"INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, "
 	"establishment_number, amount_pence, academic_year, due_on, financial_year, "
 	"reverses_payment_id, reason) SELECT allocation_id, '', fund_id, payee_urn, la_code, "
-	"establishment_number, -amount_pence, academic_year, current_date, $3, id, $2 FROM payment "
+	"establishment_number, -amount_pence, academic_year, current_date, " FINANCIAL_YEAR ", id, $2 FROM payment "
 	"WHERE id = $1::bigint AND status = 'paid' AND reverses_payment_id IS NULL RETURNING id"};
 
 enum err
@@ -773,21 +769,19 @@ payment_reverse(struct db_conn *c, const struct actor *who, const char *key, con
 {
 	struct record r = {0};
 	PGresult *res = NULL;
-	char iso[11], fy[8], id[24];
-	const char *v[3] = {key};
+	char id[24];
+	const char *v[2] = {key};
 	enum err e;
 
 	memset(out, 0, sizeof *out);
 	*location = NULL;
-	today(iso, fy);
 	if ((e = record_from_json(&reason_set, body, RECORD_CREATE, &r, p)) != ERR_OK)
 		goto out;
 	v[1] = r.val[0];
-	v[2] = fy;
 	if ((e = db_begin(c, p)) != ERR_OK ||
 	    (e = resource_lock(c, &payment_def, who, key, "*", NULL, p)) != ERR_OK)
 		goto out;
-	if ((e = db_exec(c, &PAYMENT_REVERSE, 3, v, &res, p)) != ERR_OK) {
+	if ((e = db_exec(c, &PAYMENT_REVERSE, 2, v, &res, p)) != ERR_OK) {
 		if (strcmp(db_last_failure.sqlstate, "23505") == 0) {
 			p->err = ERR_OK;
 			e = problem_set(p, ERR_CONFLICT, "the payment has been reversed already");

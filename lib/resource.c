@@ -588,10 +588,15 @@ check_filter(const struct filter_def *f, const char *v, struct problem *p)
 		problem_field(p, IN_QUERY, f->name, "enum", "is not one of the allowed values");
 		return false;
 	case FILTER_TEXT:
-		if (utf8_length(v) >= 1 && (long long)utf8_length(v) <= f->max)
-			return true;
-		problem_field(p, IN_QUERY, f->name, "length", "must be 1 to %lld characters long", f->max);
-		return false;
+		if (utf8_length(v) < 1 || (long long)utf8_length(v) > f->max) {
+			problem_field(p, IN_QUERY, f->name, "length", "must be 1 to %lld characters long", f->max);
+			return false;
+		}
+		if (f->check && !f->check(v)) {
+			problem_field(p, IN_QUERY, f->name, "format", "must be %s", f->format);
+			return false;
+		}
+		return true;
 	case FILTER_TIME:
 		if (timestamp_valid(v))
 			return true;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -198,7 +199,16 @@ Test(money, from_fund_to_paid_and_reversed)
 	cr_assert_eq(num(o, "payee_urn"), w.urns[0][0]);
 	cr_assert_eq(num(o, "la_code"), w.la);
 	cr_assert(strncmp(json_string_value(json_object_get(o, "reference")), "CNS-", 4) == 0);
-	cr_assert_eq(strlen(json_string_value(json_object_get(o, "financial_year"))), 7);
+	{
+		/* April to March, from today's date */
+		time_t now = time(NULL);
+		struct tm tm;
+		char fy[16];
+		gmtime_r(&now, &tm);
+		int start = tm.tm_year + 1900 - (tm.tm_mon < 3);
+		snprintf(fy, sizeof fy, "%d/%02d", start, (start + 1) % 100);
+		cr_assert_str_eq(json_string_value(json_object_get(o, "financial_year")), fy);
+	}
 	cr_assert_str_eq(json_string_value(json_object_get(o, "academic_year")), "2020/21");
 	json_decref(o);
 	assert_reconciles(fund);
@@ -464,5 +474,62 @@ Test(money, lists_csv_roles_and_bad_feed_queries)
 	resp_free(r);
 	r = http("GET", "/v1/funds?kind=recovery&limit=1", token("viewer"), NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+}
+
+Test(money, a_fund_by_hand_and_what_scoped_callers_may_do)
+{
+	struct world w = build();
+	long long fund, alloc;
+	char path[128], body[256];
+	const char *grouped = token_group("officer", 0, 0, w.c[0]);
+	struct resp *r;
+	json_t *o;
+
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"other\", \"name\": \"Hardship\", "
+	         "\"academic_year\": \"2020/21\", \"pot_pence\": 100000}", w.la);
+	fund = post_id("/v1/funds", body);
+	snprintf(path, sizeof path, "/v1/funds/%lld", fund);
+	o = get_json(token("viewer"), path);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "school_weighting")), "0.5");
+	cr_assert_str_eq(json_string_value(json_object_get(o, "census_date")), "2020-10-01");
+	cr_assert_str_eq(json_string_value(json_object_get(o, "currency")), "GBP");
+	json_decref(o);
+
+	/* a group's officer reads its LA's fund but changes nothing of it */
+	r = http_json("PATCH", path, grouped, "{\"name\": \"Mine now\"}", "*");
+	assert_problem(r, 404, "not-found", NULL);
+	resp_free(r);
+	o = get_json(grouped, path);
+	json_decref(o);
+
+	/* an 'other' fund is allocated by hand, to a member school */
+	snprintf(body, sizeof body, "{\"fund_id\": %lld, \"group_id\": %lld, \"amount_pence\": 25000, "
+	         "\"payee_urn\": %d}", fund, w.c[1], w.urns[1][1]);
+	alloc = post_id("/v1/fund-allocations", body);
+	snprintf(path, sizeof path, "/v1/fund-allocations/%lld", alloc);
+	o = get_json(token("chair"), path);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "status")), "proposed");
+	cr_assert_eq(num(o, "amount_pence"), 25000);
+	json_decref(o);
+	snprintf(path, sizeof path, "/v1/funds/%lld/calculate", fund);
+	r = http_json("POST", path, token("officer"), NULL, NULL);
+	assert_problem(r, 409, "conflict", NULL);
+	resp_free(r);
+
+	/* a fund with allocations stays; an empty one can go */
+	snprintf(path, sizeof path, "/v1/funds/%lld", fund);
+	r = http_json("DELETE", path, token("officer"), NULL, "\"1\"");
+	assert_problem(r, 409, "conflict", NULL);
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"other\", \"name\": \"Spare\", "
+	         "\"academic_year\": \"2020/21\", \"pot_pence\": 1}", w.la);
+	fund = post_id("/v1/funds", body);
+	snprintf(path, sizeof path, "/v1/funds/%lld", fund);
+	r = http_json("DELETE", path, token("officer"), NULL, "\"1\"");
+	cr_assert_eq(r->status, 204, "%s", r->body);
+	resp_free(r);
+	r = http("GET", "/v1/payments?academic_year=2020-21", token("finance"), NULL, NULL);
+	assert_problem(r, 400, "malformed", "academic_year");
 	resp_free(r);
 }

@@ -117,16 +117,6 @@ Test(dates, academic_years_run_september_to_august)
 	cr_assert(academic_year_of("2021-02-29", year) == false, "not a date");
 }
 
-Test(dates, financial_years_run_april_to_march)
-{
-	char year[8];
-
-	cr_assert(financial_year_of("2021-03-31", year));
-	cr_assert(eq(str, year, "2020/21"));
-	cr_assert(financial_year_of("2021-04-01", year));
-	cr_assert(eq(str, year, "2021/22"));
-}
-
 Test(dates, rfc3339_timestamps)
 {
 	cr_assert(timestamp_valid("2020-09-11T09:00:00Z"));
