@@ -280,7 +280,7 @@ finish(struct req *r)
 
 	respond_header(r, "X-Request-Id", r->id);
 	respond_header(r, "X-Content-Type-Options", "nosniff");
-	if (strncmp(r->in->url_path, "/v1/", 4) == 0)
+	if (strncmp(r->in->url_path, "/v1", 3) == 0 && r->in->url_path[3] == '/')
 		respond_header(r, "Cache-Control", "no-store");
 	cors(r);
 	db_release(&r->app->pool, r->db);
