@@ -94,9 +94,8 @@ api_resource_get(struct req *r)
 	return ERR_OK;
 }
 
-/* Take the Idempotency-Key, if any, into r->who; hash into hash[65]. */
-static enum err
-idempotency(struct req *r, char hash[65])
+enum err
+req_idempotency(struct req *r, char hash[65])
 {
 	const char *key = req_header(r, "Idempotency-Key");
 	const void *parts[] = {"POST ", r->in->url_path, "\n", r->in->binary_body};
@@ -146,7 +145,7 @@ api_resource_create(struct req *r)
 	int status;
 	enum err e;
 
-	if ((e = idempotency(r, hash)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_idempotency(r, hash)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
 		return e;
 	e = resource_create(c, r->route->def, r->body, &r->who, NULL, 0, &d, &status, &location,
 	                    &r->problem);
@@ -168,7 +167,7 @@ api_account_create(struct req *r)
 	int status;
 	enum err e;
 
-	if ((e = idempotency(r, hash)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_idempotency(r, hash)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
 		return e;
 	if ((e = account_create(c, &r->who, r->body, &d, &status, &location, &r->problem)) != ERR_OK)
 		return e;

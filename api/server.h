@@ -88,6 +88,13 @@ const char *req_header(const struct req *r, const char *name);
 /* A path key for the route's resource, checked (400 naming it when bad). */
 enum err req_key(struct req *r, char key[24]);
 
+/*
+ * Take an Idempotency-Key header, if any, into r->who, with the digest of
+ * the request into hash (which must outlive the request's use of it).
+ * ERR_MALFORMED for a key that is not 1-200 printable ASCII characters.
+ */
+enum err req_idempotency(struct req *r, char hash[65]);
+
 /* The If-Match header, or ERR_PRECONDITION_REQUIRED. */
 enum err req_if_match(struct req *r, const char **out);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "allocation.h"
+#include "idempotency.h"
 #include "date.h"
 #include "register.h"
 
@@ -717,8 +718,23 @@ payment_paid(struct db_conn *c, const struct actor *who, const char *key, const 
 		goto out;
 	v[1] = r.val[0];
 	v[2] = r.val[1];
-	if ((e = db_begin(c, p)) != ERR_OK ||
-	    (e = resource_lock(c, &payment_def, who, key, "*", NULL, p)) != ERR_OK ||
+	if ((e = db_begin(c, p)) != ERR_OK)
+		goto out;
+	/* With an Idempotency-Key, a retry gets the first answer back, whatever happened since. */
+	if (who->idempotency_key) {
+		struct idem_replay replay;
+		if ((e = idem_claim(c, who->audit.subject, who->idempotency_key, who->method, who->path,
+		                    who->request_hash, &replay, p)) != ERR_OK)
+			goto out;
+		if (replay.status != 0) {
+			out->body = replay.body;
+			replay.body = NULL;
+			idem_replay_free(&replay);
+			db_rollback(c);
+			goto out;
+		}
+	}
+	if ((e = resource_lock(c, &payment_def, who, key, "*", NULL, p)) != ERR_OK ||
 	    (e = resource_fetch(c, &payment_def, who, key, &before, p)) != ERR_OK ||
 	    (e = db_exec(c, &PAYMENT_STATE, 1, v, &res, p)) != ERR_OK)
 		goto out;
@@ -727,7 +743,11 @@ payment_paid(struct db_conn *c, const struct actor *who, const char *key, const 
 		if (strcmp(PQgetvalue(res, 0, 1), r.val[0]) == 0 && strcmp(PQgetvalue(res, 0, 2), r.val[1]) == 0) {
 			*out = before;
 			memset(&before, 0, sizeof before);
-			db_rollback(c);
+			if (who->idempotency_key &&
+			    (e = idem_store(c, who->audit.subject, who->idempotency_key, 200, out->body, NULL,
+			                    p)) != ERR_OK)
+				goto out;
+			e = db_commit(c, p);
 			goto out;
 		}
 		e = problem_set(p, ERR_CONFLICT, "the payment is already paid, with remittance %s on %s",
@@ -743,6 +763,9 @@ payment_paid(struct db_conn *c, const struct actor *who, const char *key, const 
 	if ((e = db_exec(c, &PAYMENT_PAY, 3, v, &res, p)) != ERR_OK ||
 	    (e = resource_fetch(c, &payment_def, who, key, out, p)) != ERR_OK ||
 	    (e = resource_audit(c, &payment_def, who, key, "pay", before.body, out->body, p)) != ERR_OK)
+		goto out;
+	if (who->idempotency_key &&
+	    (e = idem_store(c, who->audit.subject, who->idempotency_key, 200, out->body, NULL, p)) != ERR_OK)
 		goto out;
 	e = db_commit(c, p);
 out:

@@ -232,6 +232,10 @@ Test(money, from_fund_to_paid_and_reversed)
 		              "{\"remittance_reference\": \"OTHER\", \"paid_on\": \"2020-10-21\"}", NULL);
 		assert_problem(r, 409, "conflict", NULL);
 		resp_free(r);
+		r = http("POST", path, token("finance"),
+		         "{\"remittance_reference\": \"OTHER\", \"paid_on\": \"2020-10-21\"}", h);
+		assert_problem(r, 422, "validation", "Idempotency-Key");
+		resp_free(r);
 		r = http_json("POST", path, token("officer"), body, NULL);
 		assert_problem(r, 403, "forbidden", NULL);
 		resp_free(r);
