@@ -13,6 +13,7 @@
 #include "../lib/audit.h"
 #include "../lib/fund.h"
 #include "../lib/group.h"
+#include "../lib/plan.h"
 #include "../lib/register.h"
 
 static const char *const import_query[] = {"la", NULL};
@@ -20,6 +21,7 @@ static const char *const as_of_query[] = {"as_of", NULL};
 static const char *const reviews_query[] = {"as_of", "within_days", NULL};
 static const char *const unconfirmed_query[] = {"by", NULL};
 static const char *const year_query[] = {"academic_year", NULL};
+static const char *const authority_query[] = {"academic_year", "la", NULL};
 
 const struct route routes[] = {
 	{"GET", "/healthz", api_healthz, 0, NULL, BODY_NONE, NULL},
@@ -35,6 +37,7 @@ const struct route routes[] = {
 
 	{"GET", "/v1/areas", api_resource_list, ROLES_READ, &area_def, BODY_NONE, NULL},
 	{"POST", "/v1/areas", api_resource_create, ROLES_WRITE, &area_def, BODY_JSON, NULL},
+	{"GET", "/v1/areas/:id/report", api_area_report, ROLES_READ, &area_def, BODY_NONE, year_query},
 	{"GET", "/v1/areas/:id", api_resource_get, ROLES_READ, &area_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/areas/:id", api_resource_patch, ROLES_WRITE, &area_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/areas/:id", api_resource_delete, ROLES_WRITE, &area_def, BODY_NONE, NULL},
@@ -108,6 +111,35 @@ const struct route routes[] = {
 	{"POST", "/v1/payments/:id/paid", api_payment_paid, ROLES_PAY, &payment_def, BODY_JSON, NULL},
 	{"POST", "/v1/payments/:id/reverse", api_payment_reverse, ROLES_WRITE, &payment_def, BODY_JSON, NULL},
 	{"GET", "/v1/payments/:id", api_resource_get, ROLES_FINANCE, &payment_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/action-plans", api_resource_list, ROLES_READ, &plan_def, BODY_NONE, NULL},
+	{"POST", "/v1/action-plans", api_resource_create, ROLES_GROUP_WRITE, &plan_def, BODY_JSON, NULL},
+	{"POST", "/v1/action-plans/:id/submit", api_plan_submit, ROLES_GROUP_WRITE, &plan_def, BODY_NONE, NULL},
+	{"POST", "/v1/action-plans/:id/accept", api_plan_accept, ROLES_WRITE, &plan_def, BODY_NONE, NULL},
+	{"POST", "/v1/action-plans/:id/return", api_plan_return, ROLES_WRITE, &plan_def, BODY_JSON, NULL},
+	{"GET", "/v1/action-plans/:id", api_resource_get, ROLES_READ, &plan_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/action-plans/:id", api_resource_patch, ROLES_GROUP_WRITE, &plan_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/action-plans/:id", api_resource_delete, ROLES_GROUP_WRITE, &plan_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/evaluations", api_resource_list, ROLES_READ, &evaluation_def, BODY_NONE, NULL},
+	{"POST", "/v1/evaluations", api_resource_create, ROLES_GROUP_WRITE, &evaluation_def, BODY_JSON, NULL},
+	{"POST", "/v1/evaluations/:id/submit", api_evaluation_submit, ROLES_GROUP_WRITE, &evaluation_def, BODY_NONE, NULL},
+	{"POST", "/v1/evaluations/:id/report", api_evaluation_report, ROLES_WRITE, &evaluation_def, BODY_JSON, NULL},
+	{"GET", "/v1/evaluations/:id", api_resource_get, ROLES_READ, &evaluation_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/evaluations/:id", api_resource_patch, ROLES_GROUP_WRITE, &evaluation_def, BODY_JSON, NULL},
+	{"GET", "/v1/meetings", api_resource_list, ROLES_READ, &meeting_def, BODY_NONE, NULL},
+	{"POST", "/v1/meetings", api_resource_create, ROLES_GROUP_WRITE, &meeting_def, BODY_JSON, NULL},
+	{"GET", "/v1/meetings/:id", api_resource_get, ROLES_READ, &meeting_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/meetings/:id", api_resource_patch, ROLES_GROUP_WRITE, &meeting_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/meetings/:id", api_resource_delete, ROLES_GROUP_WRITE, &meeting_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/support-records", api_resource_list, ROLES_READ, &support_def, BODY_NONE, NULL},
+	{"POST", "/v1/support-records", api_resource_create, ROLES_WRITE, &support_def, BODY_JSON, NULL},
+	{"GET", "/v1/support-records/:id", api_resource_get, ROLES_READ, &support_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/support-records/:id", api_resource_patch, ROLES_WRITE, &support_def, BODY_JSON, NULL},
+
+	{"GET", "/v1/reports/authority", api_authority_report, ROLES_READ, NULL, BODY_NONE, authority_query},
+	{"GET", "/v1/reports/overdue-evaluations", api_report_overdue_evaluations, ROLES_READ, NULL, BODY_NONE, as_of_query},
 
 	{"GET", "/v1/reports/chair-reviews", api_report_chair_reviews, ROLES_READ, NULL, BODY_NONE, reviews_query},
 	{"GET", "/v1/reports/unconfirmed-chairs", api_report_unconfirmed_chairs, ROLES_READ, NULL, BODY_NONE, unconfirmed_query},

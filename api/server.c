@@ -337,6 +337,11 @@ admit(struct req *r)
 		if (!(route->roles & ROLE_BIT(r->claims.role)))
 			return problem_set(&r->problem, ERR_FORBIDDEN, "the %s role may not %s %s",
 			                   role_name(r->claims.role), route->method, route->path);
+		/* A chair writes for its own group: its token must name the group. */
+		if (r->claims.role == ROLE_CHAIR && strcmp(route->method, "GET") != 0 &&
+		    route->handler != api_chair_eligibility && r->claims.group_id == 0)
+			return problem_set(&r->problem, ERR_FORBIDDEN,
+			                   "a chair's token must name its group (claim `group`) to write");
 	}
 	if ((e = query_parse(r->in->http_url, &r->query, &r->problem)) != ERR_OK)
 		return e;

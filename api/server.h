@@ -45,6 +45,8 @@ enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV, BODY_FORM };
 #define ROLES_ADMIN ROLE_BIT(ROLE_ADMIN)
 #define ROLES_FINANCE (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER) | ROLE_BIT(ROLE_FINANCE))
 #define ROLES_PAY (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_FINANCE))
+/* A group's own records: its chair writes them too (for its own group only). */
+#define ROLES_GROUP_WRITE (ROLES_WRITE | ROLE_BIT(ROLE_CHAIR))
 #define ROLES_AUDIT (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER))
 
 struct route {
@@ -130,6 +132,14 @@ enum err api_account_create(struct req *r);
 enum err api_account_rotate(struct req *r);
 enum err api_account_revoke(struct req *r);
 enum err api_token(struct req *r);
+enum err api_plan_submit(struct req *r);
+enum err api_plan_accept(struct req *r);
+enum err api_plan_return(struct req *r);
+enum err api_evaluation_submit(struct req *r);
+enum err api_evaluation_report(struct req *r);
+enum err api_report_overdue_evaluations(struct req *r);
+enum err api_area_report(struct req *r);
+enum err api_authority_report(struct req *r);
 enum err api_membership_move(struct req *r);
 enum err api_chair_eligibility(struct req *r);
 enum err api_report_chair_reviews(struct req *r);

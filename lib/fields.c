@@ -230,6 +230,14 @@ canonical(const struct field *f, const json_t *v, struct problem *p, bool *oom)
 		if (!text_ok(f, v, f->name, p))
 			return NULL;
 		goto copy_string;
+	case FT_JSON: {
+		char *s;
+		if (f->json_check && !f->json_check(v, f->name, p))
+			return NULL;
+		if ((s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)) == NULL)
+			*oom = true;
+		return s;
+	}
 	case FT_TEXT_ARRAY: {
 		size_t i, len = 1, cap = 64;
 		json_t *item;
@@ -330,6 +338,12 @@ record_from_json(const struct field_set *fs, const json_t *obj, enum record_mode
 			const char *old = rec->val[i];
 			bool same = (old == NULL && text == NULL) ||
 			            (old != NULL && text != NULL && strcmp(old, text) == 0);
+			if (!same && old && text && f->type == FT_JSON) {   /* jsonb spells JSON its own way */
+				json_t *a = json_loads(old, JSON_DECODE_ANY, NULL), *b = json_loads(text, JSON_DECODE_ANY, NULL);
+				same = a && b && json_equal(a, b);
+				json_decref(a);
+				json_decref(b);
+			}
 			if (same) {
 				free(text);
 				continue;

@@ -28,6 +28,7 @@ enum ftype {
 	FT_BOOL,        /* JSON true / false */
 	FT_ENUM,        /* JSON string, one of `values` */
 	FT_TEXT_ARRAY,  /* JSON array of strings, each passing `check` */
+	FT_JSON,        /* any JSON value that `json_check` accepts; stored as jsonb */
 };
 
 enum {
@@ -46,6 +47,8 @@ struct field {
 	bool (*check)(const char *s);   /* FT_TEXT, FT_TEXT_ARRAY items: extra format rule */
 	const char *format;             /* what `check` wants, for the message */
 	const char *dflt;               /* canonical default on create, NULL for none */
+	/* FT_JSON: add a fault for every part of v that is wrong; false if any */
+	bool (*json_check)(const json_t *v, const char *name, struct problem *p);
 };
 
 /* A resource's field table and the names a client can see but never set. */

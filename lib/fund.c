@@ -164,7 +164,7 @@ static const struct field allocation_fields[AF__N] = {
 
 static const char *const allocation_read_only[] = {
 	"id", "fund_name", "fund_kind", "academic_year", "la_code", "group_name", "chair_id", "currency",
-	"status", "working", "plan_required", "payment_id", "approved_at", "cancelled_at",
+	"status", "working", "plan_required", "plan_status", "payment_id", "approved_at", "cancelled_at",
 	"cancel_reason", "created_at", "updated_at", "version", NULL};
 static const struct field_set allocation_field_set = {allocation_fields, AF__N, allocation_read_only};
 
@@ -174,6 +174,8 @@ static const struct field_set allocation_field_set = {allocation_fields, AF__N, 
 	"'group_name', g.name, 'chair_id', a.chair_id, 'amount_pence', a.amount_pence, "                 \
 	"'currency', 'GBP', 'payee_urn', a.payee_urn, 'status', a.status, 'working', a.working, "        \
 	"'plan_required', f.requires_plan, "                                                            \
+	"'plan_status', (SELECT x.status FROM action_plan x WHERE x.group_id = a.group_id "              \
+	"AND x.fund_id = a.fund_id), "                                                                  \
 	"'payment_id', (SELECT max(p.id) FROM payment p WHERE p.allocation_id = a.id "                   \
 	"AND p.reverses_payment_id IS NULL), "                                                          \
 	"'approved_at', api_ts(a.approved_at), 'cancelled_at', api_ts(a.cancelled_at), "               \
@@ -614,9 +616,13 @@ approvable(const json_t *doc, struct problem *p)
 {
 	if (strcmp(json_string_value(json_object_get(doc, "status")), "proposed") != 0)
 		return refuse_state(p, doc, "approved");
-	if (json_is_true(json_object_get(doc, "plan_required")))
-		return problem_set(p, ERR_CONFLICT,
-		                   "the fund requires the group's action plan to be submitted before approval");
+	if (json_is_true(json_object_get(doc, "plan_required"))) {
+		const char *plan = json_string_value(json_object_get(doc, "plan_status"));
+		if (plan == NULL || (strcmp(plan, "submitted") != 0 && strcmp(plan, "accepted") != 0))
+			return problem_set(p, ERR_CONFLICT,
+			                   "the fund requires the group's action plan to be submitted before "
+			                   "approval (the plan is %s)", plan ? plan : "missing");
+	}
 	if (json_is_null(json_object_get(doc, "payee_urn"))) {
 		problem_field(p, IN_BODY, "payee_urn", "required",
 		              "the allocation has no payee: name a member school (PATCH payee_urn)");

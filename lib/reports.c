@@ -101,3 +101,61 @@ report_groups_without_chair(struct db_conn *c, const struct scope *sc, const cha
 
 	return run(c, &REPORT_NO_CHAIR, sc, args, 2, out, p);
 }
+
+static const struct db_stmt REPORT_OVERDUE = {"report_overdue", ITEMS(
+	"SELECT a.id AS allocation_id, a.fund_id, f.name AS fund_name, g.id AS group_id, "
+	"g.name AS group_name, l.code AS la_code, f.evaluation_due AS due_on, "
+	"v.id AS evaluation_id, coalesce(v.status, 'missing') AS evaluation_status "
+	"FROM fund_allocation a JOIN fund f ON f.id = a.fund_id JOIN school_group g ON g.id = a.group_id "
+	"JOIN local_authority l ON l.id = f.la_id LEFT JOIN evaluation v ON v.allocation_id = a.id "
+	"WHERE a.status IN ('approved', 'paid') AND f.evaluation_due < $4::date "
+	"AND (v.id IS NULL OR v.status = 'draft')" REPORT_SCOPE " ORDER BY f.evaluation_due, g.name, a.id")};
+
+enum err
+report_overdue_evaluations(struct db_conn *c, const struct scope *sc, const char *as_of, char **out,
+                           struct problem *p)
+{
+	const char *args[] = {as_of};
+
+	return run(c, &REPORT_OVERDUE, sc, args, 1, out, p);
+}
+
+static const struct db_stmt REPORT_AREA = {"report_area", "SELECT area_report($1::bigint, $2::text)::text"};
+
+static const struct db_stmt REPORT_AUTHORITY = {"report_authority",
+	"SELECT json_build_object('la_code', l.code, 'la_name', l.name, 'academic_year', $2::text, "
+	"'areas', coalesce((SELECT json_agg(area_report(a.id, $2::text) ORDER BY a.name, a.id) FROM area a "
+	"WHERE a.la_id = l.id), '[]'::json))::text FROM local_authority l WHERE l.code = $1::integer"};
+
+static enum err
+one_text(struct db_conn *c, const struct db_stmt *st, const char *const *v, char **out,
+         struct problem *p, const char *what)
+{
+	PGresult *res = NULL;
+	enum err e;
+
+	*out = NULL;
+	if ((e = db_exec(c, st, 2, v, &res, p)) != ERR_OK)
+		return e;
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+		PQclear(res);
+		return problem_set(p, ERR_NOT_FOUND, "no %s %s", what, v[0]);
+	}
+	*out = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return *out ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
+}
+
+enum err
+report_area(struct db_conn *c, const char *area_id, const char *year, char **out, struct problem *p)
+{
+	const char *v[] = {area_id, year};
+	return one_text(c, &REPORT_AREA, v, out, p, "area");
+}
+
+enum err
+report_authority(struct db_conn *c, const char *la_code, const char *year, char **out, struct problem *p)
+{
+	const char *v[] = {la_code, year};
+	return one_text(c, &REPORT_AUTHORITY, v, out, p, "local authority");
+}

@@ -22,4 +22,22 @@ enum err report_groups_without_chair(struct db_conn *c, const struct scope *sc,
                                      const char *start, const char *end, char **out,
                                      struct problem *p);
 
+/* Approved or paid allocations whose fund's evaluation fell due before as_of, not submitted. */
+enum err report_overdue_evaluations(struct db_conn *c, const struct scope *sc, const char *as_of,
+                                    char **out, struct problem *p);
+
+/*
+ * What an Area Analysis Group reads for an academic year ("2020/21"): the
+ * area's active groups (chair, money allocated / paid / spent, plans and
+ * evaluations by state, meetings per term against two a term) and its
+ * vulnerable schools with their support. The caller checks the area is in
+ * scope. *out is JSON text.
+ */
+enum err report_area(struct db_conn *c, const char *area_id, const char *year, char **out,
+                     struct problem *p);
+
+/* The same for every area of an LA, for the Education Challenge Board. */
+enum err report_authority(struct db_conn *c, const char *la_code, const char *year, char **out,
+                          struct problem *p);
+
 #endif

@@ -214,8 +214,28 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 {
 	int li = def->la_field ? fields_index(def->fields, def->la_field) : -1;
 	int gi = def->group_field ? fields_index(def->fields, def->group_field) : -1;
+	int pi = def->parent_field ? fields_index(def->fields, def->parent_field) : -1;
 	const char *group = gi >= 0 ? rec->val[gi] : NULL;
+	char parent_group[24] = "", parent_la[16] = "";
 
+	/* A record under a parent (an evaluation under an allocation) takes the parent's scope. */
+	if (pi >= 0 && rec->val[pi] && def->parent_scope) {
+		const char *v[] = {rec->val[pi]};
+		PGresult *res = NULL;
+		enum err e = db_exec(c, def->parent_scope, 1, v, &res, p);
+		bool found;
+		if (e != ERR_OK)
+			return e;
+		found = PQntuples(res) == 1;
+		if (found) {
+			snprintf(parent_la, sizeof parent_la, "%s", PQgetvalue(res, 0, 0));
+			snprintf(parent_group, sizeof parent_group, "%s", PQgetvalue(res, 0, 1));
+			group = parent_group;
+		}
+		PQclear(res);
+		if (!found)
+			return ERR_OK;   /* no such parent: the insert says so */
+	}
 	if (who->scope.school_urn)
 		return problem_set(p, ERR_FORBIDDEN, "a school's account cannot create a %s", def->noun);
 	if (who->scope.group_id && (group == NULL || atoll(group) != who->scope.group_id))
@@ -223,7 +243,10 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 		                   who->scope.group_id);
 	if (who->scope.la_code == 0)
 		return ERR_OK;
-	if (li >= 0) {
+	if (parent_la[0]) {
+		if (atoi(parent_la) == who->scope.la_code)
+			return ERR_OK;
+	} else if (li >= 0) {
 		if (rec->val[li] && atoi(rec->val[li]) == who->scope.la_code)
 			return ERR_OK;
 	} else if (group) {

@@ -97,6 +97,9 @@ struct resource_def {
 	const char *scope_group;           /* list fragment ("%d": group id), for group-scoped callers */
 	const char *la_field;              /* the representation's LA code field, NULL if none */
 	const char *group_field;           /* the field naming the record's group, NULL if none */
+	/* or the field naming a parent record, and $1 parent -> (LA code, group id) */
+	const char *parent_field;
+	const struct db_stmt *parent_scope;
 	const char *const *csv_columns;    /* representation fields a CSV export writes, or NULL */
 	const struct filter_def *filters;
 	size_t nfilters;

@@ -14,6 +14,8 @@ packages=(
 )
 # The contract tests run on Node.js; a machine that already has node and npm keeps them.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# The browser test of the HTML reports drives Debian's Chromium.
+[ "${1:-}" = "--test" ] && packages+=(chromium)
 [ "${1:-}" = "--bench" ] && packages+=(wrk postgresql-contrib bc)
 
 missing=()

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash tools/deps.sh --test
 bash tools/contract-deps.sh
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   bash tools/pg.sh start

@@ -402,3 +402,15 @@ assert_unchanged(char *before)
 	free(before);
 	free(after);
 }
+
+long long
+post_created(const char *tok, const char *path, const char *body)
+{
+	struct resp *r = http_json("POST", path, tok, body, NULL);
+	long long id;
+
+	cr_assert_eq(r->status, 201, "POST %s: %s", path, r->body);
+	id = json_integer_value(json_object_get(r->json, "id"));
+	resp_free(r);
+	return id;
+}

@@ -78,4 +78,8 @@ void assert_problem_at(const char *file, int line, const struct resp *r, long st
 
 /* Assert that the database fingerprint still equals `before` (and free it). */
 void assert_unchanged(char *before);
+
+/* POST a JSON body that must create (201); the new record's id. */
+long long post_created(const char *tok, const char *path, const char *body);
+
 #endif

@@ -47,8 +47,19 @@ fi
 export CONSORTIA_URL=http://127.0.0.1:$port CONSORTIA_DEAD_URL=http://127.0.0.1:$dead_port
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
+export REPORT_FIXTURE=$work/report-fixture
 "$tests" --jobs 1 --full-stats ${CRITERION_FILTER:+--filter "$CRITERION_FILTER"}
 rc=$?
+
+# The area report as a person sees it: in Chromium, against its JSON.
+if [ -s "$REPORT_FIXTURE" ]; then
+  echo "== the area report in a browser"
+  viewer=$("$bin" token --role viewer --sub browser-test --ttl 300)
+  node "$contract_dir/report-browser.mjs" "$CONSORTIA_URL" "$viewer" "$REPORT_FIXTURE" \
+    "$PWD/browser-report.png" || rc=1
+elif [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "run.sh: the reports test left no fixture for the browser test"; rc=1
+fi
 
 kill -TERM "$live" "$dead"
 wait "$live"; live_rc=$?

@@ -1,0 +1,353 @@
+/*
+ * reports.c
+ *    What the Area Analysis Groups and the Education Challenge Board read:
+ *    the area and authority reports, as JSON or as a printable HTML page
+ *    with a chart of money and progress per group, rendered here with no
+ *    script and nothing fetched from elsewhere.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/accept.h"
+#include "../lib/date.h"
+#include "../lib/register.h"
+#include "../lib/reports.h"
+#include "server.h"
+
+/* Write s to f escaped for HTML text and attributes. */
+static void
+html(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+/* Pence as pounds with thousands separators: 123456789 -> "£1,234,567.89". */
+static void
+pounds(FILE *f, long long pence)
+{
+	char digits[32];
+	long long whole = (pence < 0 ? -pence : pence) / 100;
+	int n, lead;
+
+	n = snprintf(digits, sizeof digits, "%lld", whole);
+	fputs(pence < 0 ? "-&pound;" : "&pound;", f);
+	lead = n % 3 ? n % 3 : 3;
+	fwrite(digits, 1, (size_t)lead, f);
+	for (int i = lead; i < n; i += 3) {
+		fputc(',', f);
+		fwrite(digits + i, 1, 3, f);
+	}
+	fprintf(f, ".%02lld", (pence < 0 ? -pence : pence) % 100);
+}
+
+static long long
+num(const json_t *o, const char *a, const char *b)
+{
+	return json_integer_value(json_object_get(b ? json_object_get(o, a) : o, b ? b : a));
+}
+
+static void
+money_cell(FILE *f, const char *field, long long v)
+{
+	fprintf(f, "<td data-field=\"%s\" data-value=\"%lld\">", field, v);
+	pounds(f, v);
+	fputs("</td>", f);
+}
+
+static void
+count_cell(FILE *f, const char *field, long long v)
+{
+	fprintf(f, "<td data-field=\"%s\" data-value=\"%lld\">%lld</td>", field, v, v);
+}
+
+/* Bars of allocated, paid and spent per group, scaled to the largest. */
+static void
+chart(FILE *f, const json_t *groups)
+{
+	size_t i, n = json_array_size(groups);
+	long long max = 1;
+	json_t *g;
+	int row = 28, width = 520, label = 220;
+
+	json_array_foreach(groups, i, g) {
+		static const char *const k[] = {"allocated_pence", "paid_pence", "spent_pence"};
+		for (int j = 0; j < 3; j++)
+			if (num(g, "money", k[j]) > max)
+				max = num(g, "money", k[j]);
+	}
+	fprintf(f, "<svg class=\"chart\" role=\"img\" width=\"%d\" height=\"%zu\" "
+	           "viewBox=\"0 0 %d %zu\" aria-label=\"Money allocated, paid and spent per group\">",
+	        label + width + 10, n * (size_t)row + 30, label + width + 10, n * (size_t)row + 30);
+	json_array_foreach(groups, i, g) {
+		static const char *const k[] = {"allocated_pence", "paid_pence", "spent_pence"};
+		static const char *const cls[] = {"allocated", "paid", "spent"};
+		int y = (int)i * row + 4;
+		fprintf(f, "<text x=\"0\" y=\"%d\" class=\"label\">", y + 14);
+		html(f, json_string_value(json_object_get(g, "name")));
+		fputs("</text>", f);
+		for (int j = 0; j < 3; j++) {
+			long long v = num(g, "money", k[j]);
+			fprintf(f, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%lld\" height=\"6\"><title>%s ",
+			        cls[j], label, y + j * 7, v > 0 ? v * width / max : 0, cls[j]);
+			pounds(f, v);
+			fputs("</title></rect>", f);
+		}
+	}
+	fprintf(f, "<g class=\"legend\" transform=\"translate(%d,%zu)\">"
+	           "<rect class=\"allocated\" width=\"10\" height=\"10\"/><text x=\"14\" y=\"9\">allocated</text>"
+	           "<rect class=\"paid\" x=\"100\" width=\"10\" height=\"10\"/><text x=\"114\" y=\"9\">paid</text>"
+	           "<rect class=\"spent\" x=\"180\" width=\"10\" height=\"10\"/><text x=\"194\" y=\"9\">spent</text>"
+	           "</g></svg>", label, n * (size_t)row + 12);
+}
+
+static void
+area_section(FILE *f, const json_t *report)
+{
+	const json_t *area = json_object_get(report, "area"), *groups = json_object_get(report, "groups");
+	const json_t *vulnerable = json_object_get(report, "vulnerable_schools");
+	size_t i;
+	json_t *g, *s;
+
+	fprintf(f, "<section class=\"area\" data-area-id=\"%lld\"><h2>", num(area, "id", NULL));
+	html(f, json_string_value(json_object_get(area, "name")));
+	fputs("</h2><h3>Money and progress per group</h3>", f);
+	chart(f, groups);
+	fputs("<table class=\"groups\"><thead><tr><th>Group</th><th class=\"n\">Schools</th><th>Chair</th>"
+	      "<th class=\"n\">Allocated</th><th class=\"n\">Paid</th><th class=\"n\">Spent</th>"
+	      "<th class=\"n\">Plans submitted</th><th class=\"n\">Plans accepted</th><th class=\"n\">Late plans</th>"
+	      "<th class=\"n\">Evaluations reported</th><th class=\"n\">Overdue evaluations</th>"
+	      "<th>Meetings (autumn / spring / summer, 2 expected each)</th></tr></thead><tbody>", f);
+	json_array_foreach(groups, i, g) {
+		const json_t *chair = json_object_get(g, "chair"), *meetings = json_object_get(g, "meetings"), *m;
+		size_t k;
+
+		fprintf(f, "<tr data-group-id=\"%lld\"><td>", num(g, "id", NULL));
+		html(f, json_string_value(json_object_get(g, "name")));
+		fprintf(f, " <small>(%s)</small></td>", strcmp(json_string_value(json_object_get(g, "kind")), "consortium") == 0
+		                                          ? "consortium" : "area network");
+		count_cell(f, "school_count", num(g, "school_count", NULL));
+		fputs("<td data-field=\"chair\">", f);
+		if (json_is_object(chair)) {
+			html(f, json_string_value(json_object_get(chair, "person_name")));
+			fputs(json_is_true(json_object_get(chair, "confirmed")) ? " (confirmed)" : " (not confirmed)", f);
+		} else {
+			fputs("none", f);
+		}
+		fputs("</td>", f);
+		money_cell(f, "allocated_pence", num(g, "money", "allocated_pence"));
+		money_cell(f, "paid_pence", num(g, "money", "paid_pence"));
+		money_cell(f, "spent_pence", num(g, "money", "spent_pence"));
+		count_cell(f, "plans_submitted", num(g, "plans", "submitted"));
+		count_cell(f, "plans_accepted", num(g, "plans", "accepted"));
+		count_cell(f, "plans_late", num(g, "plans", "late"));
+		count_cell(f, "evaluations_reported", num(g, "evaluations", "reported"));
+		count_cell(f, "evaluations_overdue", num(g, "evaluations", "overdue"));
+		fputs("<td data-field=\"meetings\">", f);
+		json_array_foreach(meetings, k, m)
+			fprintf(f, "%s<span class=\"%s\" data-term=\"%s\" data-value=\"%lld\">%lld</span>", k ? " / " : "",
+			        json_is_true(json_object_get(m, "met_expectation")) ? "met" : "short",
+			        json_string_value(json_object_get(m, "term")), num(m, "held", NULL), num(m, "held", NULL));
+		fputs("</td></tr>", f);
+	}
+	fputs("</tbody></table><h3>Vulnerable schools and their support</h3>", f);
+	if (json_array_size(vulnerable) == 0)
+		fputs("<p>None.</p>", f);
+	else
+		fputs("<table class=\"vulnerable\"><thead><tr><th>School</th><th>Why</th><th>Support</th>"
+		      "</tr></thead><tbody>", f);
+	json_array_foreach(vulnerable, i, s) {
+		size_t k;
+		json_t *sup;
+		fprintf(f, "<tr data-urn=\"%lld\"><td>", num(s, "urn", NULL));
+		html(f, json_string_value(json_object_get(s, "name")));
+		fputs("</td><td>", f);
+		html(f, json_string_value(json_object_get(s, "reason")));
+		fputs("</td><td>", f);
+		json_array_foreach(json_object_get(s, "support"), k, sup) {
+			fputs("<p>", f);
+			html(f, json_string_value(json_object_get(sup, "support")));
+			fputs(" &mdash; ", f);
+			html(f, json_string_value(json_object_get(sup, "brokered_by")));
+			fputs("</p>", f);
+		}
+		fputs("</td></tr>", f);
+	}
+	if (json_array_size(vulnerable) > 0)
+		fputs("</tbody></table>", f);
+	fputs("</section>", f);
+}
+
+static const char style[] =
+	"body{font-family:system-ui,sans-serif;margin:2rem;color:#222}"
+	"table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;"
+	"text-align:left;vertical-align:top}td[data-value],th.n{text-align:right}"
+	"svg .allocated{fill:#3b6fb6}svg .paid{fill:#4c9a4c}svg .spent{fill:#d9902a}svg text{font-size:12px}"
+	".short{color:#b00;font-weight:bold}@media print{body{margin:0}}";
+
+/* The page for one area's report, or an authority's (a list of area reports). */
+static char *
+render(const json_t *report, bool authority)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	const char *year = json_string_value(json_object_get(report, "academic_year"));
+	size_t i;
+	json_t *a;
+
+	if (f == NULL)
+		return NULL;
+	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>", f);
+	if (authority) {
+		fputs("Education Challenge Board report, ", f);
+		html(f, json_string_value(json_object_get(report, "la_name")));
+	} else {
+		fputs("Area Analysis Group report, ", f);
+		html(f, json_string_value(json_object_get(json_object_get(report, "area"), "name")));
+	}
+	fputs(", ", f);
+	html(f, year);
+	fprintf(f, "</title><style>%s</style></head><body><h1>", style);
+	if (authority) {
+		html(f, json_string_value(json_object_get(report, "la_name")));
+		fputs(": every area", f);
+	} else {
+		fputs("Area Analysis Group: ", f);
+		html(f, json_string_value(json_object_get(json_object_get(report, "area"), "name")));
+	}
+	fputs("</h1><p>Academic year <span data-field=\"academic_year\">", f);
+	html(f, year);
+	fputs("</span>. Money is what the year's funds allocated to each group, what has been paid "
+	      "and what the evaluations say was spent.</p>", f);
+	if (authority)
+		json_array_foreach(json_object_get(report, "areas"), i, a)
+			area_section(f, a);
+	else
+		area_section(f, report);
+	fputs("</body></html>\n", f);
+	fclose(f);
+	return out;
+}
+
+/* Which answer the client takes: 0 JSON, 1 the page; decided before any work. */
+static enum err
+negotiate(struct req *r, int *chosen)
+{
+	static const char *const offers[] = {"application/json", "text/html", NULL};
+
+	*chosen = accept_choose(req_header(r, "Accept"), offers);
+	if (*chosen < 0)
+		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE, "reports are served as application/json or text/html");
+	return ERR_OK;
+}
+
+/* The report as JSON, or as the page. */
+static enum err
+answer(struct req *r, char *text, int chosen, bool authority)
+{
+	json_t *o;
+	char *page;
+
+	if (chosen == 0) {
+		respond_json(r, 200, text, strlen(text));
+		free(text);
+		return ERR_OK;
+	}
+	o = json_loads(text, 0, NULL);
+	free(text);
+	page = o ? render(o, authority) : NULL;
+	json_decref(o);
+	if (page == NULL)
+		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	ulfius_set_binary_body_response(r->out, 200, page, strlen(page));
+	respond_header(r, "Content-Type", "text/html; charset=utf-8");
+	respond_header(r, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:");
+	r->status = 200;
+	free(page);
+	return ERR_OK;
+}
+
+/* Reports name every group's money and every vulnerable school: the LA's to read. */
+static enum err
+la_callers_only(struct req *r)
+{
+	if (r->who.scope.school_urn || r->who.scope.group_id)
+		return problem_set(&r->problem, ERR_FORBIDDEN, "area and authority reports are for the LA's callers");
+	return ERR_OK;
+}
+
+static enum err
+academic_year(struct req *r, const char **out)
+{
+	char a[11], b[11];
+
+	*out = query_get(&r->query, "academic_year");
+	if (academic_year_parse(*out, a, b))
+		return ERR_OK;
+	problem_field(&r->problem, IN_QUERY, "academic_year", *out ? "format" : "required",
+	              "must be an academic year such as 2020/21");
+	return problem_set(&r->problem, ERR_MALFORMED, "academic_year is %s", *out ? "not an academic year" : "required");
+}
+
+enum err
+api_area_report(struct req *r)
+{
+	const char *year;
+	struct db_conn *c;
+	struct doc area;
+	char key[24], *text = NULL;
+	int chosen;
+	enum err e;
+
+	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = req_key(r, key)) != ERR_OK ||
+	    (e = academic_year(r, &year)) != ERR_OK || (e = la_callers_only(r)) != ERR_OK ||
+	    (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	/* the area must be one the caller may see */
+	if ((e = resource_get(c, &area_def, &r->who, key, &area, &r->problem)) != ERR_OK)
+		return e;
+	doc_free(&area);
+	if ((e = report_area(c, key, year, &text, &r->problem)) != ERR_OK)
+		return e;
+	return answer(r, text, chosen, false);
+}
+
+enum err
+api_authority_report(struct req *r)
+{
+	const char *year, *la = query_get(&r->query, "la");
+	struct db_conn *c;
+	char code[16], *text = NULL;
+	long long v;
+	int chosen;
+	enum err e;
+
+	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = academic_year(r, &year)) != ERR_OK)
+		return e;
+	if (la && !parse_int(la, 100, 999, &v)) {
+		problem_field(&r->problem, IN_QUERY, "la", "range", "must be a 3-digit LA code");
+		return problem_set(&r->problem, ERR_MALFORMED, "la is not an LA code");
+	}
+	if ((e = la_callers_only(r)) != ERR_OK)
+		return e;
+	if (r->who.scope.la_code && la && v != r->who.scope.la_code)
+		return problem_set(&r->problem, ERR_NOT_FOUND, "no local authority %s", la);
+	if (!la && !r->who.scope.la_code) {
+		problem_field(&r->problem, IN_QUERY, "la", "required", "name the local authority");
+		return problem_set(&r->problem, ERR_MALFORMED, "la is required");
+	}
+	snprintf(code, sizeof code, "%d", la ? (int)v : r->who.scope.la_code);
+	if ((e = req_db(r, &c)) != ERR_OK || (e = report_authority(c, code, year, &text, &r->problem)) != ERR_OK)
+		return e;
+	return answer(r, text, chosen, true);
+}

@@ -1,0 +1,455 @@
+/*
+ * plan.c
+ *    This module defines action plans (one per group and fund) and the
+ *    evaluations of allocations, holds their SQL and implements their
+ *    state changes: a plan is draft, then submitted (late after the fund's
+ *    deadline), then accepted or returned with comments and submitted
+ *    again; an evaluation is draft, then submitted, then reported to the
+ *    area's Analysis Group.
+ */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+
+/* ---- the shapes of a plan's parts ----------------------------------------- */
+
+static const char *const levels[] = {"networking", "coordination", "cooperation", "collaboration",
+                                     "full_integration", NULL};
+
+static bool
+text_item(const json_t *v, size_t max, bool required)
+{
+	if (v == NULL || json_is_null(v))
+		return !required;
+	return json_is_string(v) && json_string_length(v) >= 1 && utf8_length(json_string_value(v)) <= max &&
+	       strlen(json_string_value(v)) == json_string_length(v);
+}
+
+static bool
+priorities_ok(const json_t *v, const char *name, struct problem *p)
+{
+	size_t i;
+	json_t *it;
+	bool ok = true;
+
+	if (!json_is_array(v) || json_array_size(v) > 20) {
+		problem_field(p, IN_BODY, name, "type", "must be an array of at most 20 strings");
+		return false;
+	}
+	json_array_foreach(v, i, it) {
+		if (!text_item(it, 500, true)) {
+			problem_field(p, IN_BODY, name, "type", "item %zu must be a string of 1 to 500 characters", i);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static bool
+actions_ok(const json_t *v, const char *name, struct problem *p)
+{
+	static const char *const keys[] = {"description", "success_criteria", "responsible", "resources",
+	                                   "cost_pence", "completion_date", "level", NULL};
+	size_t i;
+	json_t *a;
+	bool ok = true;
+
+	if (!json_is_array(v) || json_array_size(v) > 100) {
+		problem_field(p, IN_BODY, name, "type", "must be an array of at most 100 actions");
+		return false;
+	}
+	json_array_foreach(v, i, a) {
+		char at[64];
+		const char *key;
+		json_t *x;
+		int y, m, d;
+
+		snprintf(at, sizeof at, "%s[%zu]", name, i);
+		if (!json_is_object(a)) {
+			problem_field(p, IN_BODY, at, "type", "must be an object");
+			ok = false;
+			continue;
+		}
+		json_object_foreach(a, key, x) {
+			bool known = false;
+			for (const char *const *k = keys; *k; k++)
+				known |= strcmp(*k, key) == 0;
+			if (!known) {
+				problem_field(p, IN_BODY, at, "unknown", "has no field %s", key);
+				ok = false;
+			}
+		}
+#define FAULT(code, ...) do { problem_field(p, IN_BODY, at, code, __VA_ARGS__); ok = false; } while (0)
+		if (!text_item(json_object_get(a, "description"), 1000, true))
+			FAULT("required", "needs a description of 1 to 1000 characters");
+		if (!text_item(json_object_get(a, "success_criteria"), 1000, true))
+			FAULT("required", "needs success_criteria of 1 to 1000 characters");
+		if (!text_item(json_object_get(a, "responsible"), 200, true))
+			FAULT("required", "needs who is responsible (1 to 200 characters)");
+		if (!text_item(json_object_get(a, "resources"), 1000, false))
+			FAULT("type", "resources must be a string of 1 to 1000 characters, or null");
+		x = json_object_get(a, "cost_pence");
+		if (x && !json_is_null(x) && (!json_is_integer(x) || json_integer_value(x) < 0))
+			FAULT("type", "cost_pence must be a whole number of pence, or null");
+		x = json_object_get(a, "completion_date");
+		if (!json_is_string(x) || !date_parse_iso(json_string_value(x), &y, &m, &d))
+			FAULT("format", "needs a completion_date as YYYY-MM-DD");
+		x = json_object_get(a, "level");
+		{
+			bool found = false;
+			for (const char *const *l = levels; *l && json_is_string(x); l++)
+				found |= strcmp(*l, json_string_value(x)) == 0;
+			if (!found)
+				FAULT("enum", "level must be one of networking, coordination, cooperation, "
+				              "collaboration, full_integration");
+		}
+#undef FAULT
+	}
+	return ok;
+}
+
+/* ---- plans ------------------------------------------------------------------ */
+
+enum { PF_GROUP_ID, PF_FUND_ID, PF_PRIORITIES, PF_ACTIONS, PF__COUNT };
+
+static const struct field plan_fields[PF__COUNT] = {
+	[PF_GROUP_ID] = {.name = "group_id", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 1,
+	                 .max = 9223372036854775807LL},
+	[PF_FUND_ID] = {.name = "fund_id", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 1,
+	                .max = 9223372036854775807LL},
+	[PF_PRIORITIES] = {.name = "priorities", .type = FT_JSON, .json_check = priorities_ok, .dflt = "[]"},
+	[PF_ACTIONS] = {.name = "actions", .type = FT_JSON, .json_check = actions_ok, .dflt = "[]"},
+};
+
+static const char *const plan_read_only[] = {
+	"id", "la_code", "group_name", "fund_name", "plan_deadline", "status", "submitted_at", "late",
+	"accepted_at", "return_comments", "total_cost_pence", "created_at", "updated_at", "version", NULL};
+static const struct field_set plan_field_set = {plan_fields, PF__COUNT, plan_read_only};
+
+#define PLAN_DOC                                                                                   \
+	"json_build_object('id', x.id, 'group_id', x.group_id, 'group_name', g.name, 'la_code', l.code, " \
+	"'fund_id', x.fund_id, 'fund_name', f.name, 'plan_deadline', f.plan_deadline, "                \
+	"'priorities', x.priorities, 'actions', x.actions, "                                           \
+	"'total_cost_pence', (SELECT coalesce(sum((a->>'cost_pence')::bigint), 0) "                    \
+	"FROM jsonb_array_elements(x.actions) a), 'status', x.status, "                                \
+	"'submitted_at', api_ts(x.submitted_at), 'late', x.late, 'accepted_at', api_ts(x.accepted_at), " \
+	"'return_comments', x.return_comments, 'created_at', api_ts(x.created_at), "                   \
+	"'updated_at', api_ts(x.updated_at), 'version', x.version)"
+#define PLAN_FROM                                                                                  \
+	"action_plan x JOIN school_group g ON g.id = x.group_id JOIN fund f ON f.id = x.fund_id "        \
+	"JOIN local_authority l ON l.id = g.la_id"
+#define PLAN_SCOPE                                                                                 \
+	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                           \
+	" AND ($3::integer IS NULL OR x.group_id IN (SELECT group_id FROM membership WHERE school_urn = $3::integer))" \
+	" AND ($4::bigint IS NULL OR x.group_id = $4::bigint)"
+
+static const struct db_stmt PLAN_GET = {"plan_get",
+	"SELECT x.version, " PLAN_DOC " FROM " PLAN_FROM " WHERE x.id = $1::bigint" PLAN_SCOPE};
+static const struct db_stmt PLAN_LOAD = {"plan_load",
+	"SELECT x.version, x.group_id, x.fund_id, x.priorities, x.actions FROM " PLAN_FROM
+	" WHERE x.id = $1::bigint" PLAN_SCOPE " FOR UPDATE OF x"};
+/* A plan is for a fund of its group's LA. */
+static const struct db_stmt PLAN_INSERT = {"plan_insert",
+	"INSERT INTO action_plan (group_id, fund_id, priorities, actions) "
+	"SELECT g.id, f.id, $3::jsonb, $4::jsonb FROM school_group g JOIN fund f ON f.la_id = g.la_id "
+	"WHERE g.id = $1::bigint AND f.id = $2::bigint RETURNING id"};
+static const struct db_stmt PLAN_UPDATE = {"plan_update",
+	"UPDATE action_plan SET priorities = $4::jsonb, actions = $5::jsonb, updated_at = now(), "
+	"version = version + 1 WHERE id = $1::bigint AND $2::bigint IS NOT NULL AND $3::bigint IS NOT NULL"};
+static const struct db_stmt PLAN_DELETE = {"plan_delete", "DELETE FROM action_plan WHERE id = $1::bigint"};
+
+static const char *const plan_statuses[] = {"draft", "submitted", "accepted", "returned", NULL};
+
+static const struct filter_def plan_filters[] = {
+	{.name = "group_id", .kind = FILTER_INT, .sql = "x.group_id = $%d::bigint", .min = 1,
+	 .max = 9223372036854775807LL},
+	{.name = "fund_id", .kind = FILTER_INT, .sql = "x.fund_id = $%d::bigint", .min = 1,
+	 .max = 9223372036854775807LL},
+	{.name = "status", .kind = FILTER_ENUM, .sql = "x.status = $%d", .values = plan_statuses},
+	{.name = "late", .kind = FILTER_BOOL, .sql = "x.late = $%d::boolean"},
+	{.name = "la", .kind = FILTER_INT, .sql = "l.code = $%d::integer", .min = 100, .max = 999},
+};
+
+static const struct sort_def plan_sorts[] = {
+	{"id", "x.id", "bigint", false}, {"-id", "x.id", "bigint", true},
+};
+
+static const struct constraint_def plan_constraints[] = {
+	{"plan_once", "fund_id", "duplicate", "already has a plan from this group"},
+	{"plan_locked", "actions", "rule", "cannot change once the plan is submitted or accepted"},
+	{"plan_group_fkey", "group_id", "reference", "does not name a group"},
+};
+
+const struct resource_def plan_def = {
+	.noun = "action plan", .resource = "action-plan", .path = "/v1/action-plans", .key_field = "id",
+	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &plan_field_set, .get = &PLAN_GET,
+	.load = &PLAN_LOAD, .insert = &PLAN_INSERT, .insert_miss_field = "fund_id",
+	.update = &PLAN_UPDATE, .del = &PLAN_DELETE,
+	.del_conflict = "only a draft plan can be deleted", .list_doc = PLAN_DOC,
+	.list_from = PLAN_FROM, .key_expr = "x.id", .key_type = "bigint",
+	.scope_la = "l.code = $%d::integer",
+	.scope_school = "x.group_id IN (SELECT group_id FROM membership WHERE school_urn = $%d::integer)",
+	.scope_group = "x.group_id = $%d::bigint", .la_field = "la_code", .group_field = "group_id",
+	.filters = plan_filters, .nfilters = sizeof plan_filters / sizeof plan_filters[0],
+	.sorts = plan_sorts, .nsorts = sizeof plan_sorts / sizeof plan_sorts[0],
+	.constraints = plan_constraints, .nconstraints = sizeof plan_constraints / sizeof plan_constraints[0],
+};
+
+static enum err
+in_state(const json_t *doc, const char *const *allowed, const char *what, struct problem *p)
+{
+	const char *s = json_string_value(json_object_get(doc, "status"));
+
+	for (; *allowed; allowed++)
+		if (s && strcmp(s, *allowed) == 0)
+			return ERR_OK;
+	return problem_set(p, ERR_CONFLICT, "the %s is %s: it cannot be %s",
+	                   json_object_get(doc, "allocation_id") ? "evaluation" : "plan", s ? s : "?", what);
+}
+
+static enum err
+submittable(const json_t *doc, struct problem *p)
+{
+	static const char *const ok[] = {"draft", "returned", NULL};
+	enum err e = in_state(doc, ok, "submitted", p);
+
+	if (e == ERR_OK && json_array_size(json_object_get(doc, "actions")) == 0) {
+		problem_field(p, IN_BODY, "actions", "required", "a plan needs at least one action to be submitted");
+		e = problem_set(p, ERR_VALIDATION, "the plan has no actions");
+	}
+	return e;
+}
+
+static enum err
+decidable(const json_t *doc, struct problem *p)
+{
+	static const char *const ok[] = {"submitted", NULL};
+	return in_state(doc, ok, "decided", p);
+}
+
+/* Submitting after the fund's deadline (the LA's day) is allowed, and marked late. */
+static const struct db_stmt PLAN_SUBMIT = {"plan_submit",
+	"UPDATE action_plan x SET status = 'submitted', submitted_at = now(), "
+	"late = (SELECT f.plan_deadline IS NOT NULL AND current_date > f.plan_deadline FROM fund f "
+	"WHERE f.id = x.fund_id), return_comments = NULL, updated_at = now(), version = version + 1 "
+	"WHERE x.id = $1::bigint"};
+static const struct db_stmt PLAN_ACCEPT = {"plan_accept",
+	"UPDATE action_plan SET status = 'accepted', accepted_at = now(), updated_at = now(), "
+	"version = version + 1 WHERE id = $1::bigint"};
+static const struct db_stmt PLAN_RETURN = {"plan_return",
+	"UPDATE action_plan SET status = 'returned', return_comments = $2, updated_at = now(), "
+	"version = version + 1 WHERE id = $1::bigint"};
+
+static const struct field comment_fields[] = {
+	{.name = "comments", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 2000},
+};
+static const struct field_set comment_set = {comment_fields, 1, NULL};
+
+enum err
+plan_act(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
+         const char *action, const json_t *body, struct doc *out, struct problem *p)
+{
+	struct record r = {0};
+	const char *extra[1];
+	enum err e;
+
+	memset(out, 0, sizeof *out);
+	if (strcmp(action, "submit") == 0)
+		return resource_action(c, &plan_def, who, key, if_match, "submit", submittable, &PLAN_SUBMIT,
+		                       NULL, 0, out, p);
+	if (strcmp(action, "accept") == 0)
+		return resource_action(c, &plan_def, who, key, if_match, "accept", decidable, &PLAN_ACCEPT,
+		                       NULL, 0, out, p);
+	if ((e = record_from_json(&comment_set, body, RECORD_CREATE, &r, p)) == ERR_OK) {
+		extra[0] = r.val[0];
+		e = resource_action(c, &plan_def, who, key, if_match, "return", decidable, &PLAN_RETURN, extra,
+		                    1, out, p);
+	}
+	record_clear(&r);
+	return e;
+}
+
+/* ---- evaluations ------------------------------------------------------------ */
+
+static const char *const ratings[] = {"exceeded", "met", "partly_met", "not_met", NULL};
+
+static bool
+impacts_ok(const json_t *v, const char *name, struct problem *p)
+{
+	size_t i;
+	json_t *it;
+	bool ok = true;
+
+	if (!json_is_array(v) || json_array_size(v) > 100) {
+		problem_field(p, IN_BODY, name, "type", "must be an array of at most 100 impacts");
+		return false;
+	}
+	json_array_foreach(v, i, it) {
+		if (!json_is_object(it) || json_object_size(it) != 2 ||
+		    !text_item(json_object_get(it, "criterion"), 1000, true) ||
+		    !text_item(json_object_get(it, "impact"), 2000, true)) {
+			problem_field(p, IN_BODY, name, "type",
+			              "item %zu must be {\"criterion\": text, \"impact\": text}", i);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+enum { EF_ALLOCATION_ID, EF_WHAT_DONE, EF_IMPACTS, EF_RATING, EF_SPENT, EF_OVERSPEND, EF__COUNT };
+
+static const struct field evaluation_fields[EF__COUNT] = {
+	[EF_ALLOCATION_ID] = {.name = "allocation_id", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY,
+	                      .min = 1, .max = 9223372036854775807LL},
+	[EF_WHAT_DONE] = {.name = "what_done", .type = FT_TEXT, .flags = F_NULLABLE, .min = 1, .max = 4000},
+	[EF_IMPACTS] = {.name = "impacts", .type = FT_JSON, .json_check = impacts_ok, .dflt = "[]"},
+	[EF_RATING] = {.name = "rating", .type = FT_ENUM, .flags = F_NULLABLE, .values = ratings},
+	[EF_SPENT] = {.name = "spent_pence", .type = FT_INT, .flags = F_NULLABLE, .min = 0,
+	              .max = 100000000000000LL},
+	[EF_OVERSPEND] = {.name = "overspend_reason", .type = FT_TEXT, .flags = F_NULLABLE, .min = 1,
+	                  .max = 2000},
+};
+
+static const char *const evaluation_read_only[] = {
+	"id", "fund_id", "group_id", "la_code", "allocated_pence", "status", "submitted_at",
+	"reported_on", "due_on", "overdue", "created_at", "updated_at", "version", NULL};
+static const struct field_set evaluation_field_set = {evaluation_fields, EF__COUNT, evaluation_read_only};
+
+#define EVALUATION_DOC                                                                             \
+	"json_build_object('id', v.id, 'allocation_id', v.allocation_id, 'fund_id', a.fund_id, "          \
+	"'group_id', a.group_id, 'la_code', l.code, 'allocated_pence', a.amount_pence, "                  \
+	"'what_done', v.what_done, 'impacts', v.impacts, 'rating', v.rating, "                           \
+	"'spent_pence', v.spent_pence, 'overspend_reason', v.overspend_reason, 'status', v.status, "     \
+	"'submitted_at', api_ts(v.submitted_at), 'reported_on', v.reported_on, "                         \
+	"'due_on', f.evaluation_due, 'overdue', v.status = 'draft' AND f.evaluation_due < current_date, " \
+	"'created_at', api_ts(v.created_at), 'updated_at', api_ts(v.updated_at), 'version', v.version)"
+#define EVALUATION_FROM                                                                            \
+	"evaluation v JOIN fund_allocation a ON a.id = v.allocation_id JOIN fund f ON f.id = a.fund_id "   \
+	"JOIN local_authority l ON l.id = f.la_id"
+#define EVALUATION_SCOPE                                                                           \
+	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                           \
+	" AND ($3::integer IS NULL OR a.payee_urn = $3::integer)"                                      \
+	" AND ($4::bigint IS NULL OR a.group_id = $4::bigint)"
+
+static const struct db_stmt EVALUATION_GET = {"evaluation_get",
+	"SELECT v.version, " EVALUATION_DOC " FROM " EVALUATION_FROM " WHERE v.id = $1::bigint"
+	EVALUATION_SCOPE};
+static const struct db_stmt EVALUATION_LOAD = {"evaluation_load",
+	"SELECT v.version, v.allocation_id, v.what_done, v.impacts, v.rating, v.spent_pence, "
+	"v.overspend_reason FROM " EVALUATION_FROM " WHERE v.id = $1::bigint" EVALUATION_SCOPE
+	" FOR UPDATE OF v"};
+/* Only an allocation that was approved (or paid) is evaluated. */
+static const struct db_stmt EVALUATION_INSERT = {"evaluation_insert",
+	"INSERT INTO evaluation (allocation_id, what_done, impacts, rating, spent_pence, overspend_reason) "
+	"SELECT a.id, $2, $3::jsonb, $4, $5::bigint, $6 FROM fund_allocation a "
+	"WHERE a.id = $1::bigint AND a.status IN ('approved', 'paid') RETURNING id"};
+static const struct db_stmt EVALUATION_UPDATE = {"evaluation_update",
+	"UPDATE evaluation SET what_done = $3, impacts = $4::jsonb, rating = $5, spent_pence = $6::bigint, "
+	"overspend_reason = $7, updated_at = now(), version = version + 1 "
+	"WHERE id = $1::bigint AND $2::bigint IS NOT NULL"};
+
+static const char *const evaluation_statuses[] = {"draft", "submitted", "reported", NULL};
+
+static const struct filter_def evaluation_filters[] = {
+	{.name = "fund_id", .kind = FILTER_INT, .sql = "a.fund_id = $%d::bigint", .min = 1,
+	 .max = 9223372036854775807LL},
+	{.name = "group_id", .kind = FILTER_INT, .sql = "a.group_id = $%d::bigint", .min = 1,
+	 .max = 9223372036854775807LL},
+	{.name = "status", .kind = FILTER_ENUM, .sql = "v.status = $%d", .values = evaluation_statuses},
+	{.name = "overdue", .kind = FILTER_BOOL,
+	 .sql = "(v.status = 'draft' AND f.evaluation_due < current_date) = $%d::boolean"},
+};
+
+static const struct sort_def evaluation_sorts[] = {
+	{"id", "v.id", "bigint", false}, {"-id", "v.id", "bigint", true},
+};
+
+static const struct constraint_def evaluation_constraints[] = {
+	{"evaluation_once", "allocation_id", "duplicate", "already has an evaluation"},
+	{"evaluation_overspend", "overspend_reason", "required",
+	 "is required when more is spent than was allocated"},
+	{"evaluation_locked", "what_done", "rule", "cannot change once the evaluation is submitted"},
+};
+
+static const struct db_stmt EVALUATION_PARENT = {"evaluation_parent",
+	"SELECT l.code, a.group_id FROM fund_allocation a JOIN fund f ON f.id = a.fund_id "
+	"JOIN local_authority l ON l.id = f.la_id WHERE a.id = $1::bigint"};
+
+const struct resource_def evaluation_def = {
+	.noun = "evaluation", .resource = "evaluation", .path = "/v1/evaluations", .key_field = "id",
+	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &evaluation_field_set,
+	.get = &EVALUATION_GET, .load = &EVALUATION_LOAD, .insert = &EVALUATION_INSERT,
+	.insert_miss_field = "allocation_id", .update = &EVALUATION_UPDATE,
+	.list_doc = EVALUATION_DOC, .list_from = EVALUATION_FROM, .key_expr = "v.id",
+	.key_type = "bigint", .scope_la = "l.code = $%d::integer",
+	.scope_school = "a.payee_urn = $%d::integer", .scope_group = "a.group_id = $%d::bigint",
+	.la_field = "la_code", .parent_field = "allocation_id", .parent_scope = &EVALUATION_PARENT,
+	.filters = evaluation_filters,
+	.nfilters = sizeof evaluation_filters / sizeof evaluation_filters[0], .sorts = evaluation_sorts,
+	.nsorts = sizeof evaluation_sorts / sizeof evaluation_sorts[0],
+	.constraints = evaluation_constraints,
+	.nconstraints = sizeof evaluation_constraints / sizeof evaluation_constraints[0],
+};
+
+static enum err
+evaluation_complete(const json_t *doc, struct problem *p)
+{
+	static const char *const ok[] = {"draft", NULL};
+	enum err e = in_state(doc, ok, "submitted", p);
+
+	if (e != ERR_OK)
+		return e;
+	if (json_is_null(json_object_get(doc, "what_done")))
+		problem_field(p, IN_BODY, "what_done", "required", "is needed to submit");
+	if (json_is_null(json_object_get(doc, "rating")))
+		problem_field(p, IN_BODY, "rating", "required", "is needed to submit");
+	if (json_is_null(json_object_get(doc, "spent_pence")))
+		problem_field(p, IN_BODY, "spent_pence", "required", "is needed to submit");
+	if (json_array_size(json_object_get(doc, "impacts")) == 0)
+		problem_field(p, IN_BODY, "impacts", "required", "at least one impact is needed to submit");
+	return problem_count(p) ? problem_set(p, ERR_VALIDATION, "the evaluation is not complete") : ERR_OK;
+}
+
+static enum err
+reportable(const json_t *doc, struct problem *p)
+{
+	static const char *const ok[] = {"submitted", NULL};
+	return in_state(doc, ok, "reported", p);
+}
+
+static const struct db_stmt EVALUATION_SUBMIT = {"evaluation_submit",
+	"UPDATE evaluation SET status = 'submitted', submitted_at = now(), updated_at = now(), "
+	"version = version + 1 WHERE id = $1::bigint"};
+static const struct db_stmt EVALUATION_REPORT = {"evaluation_report",
+	"UPDATE evaluation SET status = 'reported', reported_on = $2::date, updated_at = now(), "
+	"version = version + 1 WHERE id = $1::bigint"};
+
+static const struct field report_fields[] = {
+	{.name = "reported_on", .type = FT_DATE, .flags = F_REQUIRED},
+};
+static const struct field_set report_set = {report_fields, 1, NULL};
+
+enum err
+evaluation_act(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
+               const char *action, const json_t *body, struct doc *out, struct problem *p)
+{
+	struct record r = {0};
+	const char *extra[1];
+	enum err e;
+
+	memset(out, 0, sizeof *out);
+	if (strcmp(action, "submit") == 0)
+		return resource_action(c, &evaluation_def, who, key, if_match, "submit", evaluation_complete,
+		                       &EVALUATION_SUBMIT, NULL, 0, out, p);
+	if ((e = record_from_json(&report_set, body, RECORD_CREATE, &r, p)) == ERR_OK) {
+		extra[0] = r.val[0];
+		e = resource_action(c, &evaluation_def, who, key, if_match, "report", reportable,
+		                    &EVALUATION_REPORT, extra, 1, out, p);
+	}
+	record_clear(&r);
+	return e;
+}
