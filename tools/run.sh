@@ -46,11 +46,13 @@ The contract: http://localhost:$port/openapi.yaml
 
 TXT
 # The service runs in the background just long enough to appoint the demo
-# chairs through its own rules, then in the foreground until Ctrl-C.
+# chairs and play the demo year through its own rules, then in the
+# foreground until Ctrl-C.
 "$bin" serve &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server' INT TERM
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://localhost:$port/healthz" && break; sleep 0.1; done
-python3 tools/demo_chairs.py "http://localhost:$port" \
-  "$("$bin" token --role admin --sub demo-loader --ttl 300)" || echo "demo chairs: not made (see above)"
+loader=$("$bin" token --role admin --sub demo-loader --ttl 300)
+python3 tools/demo_chairs.py "http://localhost:$port" "$loader" || echo "demo chairs: not made (see above)"
+python3 tools/demo_year.py "http://localhost:$port" "$loader" || echo "demo year: not made (see above)"
 wait $server
