@@ -145,10 +145,10 @@ api_payment_paid(struct req *r)
 {
 	struct db_conn *c;
 	struct doc d;
-	char key[24], hash[65];
+	char key[24];
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_idempotency(r, hash)) != ERR_OK ||
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_idempotency(r)) != ERR_OK ||
 	    (e = req_db(r, &c)) != ERR_OK)
 		return e;
 	if ((e = payment_paid(c, &r->who, key, r->body, &d, &r->problem)) != ERR_OK)

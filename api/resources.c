@@ -95,7 +95,7 @@ api_resource_get(struct req *r)
 }
 
 enum err
-req_idempotency(struct req *r, char hash[65])
+req_idempotency(struct req *r)
 {
 	const char *key = req_header(r, "Idempotency-Key");
 	const void *parts[] = {"POST ", r->in->url_path, "\n", r->in->binary_body};
@@ -108,9 +108,9 @@ req_idempotency(struct req *r, char hash[65])
 		              "must be 1 to 200 printable ASCII characters");
 		return problem_set(&r->problem, ERR_MALFORMED, "the Idempotency-Key is not valid");
 	}
-	sha256_hex(hash, r->in->binary_body ? 4 : 3, parts, lens);
+	sha256_hex(r->request_hash, r->in->binary_body ? 4 : 3, parts, lens);
 	r->who.idempotency_key = key;
-	r->who.request_hash = hash;
+	r->who.request_hash = r->request_hash;
 	return ERR_OK;
 }
 
@@ -138,14 +138,13 @@ respond_created(struct req *r, int status, const char *location, const struct do
 enum err
 api_resource_create(struct req *r)
 {
-	char hash[65];
 	struct db_conn *c;
 	struct doc d;
 	char *location = NULL;
 	int status;
 	enum err e;
 
-	if ((e = req_idempotency(r, hash)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_idempotency(r)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
 		return e;
 	e = resource_create(c, r->route->def, r->body, &r->who, NULL, 0, &d, &status, &location,
 	                    &r->problem);
@@ -160,14 +159,13 @@ api_resource_create(struct req *r)
 enum err
 api_account_create(struct req *r)
 {
-	char hash[65];
 	struct db_conn *c;
 	struct doc d;
 	char *location = NULL;
 	int status;
 	enum err e;
 
-	if ((e = req_idempotency(r, hash)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_idempotency(r)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
 		return e;
 	if ((e = account_create(c, &r->who, r->body, &d, &status, &location, &r->problem)) != ERR_OK)
 		return e;

@@ -76,6 +76,7 @@ struct req {
 	struct db_conn *db;                 /* borrowed from the pool, released by dispatch */
 	int status;                         /* what was answered, for the log */
 	struct timespec start;
+	char request_hash[65];              /* of an Idempotency-Key request: what who.request_hash names */
 };
 
 /* Borrow the pool connection for this request (released when it ends). */
@@ -92,10 +93,10 @@ enum err req_key(struct req *r, char key[24]);
 
 /*
  * Take an Idempotency-Key header, if any, into r->who, with the digest of
- * the request into hash (which must outlive the request's use of it).
+ * the request (kept in r->request_hash).
  * ERR_MALFORMED for a key that is not 1-200 printable ASCII characters.
  */
-enum err req_idempotency(struct req *r, char hash[65]);
+enum err req_idempotency(struct req *r);
 
 /* The If-Match header, or ERR_PRECONDITION_REQUIRED. */
 enum err req_if_match(struct req *r, const char **out);
