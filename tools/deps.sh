@@ -14,8 +14,9 @@ packages=(
 )
 # The contract tests run on Node.js; a machine that already has node and npm keeps them.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
-# The browser test of the HTML reports drives Debian's Chromium.
-[ "${1:-}" = "--test" ] && packages+=(chromium)
+# The browser test of the HTML reports drives Debian's Chromium; the
+# deployment files are checked with docker-compose and nginx.
+[ "${1:-}" = "--test" ] && packages+=(chromium docker-compose nginx)
 [ "${1:-}" = "--bench" ] && packages+=(wrk postgresql-contrib bc)
 
 missing=()

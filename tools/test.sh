@@ -26,4 +26,5 @@ for dir in "$@"; do
   fi
   TEST_DATABASE_URL=$db meson test -C "$dir" --print-errorlogs --num-processes 1 || status=1
 done
+bash tools/deploy-check.sh || status=1
 exit $status
