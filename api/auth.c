@@ -27,17 +27,18 @@ oauth_fail(struct req *r, enum err e, const char *code, const char *detail)
 	return problem_set(&r->problem, e, "%s", detail);
 }
 
-/* The caller's address, as the rate limit keys it. */
+/* The caller's address, as the rate limit keys it (behind TRUSTED_PROXIES, the forwarded one). */
 static void
 client_address(const struct req *r, char out[64])
 {
 	const struct sockaddr *sa = r->in->client_address;
+	char peer[64] = "unknown";
 
-	strcpy(out, "unknown");
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, 64);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, peer, sizeof peer);
 	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, 64);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof peer);
+	forwarded_client(peer, req_header(r, "X-Forwarded-For"), r->app->cfg.trusted_proxies, out);
 }
 
 struct token_request {

@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,22 +100,34 @@ load_secret(struct config *cfg, char *why, size_t whylen)
 	return true;
 }
 
+/* A comma- or space-separated list into a NULL-terminated array. */
 static bool
-split_origins(struct config *cfg, const char *list)
+split_list(char ***out, const char *list)
 {
 	size_t n = 1;
 	char *copy, *tok, *save = NULL;
 
 	for (const char *c = list; *c; c++)
-		n += *c == ',';
-	cfg->cors_origins = calloc(n + 1, sizeof *cfg->cors_origins);
-	if (cfg->cors_origins == NULL || (copy = strdup(list)) == NULL)
+		n += *c == ',' || *c == ' ';
+	*out = calloc(n + 1, sizeof **out);
+	if (*out == NULL || (copy = strdup(list)) == NULL)
 		return false;
 	n = 0;
 	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-		cfg->cors_origins[n++] = strdup(tok);
+		if (((*out)[n++] = strdup(tok)) == NULL) {
+			free(copy);
+			return false;
+		}
 	free(copy);
 	return true;
+}
+
+static void
+free_list(char **list)
+{
+	for (char **o = list; o && *o; o++)
+		free(*o);
+	free(list);
 }
 
 bool
@@ -132,7 +146,8 @@ config_load(struct config *cfg, char *why, size_t whylen)
 	cfg->jwt_issuers_file = env_opt("JWT_ISSUERS_FILE");
 	if (!cfg->database_url || !cfg->bind_address || !cfg->jwt_issuer || !cfg->jwt_audience ||
 	    !cfg->jwt_alg ||
-	    !split_origins(cfg, getenv("CORS_ORIGINS") ? getenv("CORS_ORIGINS") : "")) {
+	    !split_list(&cfg->cors_origins, getenv("CORS_ORIGINS") ? getenv("CORS_ORIGINS") : "") ||
+	    !split_list(&cfg->trusted_proxies, getenv("TRUSTED_PROXIES") ? getenv("TRUSTED_PROXIES") : "")) {
 		snprintf(why, whylen, "out of memory");
 		return false;
 	}
@@ -188,8 +203,49 @@ config_free(struct config *cfg)
 	free(cfg->jwt_alg);
 	free(cfg->jwt_private_key_file);
 	free(cfg->jwt_issuers_file);
-	for (char **o = cfg->cors_origins; o && *o; o++)
-		free(*o);
-	free(cfg->cors_origins);
+	free_list(cfg->cors_origins);
+	free_list(cfg->trusted_proxies);
 	memset(cfg, 0, sizeof *cfg);
+}
+
+static bool
+listed(const char *addr, char *const *list)
+{
+	for (; list && *list; list++)
+		if (strcmp(addr, *list) == 0)
+			return true;
+	return false;
+}
+
+void
+forwarded_client(const char *peer, const char *x_forwarded_for, char *const *trusted, char out[64])
+{
+	const char *end;
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	snprintf(out, 64, "%s", peer);
+	if (x_forwarded_for == NULL || !listed(peer, trusted))
+		return;
+	end = x_forwarded_for + strlen(x_forwarded_for);
+	while (end > x_forwarded_for) {
+		const char *start = end, *a, *b;
+		char hop[64];
+
+		while (start > x_forwarded_for && start[-1] != ',')
+			start--;
+		for (a = start; a < end && (*a == ' ' || *a == '\t'); a++)
+			;
+		for (b = end; b > a && (b[-1] == ' ' || b[-1] == '\t'); b--)
+			;
+		if (b - a <= 0 || b - a >= (ptrdiff_t)sizeof hop)
+			return;   /* an empty or oversized hop: believe no further */
+		memcpy(hop, a, (size_t)(b - a));
+		hop[b - a] = '\0';
+		if (inet_pton(AF_INET, hop, buf) != 1 && inet_pton(AF_INET6, hop, buf) != 1)
+			return;
+		snprintf(out, 64, "%s", hop);
+		if (!listed(hop, trusted))
+			return;
+		end = start > x_forwarded_for ? start - 1 : start;
+	}
 }

@@ -26,6 +26,7 @@ struct config {
 	size_t max_body;            /* MAX_BODY_BYTES, default 1 MiB */
 	size_t import_max_body;     /* IMPORT_MAX_BYTES, default 128 MiB */
 	char **cors_origins;        /* CORS_ORIGINS, comma-separated; NULL-terminated */
+	char **trusted_proxies;     /* TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed */
 	bool migrate_on_start;      /* MIGRATE_ON_START, default 1 */
 	int statement_timeout_ms;   /* DB_STATEMENT_TIMEOUT_MS, default 5000 */
 	int auth_failures_client;   /* AUTH_FAILURES_PER_CLIENT in a window, default 10 */
@@ -48,5 +49,13 @@ void config_free(struct config *cfg);
  * ("", "12x", overflow, signs where min >= 0).
  */
 bool parse_int(const char *s, long long min, long long max, long long *out);
+
+/*
+ * The client's address behind proxies: when the peer is one of the trusted
+ * proxies, the rightmost X-Forwarded-For entry that is not a trusted proxy
+ * (each proxy appends the address it saw); otherwise, or when that entry is
+ * not an IP address, the peer itself. The result is written to out.
+ */
+void forwarded_client(const char *peer, const char *x_forwarded_for, char *const *trusted, char out[64]);
 
 #endif

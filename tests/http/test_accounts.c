@@ -34,12 +34,12 @@ new_account(const char *body)
 	return a;
 }
 
-/* POST /v1/auth/token with HTTP Basic credentials. */
+/* POST /v1/auth/token with HTTP Basic credentials, and any X-Forwarded-For. */
 static struct resp *
-basic_token(const char *client_id, const char *secret, const char *source)
+basic_token_via(const char *client_id, const char *secret, const char *source, const char *forwarded_for)
 {
-	char *cred = NULL, *b64, auth[512];
-	const char *h[] = {auth, "Content-Type: application/x-www-form-urlencoded", NULL};
+	char *cred = NULL, *b64, auth[512], xff[128];
+	const char *h[] = {auth, "Content-Type: application/x-www-form-urlencoded", forwarded_for ? xff : NULL, NULL};
 
 	cr_assert(asprintf(&cred, "%s:%s", client_id, secret) > 0);
 	/* Basic uses standard base64; our ids and secrets need no escaping. */
@@ -50,7 +50,15 @@ basic_token(const char *client_id, const char *secret, const char *source)
 	         strlen(b64) % 4 == 2 ? "==" : strlen(b64) % 4 == 3 ? "=" : "");
 	free(cred);
 	free(b64);
+	if (forwarded_for)
+		snprintf(xff, sizeof xff, "X-Forwarded-For: %s", forwarded_for);
 	return http_from(source, "POST", "/v1/auth/token", NULL, "grant_type=client_credentials", h);
+}
+
+static struct resp *
+basic_token(const char *client_id, const char *secret, const char *source)
+{
+	return basic_token_via(client_id, secret, source, NULL);
 }
 
 static void
@@ -274,18 +282,20 @@ Test(accounts, failures_are_limited_per_address)
 {
 	struct resp *r;
 
+	/* naming other addresses in X-Forwarded-For does not spread the count */
 	for (int i = 0; i < 20; i++) {
-		char id[32];
+		char id[32], xff[32];
 		snprintf(id, sizeof id, "sa_guess_%d", i);
-		r = basic_token(id, "guess", "127.0.0.3");
+		snprintf(xff, sizeof xff, "127.0.1.%d", i);
+		r = basic_token_via(id, "guess", "127.0.0.3", xff);
 		assert_oauth_error(r, 401, "invalid_client");
 		resp_free(r);
 	}
 	r = basic_token("sa_guess_new", "guess", "127.0.0.3");
 	assert_oauth_error(r, 429, "temporarily_unavailable");
 	resp_free(r);
-	/* another address is not held back */
-	r = basic_token("sa_guess_new", "guess", "127.0.0.5");
+	/* another address is not held back, nor held back by naming the first */
+	r = basic_token_via("sa_guess_new", "guess", "127.0.0.5", "127.0.0.3");
 	assert_oauth_error(r, 401, "invalid_client");
 	resp_free(r);
 }

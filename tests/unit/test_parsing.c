@@ -237,3 +237,54 @@ Test(accept, media_type_parameters)
 	cr_assert_not(media_type_param("text/csv", "charset", v, sizeof v));
 	cr_assert_not(media_type_param("text/csv; charset=", "charset", v, sizeof v));
 }
+
+/* ---- the client's address behind proxies ------------------------------- */
+
+Test(forwarded, only_a_trusted_peer_is_believed)
+{
+	char *trusted[] = {"10.0.0.2", "10.0.0.3", NULL};
+	char out[64];
+
+	forwarded_client("192.0.2.7", "203.0.113.9", trusted, out);
+	cr_assert_str_eq(out, "192.0.2.7", "a client cannot name itself someone else");
+	forwarded_client("10.0.0.2", NULL, trusted, out);
+	cr_assert_str_eq(out, "10.0.0.2");
+	forwarded_client("10.0.0.2", "203.0.113.9", trusted, out);
+	cr_assert_str_eq(out, "203.0.113.9");
+	forwarded_client("10.0.0.2", "203.0.113.9", NULL, out);
+	cr_assert_str_eq(out, "10.0.0.2", "no trusted proxies: the peer");
+}
+
+Test(forwarded, the_rightmost_untrusted_hop_wins)
+{
+	char *trusted[] = {"10.0.0.2", "10.0.0.3", NULL};
+	char out[64];
+
+	/* the client wrote the first entry itself: it is not believed */
+	forwarded_client("10.0.0.2", "1.2.3.4, 198.51.100.4", trusted, out);
+	cr_assert_str_eq(out, "198.51.100.4");
+	forwarded_client("10.0.0.2", "1.2.3.4,198.51.100.4 , 10.0.0.3", trusted, out);
+	cr_assert_str_eq(out, "198.51.100.4");
+	forwarded_client("10.0.0.2", "2001:db8::1", trusted, out);
+	cr_assert_str_eq(out, "2001:db8::1");
+	/* every hop a proxy: the leftmost */
+	forwarded_client("10.0.0.2", "10.0.0.3", trusted, out);
+	cr_assert_str_eq(out, "10.0.0.3");
+}
+
+Test(forwarded, garbage_stops_the_walk)
+{
+	char *trusted[] = {"10.0.0.2", NULL};
+	char out[64];
+
+	forwarded_client("10.0.0.2", "203.0.113.9, not-an-address", trusted, out);
+	cr_assert_str_eq(out, "10.0.0.2");
+	forwarded_client("10.0.0.2", "203.0.113.9,", trusted, out);
+	cr_assert_str_eq(out, "10.0.0.2");
+	forwarded_client("10.0.0.2", "", trusted, out);
+	cr_assert_str_eq(out, "10.0.0.2");
+	forwarded_client("10.0.0.2",
+	                 "203.0.113.9, 1111111111111111111111111111111111111111111111111111111111111111111111", trusted,
+	                 out);
+	cr_assert_str_eq(out, "10.0.0.2");
+}
