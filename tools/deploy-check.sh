@@ -14,7 +14,7 @@ JWT_SECRET=check-only docker-compose -f docker-compose.yml config -q
 echo "== deploy/nginx-compose.conf"
 printf 'pid %s/nginx.pid;\nerror_log stderr;\nevents {}\nhttp { access_log off; include %s/deploy/nginx-compose.conf; }\n' \
   "$work" "$PWD" > "$work/nginx.conf"
-nginx -q -t -c "$work/nginx.conf" -p "$work"
+nginx -q -e stderr -t -c "$work/nginx.conf" -p "$work"
 
 echo "== the image's build (Dockerfile's sources, release, no tests)"
 mkdir -p "$work/src/tools"

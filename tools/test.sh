@@ -20,7 +20,9 @@ for dir in "$@"; do
   ninja -C "$dir"
   if [ -z "${TEST_DATABASE_URL:-}" ]; then
     bash tools/pg.sh fresh consortia_test
+    bash tools/pg.sh fresh consortia_test_replicas
     db=$(bash tools/pg.sh url consortia_test)
+    export TEST_REPLICAS_DATABASE_URL=$(bash tools/pg.sh url consortia_test_replicas)
   else
     db=$TEST_DATABASE_URL
   fi

@@ -9,6 +9,14 @@
 set -uo pipefail
 bin=$1 tests=$2 contract=$3 contract_dir=$4
 : "${TEST_DATABASE_URL:?set TEST_DATABASE_URL to a disposable database (make test does)}"
+if [ "${REPLICAS:-1}" = 2 ]; then
+  # a database of its own: the suite expects to start from an empty one
+  if [ -z "${TEST_REPLICAS_DATABASE_URL:-}" ]; then
+    echo "run.sh: REPLICAS=2 needs TEST_REPLICAS_DATABASE_URL, a second disposable database; skipped"
+    exit 77
+  fi
+  TEST_DATABASE_URL=$TEST_REPLICAS_DATABASE_URL
+fi
 
 work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -28,23 +36,69 @@ cat > "$work/issuers.json" <<JSON
 JSON
 export JWT_ISSUERS_FILE=$work/issuers.json
 
+# Behind the balancer (REPLICAS=2, below) the servers believe its
+# X-Forwarded-For, and no one else's.
+[ "${REPLICAS:-1}" = 2 ] && export TRUSTED_PROXIES=127.0.0.1
 DATABASE_URL=$TEST_DATABASE_URL PORT=$port "$bin" serve 2>"$work/server.log" &
 live=$!
 DATABASE_URL="postgresql:///none?host=$work&port=1" MIGRATE_ON_START=0 PORT=$dead_port \
   "$bin" serve 2>"$work/dead.log" &
 dead=$!
+ports=("$port" "$dead_port")
+url=http://127.0.0.1:$port
 
-up() { curl -fs -o /dev/null "http://127.0.0.1:$1/healthz" 2>/dev/null; }
-for _ in $(seq 1 300); do
-  up "$port" && up "$dead_port" && break
-  sleep 0.1
-done
-if ! up "$port" || ! up "$dead_port"; then
-  echo "run.sh: the servers did not start"; cat "$work/server.log" "$work/dead.log"
-  kill "$live" "$dead" 2>/dev/null; exit 1
+# REPLICAS=2: a second server on the same database, and nginx on loopback
+# sending each request to either, as a load balancer would. Every test then
+# runs against the pair.
+second= lb=
+if [ "${REPLICAS:-1}" = 2 ]; then
+  port2=$(free_port) lb_port=$(free_port)
+  DATABASE_URL=$TEST_DATABASE_URL PORT=$port2 "$bin" serve 2>"$work/server2.log" &
+  second=$!
+  mkdir -p "$work/nginx"
+  cat > "$work/nginx/nginx.conf" <<NGINX
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events {}
+http {
+  access_log off;
+  upstream replicas { server 127.0.0.1:$port; server 127.0.0.1:$port2; keepalive 8; }
+  server {
+    listen 127.0.0.1:$lb_port;
+    client_max_body_size 0;             # the service sets its own limits
+    large_client_header_buffers 8 64k;
+    underscores_in_headers on;
+    merge_slashes off;
+    location / {
+      proxy_pass http://replicas;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_request_buffering off;
+      proxy_buffering off;
+    }
+  }
+}
+NGINX
+  nginx -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" -p "$work/nginx" -g 'daemon off;' 2>>"$work/nginx/error.log" &
+  lb=$!
+  ports+=("$port2" "$lb_port")
+  url=http://127.0.0.1:$lb_port
 fi
 
-export CONSORTIA_URL=http://127.0.0.1:$port CONSORTIA_DEAD_URL=http://127.0.0.1:$dead_port
+up() { curl -fs -o /dev/null "http://127.0.0.1:$1/healthz" 2>/dev/null; }
+all_up() { for p in "${ports[@]}"; do up "$p" || return 1; done; }
+for _ in $(seq 1 300); do
+  all_up && break
+  sleep 0.1
+done
+if ! all_up; then
+  echo "run.sh: the servers did not start"; cat "$work"/*.log "$work"/nginx/error.log 2>/dev/null
+  kill $live $dead $second $lb 2>/dev/null; exit 1
+fi
+
+export CONSORTIA_URL=$url CONSORTIA_DEAD_URL=http://127.0.0.1:$dead_port
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
 export REPORT_FIXTURE=$work/report-fixture
@@ -61,6 +115,16 @@ elif [ -z "${CRITERION_FILTER:-}" ]; then
   echo "run.sh: the reports test left no fixture for the browser test"; rc=1
 fi
 
+if [ -n "$lb" ]; then
+  kill -QUIT "$lb"; wait "$lb"
+  # both replicas must have answered part of the suite
+  for log in "$work/server.log" "$work/server2.log"; do
+    n=$(grep -c '"event":"request"' "$log" || true)
+    echo "run.sh: $(basename "$log") answered $n requests"
+    [ "$n" -gt 100 ] || { echo "run.sh: a replica answered too little of the suite"; rc=1; }
+  done
+  kill -TERM "$second"; wait "$second" || { echo "run.sh: the second replica did not exit 0"; rc=1; }
+fi
 kill -TERM "$live" "$dead"
 wait "$live"; live_rc=$?
 wait "$dead"; dead_rc=$?
