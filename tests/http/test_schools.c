@@ -3,6 +3,7 @@
  * API conventions promise an answer for.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,58 @@ Test(schools, patch_needs_a_current_if_match)
 	cr_assert_eq(json_integer_value(json_object_get(r->json, "version")), 2);
 	resp_free(r);
 	free(path);
+}
+
+/* Officers editing the same school at once, each from version 1. */
+struct editor {
+	const char *path;
+	int pupils;
+	long status;
+};
+
+static void *
+edit(void *arg)
+{
+	struct editor *e = arg;
+	char body[64];
+	struct resp *r;
+
+	snprintf(body, sizeof body, "{\"pupils\": %d}", e->pupils);
+	r = http_json("PATCH", e->path, token("officer"), body, "\"1\"");
+	e->status = r->status;
+	resp_free(r);
+	return NULL;
+}
+
+Test(schools, concurrent_edits_from_the_same_version_one_wins)
+{
+	int la = unused_la_code(), urn, ok = 0, stale = 0, winner = -1;
+	char path[32], urn_text[16];
+	struct editor e[10];
+	pthread_t t[10];
+
+	make_la(la, "Editshire");
+	urn = make_school(la, 1, "Edited Primary", "primary");
+	snprintf(path, sizeof path, "/v1/schools/%d", urn);
+	snprintf(urn_text, sizeof urn_text, "%d", urn);
+	for (int i = 0; i < 10; i++) {
+		e[i] = (struct editor){.path = path, .pupils = 300 + i};   /* each a change (it was 200) */
+		cr_assert_eq(pthread_create(&t[i], NULL, edit, &e[i]), 0);
+	}
+	for (int i = 0; i < 10; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 10; i++) {
+		if (e[i].status == 200) {
+			ok++;
+			winner = i;
+		}
+		stale += e[i].status == 412;
+	}
+	cr_assert_eq(ok, 1, "exactly one edit wins");
+	cr_assert_eq(stale, 9, "the others are told their version is stale");
+	cr_assert_eq(db_scalar("SELECT version FROM school WHERE urn = $1::integer", urn_text), 2);
+	cr_assert_eq(db_scalar("SELECT pupils FROM school WHERE urn = $1::integer", urn_text), 300 + winner,
+	             "the stored value is the winner's");
 }
 
 Test(schools, merge_patch_content_type_and_limits)
