@@ -289,6 +289,7 @@ finish(struct req *r)
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	us = (json_int_t)(end.tv_sec - r->start.tv_sec) * 1000000 +
 	     (end.tv_nsec - r->start.tv_nsec) / 1000;
+	metrics_record(r->route, r->status, us);
 	line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:s?, s:s?}", "level", "info", "event",
 	                 "request", "request_id", r->id, "method", r->in->http_verb, "path",
 	                 r->in->url_path, "status", r->status, "duration_us", us, "sub",
@@ -441,15 +442,19 @@ server_run(struct app *app)
 	sigset_t stop;
 	int sig, rc = 1;
 
-	if (bindings == NULL)
+	if (bindings == NULL || !metrics_init()) {
+		free(bindings);
 		return 1;
+	}
 	if (inet_pton(AF_INET, app->cfg.bind_address, &addr.sin_addr) != 1) {
 		log_msg("error", "config", "BIND_ADDRESS %s is not an IPv4 address", app->cfg.bind_address);
 		free(bindings);
+		metrics_free();
 		return 1;
 	}
 	if (ulfius_init_instance(&app->inst, (unsigned int)app->cfg.port, &addr, NULL) != U_OK) {
 		free(bindings);
+		metrics_free();
 		return 1;
 	}
 	/* ulfius truncates silently past this; read_body answers 413 from it. */
@@ -497,5 +502,6 @@ server_run(struct app *app)
 out:
 	ulfius_clean_instance(&app->inst);
 	free(bindings);
+	metrics_free();
 	return rc;
 }

@@ -147,6 +147,12 @@ enum err api_report_chair_reviews(struct req *r);
 enum err api_report_unconfirmed_chairs(struct req *r);
 enum err api_report_groups_without_chair(struct req *r);
 enum err api_healthz(struct req *r);
+enum err api_metrics(struct req *r);
+
+/* Request counts and latencies for /metrics (metrics.c). */
+bool metrics_init(void);
+void metrics_free(void);
+void metrics_record(const struct route *route, int status, long long us);
 enum err api_readyz(struct req *r);
 enum err api_openapi(struct req *r);
 

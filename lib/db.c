@@ -6,6 +6,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +88,51 @@ conn_open(struct db_pool *pool, struct db_conn *c)
 	return true;
 }
 
+static struct db_failures failures;
+
+static void
+count(unsigned long long *counter)
+{
+	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
+}
+
+void
+db_failures_read(struct db_failures *out)
+{
+	out->pool_busy = __atomic_load_n(&failures.pool_busy, __ATOMIC_RELAXED);
+	out->unreachable = __atomic_load_n(&failures.unreachable, __ATOMIC_RELAXED);
+	out->timeout = __atomic_load_n(&failures.timeout, __ATOMIC_RELAXED);
+	out->conflict_retry = __atomic_load_n(&failures.conflict_retry, __ATOMIC_RELAXED);
+	out->unexpected = __atomic_load_n(&failures.unexpected, __ATOMIC_RELAXED);
+}
+
+void
+db_pool_stats(struct db_pool *pool, struct db_pool_stats *out)
+{
+	pthread_mutex_lock(&pool->mu);
+	out->size = pool->n;
+	out->in_use = 0;
+	for (size_t i = 0; i < pool->n; i++)
+		out->in_use += pool->conns[i].in_use;
+	out->waiting = pool->waiting;
+	pthread_mutex_unlock(&pool->mu);
+}
+
+static bool
+idle_socket_readable(PGconn *pg)
+{
+	struct pollfd fd = {.fd = PQsocket(pg), .events = POLLIN};
+
+	return fd.fd < 0 || poll(&fd, 1, 0) != 0;
+}
+
 enum err
 db_acquire(struct db_pool *pool, int wait_ms, struct db_conn **out, struct problem *p)
 {
 	struct timespec deadline;
 	struct db_conn *c = NULL;
+	bool stale;
+	int rc;
 
 	*out = NULL;
 	clock_gettime(CLOCK_REALTIME, &deadline);
@@ -110,15 +151,27 @@ db_acquire(struct db_pool *pool, int wait_ms, struct db_conn **out, struct probl
 				break;
 			}
 		}
-		if (c || pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline) == ETIMEDOUT)
+		if (c)
+			break;
+		pool->waiting++;
+		rc = pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline);
+		pool->waiting--;
+		if (rc == ETIMEDOUT)
 			break;
 	}
 	pthread_mutex_unlock(&pool->mu);
 	if (c == NULL) {
+		count(&failures.pool_busy);
 		p->retry_after = 1;
 		return problem_set(p, ERR_UNAVAILABLE, "all database connections are busy");
 	}
-	if ((c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) && !conn_open(pool, c)) {
+	/* An idle connection has nothing to read. One that is readable was
+	 * closed by the server while it sat in the pool (a restart, an
+	 * administrator's pg_terminate_backend: a FATAL message, then the end),
+	 * so it is replaced before a request fails on it. */
+	stale = c->pg != NULL && (PQstatus(c->pg) != CONNECTION_OK || idle_socket_readable(c->pg));
+	if ((c->pg == NULL || stale) && !conn_open(pool, c)) {
+		count(&failures.unreachable);
 		db_release(pool, c);
 		p->retry_after = 5;
 		return problem_set(p, ERR_UNAVAILABLE, "the database is not reachable");
@@ -175,17 +228,21 @@ db_map_error(PGconn *pg, const PGresult *res, struct problem *p)
 	if (strncmp(state, "22", 2) == 0)
 		return problem_set(p, ERR_MALFORMED, "a value is not valid for its type");
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+		count(&failures.conflict_retry);
 		p->retry_after = 1;
 		return problem_set(p, ERR_RETRY, "the change clashed with another; try again");
 	}
 	if (strcmp(state, "57014") == 0) {
+		count(&failures.timeout);
 		p->retry_after = 1;
 		return problem_set(p, ERR_UNAVAILABLE, "the database took too long to answer");
 	}
 	if (connection_lost(pg, state)) {
+		count(&failures.unreachable);
 		p->retry_after = 5;
 		return problem_set(p, ERR_UNAVAILABLE, "the database is not reachable");
 	}
+	count(&failures.unexpected);
 	log_msg("error", "db", "%s %s", state,
 	        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(pg));
 	return problem_set(p, ERR_INTERNAL, "unexpected database error");

@@ -42,7 +42,25 @@ struct db_pool {
 	size_t n;
 	char *conninfo;
 	int statement_timeout_ms;
+	size_t waiting;               /* requests waiting for a connection (under mu) */
 };
+
+/* What the pool is doing, for /metrics. */
+struct db_pool_stats {
+	size_t size, in_use, waiting;
+};
+
+/* Database failures since start, by kind (process-wide, for /metrics). */
+struct db_failures {
+	unsigned long long pool_busy;      /* no connection free in time */
+	unsigned long long unreachable;    /* could not connect, or the connection went */
+	unsigned long long timeout;        /* statement_timeout */
+	unsigned long long conflict_retry; /* serialization failure or deadlock */
+	unsigned long long unexpected;     /* anything else the service did not expect */
+};
+
+void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out);
+void db_failures_read(struct db_failures *out);
 
 /*
  * Set up a pool of n connections to conninfo (a libpq URI or key=value

@@ -99,6 +99,7 @@ if ! all_up; then
 fi
 
 export CONSORTIA_URL=$url CONSORTIA_DEAD_URL=http://127.0.0.1:$dead_port
+export CONSORTIA_DIRECT_URL=http://127.0.0.1:$port   # one server, not the balancer
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
 export REPORT_FIXTURE=$work/report-fixture

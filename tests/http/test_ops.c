@@ -3,6 +3,7 @@
  * database is gone or has dropped the server's connections.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,57 @@ Test(ops, readyz_is_503_without_a_database_but_healthz_lives)
 	free(health);
 }
 
+struct writer {
+	const char *path;
+	long status;
+};
+
+/* A write: a transaction is not retried on another connection if its first statement fails. */
+static void *
+write_school(void *arg)
+{
+	struct writer *w = arg;
+	struct resp *r = http_json("PATCH", w->path, token("officer"), "{\"pupils\": 321}", "*");
+
+	w->status = r->status;
+	resp_free(r);
+	return NULL;
+}
+
+static void
+write_at_once(struct writer *w, int n)
+{
+	pthread_t t[8];
+
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, write_school, &w[i]), 0);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* Every pooled connection dropped while idle: none of them fails a request. */
+Test(ops, connections_dropped_while_idle_are_replaced_before_use)
+{
+	int la = unused_la_code(), urn;
+	char path[32];
+	struct writer w[8];
+
+	make_la(la, "Dropshire");
+	urn = make_school(la, 1, "Dropped Primary", "primary");
+	snprintf(path, sizeof path, "/v1/schools/%d", urn);
+	for (int i = 0; i < 8; i++)
+		w[i] = (struct writer){.path = path};
+	for (int round = 0; round < 2; round++) {
+		/* fill the pool (every replica's), then drop every connection */
+		write_at_once(w, 8);
+		cr_assert(db_scalar("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+		                    "WHERE application_name = 'consortia'", NULL) >= 1);
+		write_at_once(w, 8);
+		for (int i = 0; i < 8; i++)
+			cr_assert_eq(w[i].status, 200, "round %d, write %d after the drop: %ld", round, i, w[i].status);
+	}
+}
+
 Test(ops, server_reconnects_after_the_database_drops_its_connections)
 {
 	struct resp *r = http("GET", "/v1/local-authorities", token("viewer"), NULL, NULL);
@@ -165,4 +217,76 @@ Test(ops, server_reconnects_after_the_database_drops_its_connections)
 		cr_assert_eq(r->status, 200, "request %d after the drop: %ld %s", i, r->status, r->body);
 		resp_free(r);
 	}
+}
+
+/* ---- metrics -------------------------------------------------------------- */
+
+/* The value of one series in a /metrics text from base (one replica); 0 when absent. */
+static double
+metric(const char *base, const char *series)
+{
+	char *url;
+	struct resp *r;
+	const char *at;
+	double v = 0;
+
+	cr_assert(asprintf(&url, "%s/metrics", base) > 0);
+	r = http("GET", url, NULL, NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	for (at = strstr(r->body, series); at; at = strstr(at + 1, series))
+		if ((at == r->body || at[-1] == '\n') && at[strlen(series)] == ' ') {
+			v = strtod(at + strlen(series) + 1, NULL);
+			break;
+		}
+	resp_free(r);
+	free(url);
+	return v;
+}
+
+Test(ops, metrics_count_requests_by_route_and_status)
+{
+	const char *direct = getenv("CONSORTIA_DIRECT_URL");
+	const char *count = "consortia_http_requests_total{method=\"GET\",route=\"/v1/schools/:urn\",status=\"404\"}";
+	const char *hist = "consortia_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/schools/:urn\"}";
+	const char *inf = "consortia_http_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/schools/:urn\","
+	                  "le=\"+Inf\"}";
+	double before = metric(direct, count), h_before = metric(direct, hist);
+	char *url, *ct;
+	struct resp *r;
+
+	cr_assert(asprintf(&url, "%s/v1/schools/999998", direct) > 0);
+	for (int i = 0; i < 3; i++) {
+		r = http("GET", url, token("viewer"), NULL, NULL);
+		cr_assert_eq(r->status, 404);
+		resp_free(r);
+	}
+	free(url);
+	cr_assert_eq(metric(direct, count) - before, 3, "three more 404s on the route");
+	cr_assert_eq(metric(direct, hist) - h_before, 3, "and three more timings");
+	cr_assert_eq(metric(direct, inf), metric(direct, hist), "the +Inf bucket holds every timing");
+	cr_assert_eq(metric(direct, "consortia_db_pool_connections"), 4, "WORKERS + 2");
+	cr_assert_eq(metric(direct, "consortia_db_pool_waiting"), 0);
+
+	/* the contract's view of it, through whatever the tests call */
+	r = http("GET", "/metrics", NULL, NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	ct = resp_header(r, "Content-Type");
+	cr_assert_str_eq(ct, "text/plain; version=0.0.4; charset=utf-8");
+	cr_assert(strstr(r->body, "# TYPE consortia_http_requests_total counter\n") != NULL);
+	free(ct);
+	resp_free(r);
+}
+
+Test(ops, metrics_count_database_failures)
+{
+	const char *dead_base = getenv("CONSORTIA_DEAD_URL");
+	const char *series = "consortia_db_errors_total{kind=\"unreachable\"}";
+	double before = metric(dead_base, series);
+	char *url = dead("/v1/schools/100000");
+	struct resp *r = http("GET", url, token("viewer"), NULL, NULL);
+
+	assert_problem(r, 503, "unavailable", NULL);
+	resp_free(r);
+	free(url);
+	cr_assert_eq(metric(dead_base, series) - before, 1, "one more failure to reach the database");
 }

@@ -254,6 +254,7 @@ struct editor {
 	const char *path;
 	int pupils;
 	long status;
+	char detail[160];   /* of an answer that is neither 200 nor 412 */
 };
 
 static void *
@@ -266,6 +267,7 @@ edit(void *arg)
 	snprintf(body, sizeof body, "{\"pupils\": %d}", e->pupils);
 	r = http_json("PATCH", e->path, token("officer"), body, "\"1\"");
 	e->status = r->status;
+	snprintf(e->detail, sizeof e->detail, "%s", r->body);
 	resp_free(r);
 	return NULL;
 }
@@ -295,6 +297,8 @@ Test(schools, concurrent_edits_from_the_same_version_one_wins)
 		stale += e[i].status == 412;
 	}
 	cr_assert_eq(ok, 1, "exactly one edit wins");
+	for (int i = 0; i < 10; i++)
+		cr_assert(e[i].status == 200 || e[i].status == 412, "editor %d: %ld %s", i, e[i].status, e[i].detail);
 	cr_assert_eq(stale, 9, "the others are told their version is stale");
 	cr_assert_eq(db_scalar("SELECT version FROM school WHERE urn = $1::integer", urn_text), 2);
 	cr_assert_eq(db_scalar("SELECT pupils FROM school WHERE urn = $1::integer", urn_text), 300 + winner,

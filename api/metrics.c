@@ -1,0 +1,192 @@
+/*
+ * metrics.c
+ *    Counts every request by route, method and status, with a latency
+ *    histogram per route, and serves them with the database pool's state
+ *    and failures at GET /metrics in Prometheus' text format (0.0.4).
+ *    Counters are process-wide and lock-free; each replica has its own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+/* The statuses the service answers; anything else is counted as "other". */
+static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 406, 409,
+                               412, 413, 415, 422, 428, 429, 431, 500, 503};
+#define N_STATUS (sizeof statuses / sizeof statuses[0] + 1)
+
+/* Upper bounds of the latency buckets, in microseconds (the last is +Inf). */
+static const long long bounds_us[] = {1000, 2500, 5000, 10000, 25000, 50000, 100000,
+                                      250000, 500000, 1000000, 2500000, 5000000, 10000000};
+#define N_BUCKET (sizeof bounds_us / sizeof bounds_us[0] + 1)
+
+struct route_counts {
+	unsigned long long by_status[N_STATUS];
+	unsigned long long buckets[N_BUCKET]; /* not cumulative; summed when written */
+	unsigned long long sum_us;
+};
+
+/* One per route, and a last one for requests no route matched. */
+static struct route_counts *counts;
+static size_t n_counts;
+
+bool
+metrics_init(void)
+{
+	n_counts = routes_count + 1;
+	counts = calloc(n_counts, sizeof *counts);
+	return counts != NULL;
+}
+
+void
+metrics_free(void)
+{
+	free(counts);
+	counts = NULL;
+	n_counts = 0;
+}
+
+static size_t
+status_slot(int status)
+{
+	for (size_t i = 0; i < N_STATUS - 1; i++)
+		if (statuses[i] == status)
+			return i;
+	return N_STATUS - 1;
+}
+
+void
+metrics_record(const struct route *route, int status, long long us)
+{
+	struct route_counts *rc;
+	size_t b = 0;
+
+	if (counts == NULL)
+		return;
+	rc = route >= routes && route < routes + routes_count ? &counts[route - routes] : &counts[n_counts - 1];
+	while (b < N_BUCKET - 1 && us > bounds_us[b])
+		b++;
+	__atomic_add_fetch(&rc->by_status[status_slot(status)], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&rc->buckets[b], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&rc->sum_us, (unsigned long long)(us > 0 ? us : 0), __ATOMIC_RELAXED);
+}
+
+static unsigned long long
+load(const unsigned long long *v)
+{
+	return __atomic_load_n(v, __ATOMIC_RELAXED);
+}
+
+static void
+labels(FILE *f, size_t i)
+{
+	if (i < routes_count)
+		fprintf(f, "method=\"%s\",route=\"%s\"", routes[i].method, routes[i].path);
+	else
+		fputs("method=\"\",route=\"unmatched\"", f);
+}
+
+static void
+write_requests(FILE *f)
+{
+	fputs("# HELP consortia_http_requests_total Requests answered, by route, method and status.\n"
+	      "# TYPE consortia_http_requests_total counter\n", f);
+	for (size_t i = 0; i < n_counts; i++)
+		for (size_t s = 0; s < N_STATUS; s++) {
+			unsigned long long v = load(&counts[i].by_status[s]);
+			if (v == 0)
+				continue;
+			fputs("consortia_http_requests_total{", f);
+			labels(f, i);
+			if (s < N_STATUS - 1)
+				fprintf(f, ",status=\"%d\"} %llu\n", statuses[s], v);
+			else
+				fprintf(f, ",status=\"other\"} %llu\n", v);
+		}
+}
+
+static void
+write_latency(FILE *f)
+{
+	fputs("# HELP consortia_http_request_duration_seconds Time from a request's arrival to its answer.\n"
+	      "# TYPE consortia_http_request_duration_seconds histogram\n", f);
+	for (size_t i = 0; i < n_counts; i++) {
+		unsigned long long cum = 0, b[N_BUCKET];
+
+		for (size_t k = 0; k < N_BUCKET; k++)
+			cum += b[k] = load(&counts[i].buckets[k]);
+		if (cum == 0)
+			continue;
+		cum = 0;
+		for (size_t k = 0; k < N_BUCKET; k++) {
+			cum += b[k];
+			fputs("consortia_http_request_duration_seconds_bucket{", f);
+			labels(f, i);
+			if (k < N_BUCKET - 1)
+				fprintf(f, ",le=\"%g\"} %llu\n", (double)bounds_us[k] / 1e6, cum);
+			else
+				fprintf(f, ",le=\"+Inf\"} %llu\n", cum);
+		}
+		fputs("consortia_http_request_duration_seconds_sum{", f);
+		labels(f, i);
+		fprintf(f, "} %.6f\n", (double)load(&counts[i].sum_us) / 1e6);
+		fputs("consortia_http_request_duration_seconds_count{", f);
+		labels(f, i);
+		fprintf(f, "} %llu\n", cum);
+	}
+}
+
+static void
+write_database(FILE *f, struct db_pool *pool)
+{
+	struct db_pool_stats st;
+	struct db_failures fl;
+
+	db_pool_stats(pool, &st);
+	db_failures_read(&fl);
+	fprintf(f,
+	        "# HELP consortia_db_pool_connections Connections the pool may hold.\n"
+	        "# TYPE consortia_db_pool_connections gauge\n"
+	        "consortia_db_pool_connections %zu\n"
+	        "# HELP consortia_db_pool_in_use Connections lent to requests now.\n"
+	        "# TYPE consortia_db_pool_in_use gauge\n"
+	        "consortia_db_pool_in_use %zu\n"
+	        "# HELP consortia_db_pool_waiting Requests waiting for a connection now.\n"
+	        "# TYPE consortia_db_pool_waiting gauge\n"
+	        "consortia_db_pool_waiting %zu\n"
+	        "# HELP consortia_db_errors_total Database failures, by kind.\n"
+	        "# TYPE consortia_db_errors_total counter\n"
+	        "consortia_db_errors_total{kind=\"pool_busy\"} %llu\n"
+	        "consortia_db_errors_total{kind=\"unreachable\"} %llu\n"
+	        "consortia_db_errors_total{kind=\"timeout\"} %llu\n"
+	        "consortia_db_errors_total{kind=\"conflict_retry\"} %llu\n"
+	        "consortia_db_errors_total{kind=\"unexpected\"} %llu\n",
+	        st.size, st.in_use, st.waiting, fl.pool_busy, fl.unreachable, fl.timeout, fl.conflict_retry,
+	        fl.unexpected);
+}
+
+enum err
+api_metrics(struct req *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	if (counts) {
+		write_requests(f);
+		write_latency(f);
+	}
+	write_database(f, &r->app->pool);
+	if (fclose(f) != 0 || text == NULL) {
+		free(text);
+		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	}
+	ulfius_set_binary_body_response(r->out, 200, text, len);
+	respond_header(r, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+	r->status = 200;
+	free(text);
+	return ERR_OK;
+}
