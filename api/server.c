@@ -280,6 +280,11 @@ finish(struct req *r)
 
 	respond_header(r, "X-Request-Id", r->id);
 	respond_header(r, "X-Content-Type-Options", "nosniff");
+	respond_header(r, "Referrer-Policy", "no-referrer");
+	respond_header(r, "X-Frame-Options", "DENY");
+	/* Nothing the service answers runs in a browser but the report pages, which set their own. */
+	if (u_map_get_case(r->out->map_header, "Content-Security-Policy") == NULL)
+		respond_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 	if (strncmp(r->in->url_path, "/v1", 3) == 0 && r->in->url_path[3] == '/')
 		respond_header(r, "Cache-Control", "no-store");
 	cors(r);

@@ -116,6 +116,27 @@ Test(ops, authenticated_answers_are_not_cached)
 	resp_free(r);
 }
 
+Test(ops, every_answer_carries_the_security_headers)
+{
+	const char *paths[] = {"/healthz", "/v1/local-authorities", "/v1/no-such-route", "/openapi.yaml"};
+
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		struct resp *r = http("GET", paths[i], token("viewer"), NULL, NULL);
+		char *csp = resp_header(r, "Content-Security-Policy"), *rp = resp_header(r, "Referrer-Policy"),
+		     *xfo = resp_header(r, "X-Frame-Options"), *nosniff = resp_header(r, "X-Content-Type-Options");
+
+		cr_assert(csp && strcmp(csp, "default-src 'none'; frame-ancestors 'none'") == 0, "%s: %s", paths[i], csp);
+		cr_assert(rp && strcmp(rp, "no-referrer") == 0, "%s", paths[i]);
+		cr_assert(xfo && strcmp(xfo, "DENY") == 0, "%s", paths[i]);
+		cr_assert(nosniff && strcmp(nosniff, "nosniff") == 0, "%s", paths[i]);
+		free(csp);
+		free(rp);
+		free(xfo);
+		free(nosniff);
+		resp_free(r);
+	}
+}
+
 /* The second server's database cannot be reached. */
 static char *
 dead(const char *path)
