@@ -3,14 +3,16 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential meson ninja-build pkg-config python3 \
       libulfius-dev libjansson-dev libjwt-dev libpq-dev libcsv-dev libssl-dev libargon2-dev \
-      libmicrohttpd-dev liborcania-dev \
+      libmicrohttpd-dev liborcania-dev nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+COPY docs/package.json docs/package-lock.json docs/
+RUN npm ci --prefix docs --no-audit --no-fund --omit=dev
 COPY meson.build meson_options.txt openapi.yaml ./
 COPY api api
 COPY lib lib
 COPY schema schema
-COPY tools/embed.py tools/embed.py
+COPY tools/embed.py tools/offline_redoc.py tools/
 RUN meson setup /build --buildtype=release -Dtests=false -Dprefix=/usr \
  && ninja -C /build \
  && DESTDIR=/out meson install -C /build

@@ -13,6 +13,7 @@ all: build
 
 deps:
 	@bash tools/deps.sh
+	@bash tools/docs-deps.sh
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized
@@ -48,4 +49,4 @@ clean:
 
 distclean: clean
 	-bash tools/pg.sh stop
-	rm -rf .local tests/contract/node_modules
+	rm -rf .local tests/contract/node_modules docs/node_modules

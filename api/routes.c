@@ -26,6 +26,8 @@ static const char *const authority_query[] = {"academic_year", "la", NULL};
 const struct route routes[] = {
 	{"GET", "/healthz", api_healthz, 0, NULL, BODY_NONE, NULL},
 	{"GET", "/metrics", api_metrics, 0, NULL, BODY_NONE, NULL},
+	{"GET", "/docs", api_docs, 0, NULL, BODY_NONE, NULL},
+	{"GET", "/docs/redoc.standalone.js", api_docs_script, 0, NULL, BODY_NONE, NULL},
 	{"GET", "/readyz", api_readyz, 0, NULL, BODY_NONE, NULL},
 	{"GET", "/openapi.yaml", api_openapi, 0, NULL, BODY_NONE, NULL},
 	{"POST", "/v1/auth/token", api_token, 0, NULL, BODY_FORM, NULL},

@@ -148,6 +148,8 @@ enum err api_report_unconfirmed_chairs(struct req *r);
 enum err api_report_groups_without_chair(struct req *r);
 enum err api_healthz(struct req *r);
 enum err api_metrics(struct req *r);
+enum err api_docs(struct req *r);
+enum err api_docs_script(struct req *r);
 
 /* Request counts and latencies for /metrics (metrics.c). */
 bool metrics_init(void);

@@ -17,10 +17,11 @@ printf 'pid %s/nginx.pid;\nerror_log stderr;\nevents {}\nhttp { access_log off; 
 nginx -q -e stderr -t -c "$work/nginx.conf" -p "$work"
 
 echo "== the image's build (Dockerfile's sources, release, no tests)"
-mkdir -p "$work/src/tools"
+mkdir -p "$work/src/tools" "$work/src/docs"
 sed -n 's/^COPY \([^-][^ ]*\( [^ ]*\)*\) [^ ]*$/\1/p' Dockerfile | tr ' ' '\n' | while read -r f; do
   [ -n "$f" ] && cp -r "$f" "$work/src/$(dirname "$f")/"
 done
+cp -r docs/node_modules "$work/src/docs/"   # what the image's npm ci installs
 (cd "$work/src" && meson setup "$work/build" --buildtype=release -Dtests=false >/dev/null && ninja -C "$work/build" >/dev/null)
 "$work/build/consortia" --help >/dev/null
 echo "deployment files: ok"

@@ -115,6 +115,11 @@ if [ -s "$REPORT_FIXTURE" ]; then
 elif [ -z "${CRITERION_FILTER:-}" ]; then
   echo "run.sh: the reports test left no fixture for the browser test"; rc=1
 fi
+# The contract as a reader sees it at /docs.
+if [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "== /docs in a browser"
+  node "$contract_dir/docs-browser.mjs" "$CONSORTIA_URL" "$contract" "$PWD/browser-docs.png" || rc=1
+fi
 
 if [ -n "$lb" ]; then
   kill -QUIT "$lb"; wait "$lb"

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client.h"
 
@@ -219,6 +220,10 @@ Test(ops, connections_dropped_while_idle_are_replaced_before_use)
 		write_at_once(w, 8);
 		cr_assert(db_scalar("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
 		                    "WHERE application_name = 'consortia'", NULL) >= 1);
+		/* pg_terminate_backend only signals: wait until the backends have gone */
+		for (int i = 0; i < 500 && db_scalar("SELECT count(*) FROM pg_stat_activity "
+		                                     "WHERE application_name = 'consortia'", NULL) > 0; i++)
+			usleep(10000);
 		write_at_once(w, 8);
 		for (int i = 0; i < 8; i++)
 			cr_assert_eq(w[i].status, 200, "round %d, write %d after the drop: %ld", round, i, w[i].status);
@@ -310,4 +315,26 @@ Test(ops, metrics_count_database_failures)
 	resp_free(r);
 	free(url);
 	cr_assert_eq(metric(dead_base, series) - before, 1, "one more failure to reach the database");
+}
+
+Test(ops, docs_are_served_from_the_binary)
+{
+	struct resp *r = http("GET", "/docs", NULL, NULL, NULL);
+	char *ct = resp_header(r, "Content-Type"), *csp = resp_header(r, "Content-Security-Policy");
+
+	cr_assert_eq(r->status, 200);
+	cr_assert_str_eq(ct, "text/html; charset=utf-8");
+	cr_assert(strstr(r->body, "spec-url=\"/openapi.yaml\"") && strstr(r->body, "src=\"/docs/redoc.standalone.js\""));
+	cr_assert(csp && strstr(csp, "script-src 'self'") && !strstr(csp, "http"), "%s", csp);
+	free(ct);
+	free(csp);
+	resp_free(r);
+	r = http("GET", "/docs/redoc.standalone.js", NULL, NULL, NULL);
+	ct = resp_header(r, "Content-Type");
+	cr_assert_eq(r->status, 200);
+	cr_assert_str_eq(ct, "text/javascript; charset=utf-8");
+	cr_assert_gt(r->len, 500000);
+	cr_assert(memmem(r->body, r->len, "cdn.redoc.ly", 12) == NULL, "nothing is loaded from elsewhere");
+	free(ct);
+	resp_free(r);
 }
