@@ -29,4 +29,10 @@ for dir in "$@"; do
   TEST_DATABASE_URL=$db meson test -C "$dir" --print-errorlogs --num-processes 1 || status=1
 done
 bash tools/deploy-check.sh || status=1
+
+# One closing count over every build: the Criterion cases (unit, http,
+# http-replicas) as their runs summed them up.
+cat "${@/%//meson-logs/testlog.txt}" 2>/dev/null |
+  sed -n 's/.*Synthesis: Tested: [0-9]* | Passing: \([0-9]*\) | Failing: \([0-9]*\) | Crashing: \([0-9]*\).*/\1 \2 \3/p' |
+  awk '{p += $1; f += $2 + $3} END {printf "tests: %d passed, %d failed\n", p, f}'  || true
 exit $status
