@@ -24,8 +24,7 @@ api_membership_move(struct req *r)
 	char key[24], *location = NULL;
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
-	    (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
 	if ((e = membership_move(c, &r->who, key, im, r->body, &d, &location, &r->problem)) != ERR_OK)
 		return e;
@@ -148,8 +147,7 @@ state_action(struct req *r, const char *action,
 	char key[24];
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
-	    (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
 	if ((e = act(c, &r->who, key, im, action, r->body, &d, &r->problem)) != ERR_OK)
 		return e;

@@ -67,8 +67,7 @@ api_allocation_approve(struct req *r)
 	char key[24];
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
-	    (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
 	if ((e = allocation_approve(c, &r->who, key, im, &d, &r->problem)) != ERR_OK)
 		return e;
@@ -86,8 +85,7 @@ api_allocation_cancel(struct req *r)
 	char key[24];
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
-	    (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
 	if ((e = allocation_cancel(c, &r->who, key, im, r->body, &d, &r->problem)) != ERR_OK)
 		return e;

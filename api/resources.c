@@ -187,8 +187,7 @@ account_action(struct req *r, enum err (*act)(struct db_conn *, const struct act
 	char key[24];
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
-	    (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
 	if ((e = act(c, &r->who, key, im, &d, &r->problem)) != ERR_OK)
 		return e;
@@ -218,8 +217,7 @@ api_resource_patch(struct req *r)
 	char key[24];
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
-	    (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
 	if ((e = resource_patch(c, r->route->def, &r->who, key, im, r->body, &d, &r->problem)) != ERR_OK)
 		return e;
@@ -236,8 +234,7 @@ api_resource_delete(struct req *r)
 	char key[24];
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, &im)) != ERR_OK ||
-	    (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
 	if ((e = resource_delete(c, r->route->def, &r->who, key, im, &r->problem)) != ERR_OK)
 		return e;

@@ -39,6 +39,16 @@ req_key(struct req *r, char key[24])
 }
 
 enum err
+req_target(struct req *r, char key[24], const char **if_match, struct db_conn **c)
+{
+	enum err e;
+
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, if_match)) != ERR_OK)
+		return e;
+	return req_db(r, c);
+}
+
+enum err
 req_if_match(struct req *r, const char **out)
 {
 	*out = req_header(r, "If-Match");

@@ -98,6 +98,12 @@ enum err req_key(struct req *r, char key[24]);
  */
 enum err req_idempotency(struct req *r);
 
+/*
+ * What a change to one record needs: its path key (400 when bad), the
+ * If-Match header (428 when missing) and a database connection.
+ */
+enum err req_target(struct req *r, char key[24], const char **if_match, struct db_conn **c);
+
 /* The If-Match header, or ERR_PRECONDITION_REQUIRED. */
 enum err req_if_match(struct req *r, const char **out);
 

@@ -32,6 +32,13 @@ utf8_length(const char *s)
 }
 
 bool
+json_text_ok(const json_t *v, size_t max)
+{
+	return json_is_string(v) && json_string_length(v) > 0 &&
+	       strlen(json_string_value(v)) == json_string_length(v) && utf8_length(json_string_value(v)) <= max;
+}
+
+bool
 utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;

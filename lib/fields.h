@@ -102,6 +102,9 @@ int fields_index(const struct field_set *fs, const char *name);
 /* Number of characters (code points) in a valid UTF-8 string. */
 size_t utf8_length(const char *s);
 
+/* Is v a JSON string of 1 to max characters, with no NUL in it? (Items of FT_JSON fields.) */
+bool json_text_ok(const json_t *v, size_t max);
+
 /* True if s is valid UTF-8 of length len with no NUL byte. */
 bool utf8_valid(const char *s, size_t len);
 

@@ -37,14 +37,6 @@ urns_ok(const json_t *v, const char *name, struct problem *p)
 	return ok;
 }
 
-/* A string of 1 to max characters, with no NUL in it. */
-static bool
-text_ok(const json_t *v, size_t max)
-{
-	return json_is_string(v) && json_string_length(v) > 0 && strlen(json_string_value(v)) == json_string_length(v) &&
-	       utf8_length(json_string_value(v)) <= max;
-}
-
 static bool
 short_texts_ok(const json_t *v, const char *name, struct problem *p)
 {
@@ -57,7 +49,7 @@ short_texts_ok(const json_t *v, const char *name, struct problem *p)
 		return false;
 	}
 	json_array_foreach(v, i, it)
-		if (!text_ok(it, 1000)) {
+		if (!json_text_ok(it, 1000)) {
 			problem_field(p, IN_BODY, name, "type", "item %zu must be a string of 1 to 1000 characters", i);
 			ok = false;
 		}
@@ -82,8 +74,9 @@ records_ok(const json_t *v, const char *name, struct problem *p, const char *tex
 		const json_t *t = json_object_get(it, text_key), *w = who_key ? json_object_get(it, who_key) : NULL;
 		const json_t *dt = json_object_get(it, date_key);
 		size_t want = who_key ? 3 : 2;
-		if (!json_is_object(it) || json_object_size(it) != want || !text_ok(t, 2000) ||
-		    (who_key && !text_ok(w, 200)) || !json_is_string(dt) || !date_parse_iso(json_string_value(dt), &y, &m, &d)) {
+		if (!json_is_object(it) || json_object_size(it) != want || !json_text_ok(t, 2000) ||
+		    (who_key && !json_text_ok(w, 200)) || !json_is_string(dt) ||
+		    !date_parse_iso(json_string_value(dt), &y, &m, &d)) {
 			if (who_key)
 				problem_field(p, IN_BODY, name, "type",
 				              "item %zu must be {\"%s\": text, \"%s\": text, \"%s\": YYYY-MM-DD}", i,

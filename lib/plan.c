@@ -23,10 +23,7 @@ static const char *const levels[] = {"networking", "coordination", "cooperation"
 static bool
 text_item(const json_t *v, size_t max, bool required)
 {
-	if (v == NULL || json_is_null(v))
-		return !required;
-	return json_is_string(v) && json_string_length(v) >= 1 && utf8_length(json_string_value(v)) <= max &&
-	       strlen(json_string_value(v)) == json_string_length(v);
+	return v == NULL || json_is_null(v) ? !required : json_text_ok(v, max);
 }
 
 static bool

@@ -34,5 +34,5 @@ bash tools/deploy-check.sh || status=1
 # http-replicas) as their runs summed them up.
 cat "${@/%//meson-logs/testlog.txt}" 2>/dev/null |
   sed -n 's/.*Synthesis: Tested: [0-9]* | Passing: \([0-9]*\) | Failing: \([0-9]*\) | Crashing: \([0-9]*\).*/\1 \2 \3/p' |
-  awk '{p += $1; f += $2 + $3} END {printf "tests: %d passed, %d failed\n", p, f}'  || true
+  awk '{p += $1; f += $2 + $3} END {printf "tests: %d passed, %d failed\n", p, f}' || true
 exit $status
