@@ -102,8 +102,12 @@ cursor_decode(const char *s, const char *sort, char **value, char **key, struct 
 		return problem_set(p, ERR_MALFORMED, "the cursor is not valid");
 	}
 	if (strcmp(cs, sort) != 0) {
-		problem_field(p, IN_QUERY, "cursor", "format",
-		              "was made for sort=%s; pass the same sort with it", cs);
+		/* Name the sort only if it is one: a doctored one could be any length of any text. */
+		if (strlen(cs) <= 32 && strspn(cs, "abcdefghijklmnopqrstuvwxyz_-") == strlen(cs))
+			problem_field(p, IN_QUERY, "cursor", "format",
+			              "was made for sort=%s; pass the same sort with it", cs);
+		else
+			problem_field(p, IN_QUERY, "cursor", "format", "is not a cursor this service gave");
 		json_decref(o);
 		return problem_set(p, ERR_MALFORMED, "the cursor does not match the sort");
 	}

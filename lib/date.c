@@ -123,6 +123,11 @@ format_iso(int y, int m, int d, char out[11])
 	out[10] = '\0';
 }
 
+/*
+ * NB: a year past the calendar's (1..9999) stops at its last or first day,
+ * so that the result still compares after (or before) iso as text: written
+ * with four digits, 9999 + 3 would read as year 2.
+ */
 void
 date_add_years(const char *iso, int n, char out[11])
 {
@@ -130,6 +135,14 @@ date_add_years(const char *iso, int n, char out[11])
 
 	if (!date_parse_iso(iso, &y, &m, &d))
 		return;
+	if (n > 9999 - y) {
+		format_iso(9999, 12, 31, out);
+		return;
+	}
+	if (n < 1 - y) {
+		format_iso(1, 1, 1, out);
+		return;
+	}
 	y += n;
 	if (m == 2 && d == 29 && !is_leap(y)) {
 		m = 3;
@@ -143,8 +156,9 @@ academic_year_parse(const char *s, char start[11], char end[11])
 {
 	int y, yy;
 
+	/* 9999/00 would end in year 10000, which four digits cannot write */
 	if (s == NULL || strlen(s) != 7 || s[4] != '/' || !digits(s, 4, &y) || !digits(s + 5, 2, &yy) ||
-	    y < 1900 || (y + 1) % 100 != yy)
+	    y < 1900 || y > 9998 || (y + 1) % 100 != yy)
 		return false;
 	format_iso(y, 9, 1, start);
 	format_iso(y + 1, 8, 31, end);

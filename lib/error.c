@@ -5,6 +5,8 @@
  */
 #include "error.h"
 
+#include "fields.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -65,10 +67,17 @@ problem_field(struct problem *p, enum problem_in in, const char *field,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* A message cut short may end inside a character; JSON takes only whole ones. */
+	for (size_t n = strlen(msg); n > 0 && !utf8_valid(msg, n); n--)
+		msg[n - 1] = '\0';
 	if (p->errors == NULL && (p->errors = json_array()) == NULL)
 		return;
 	item = json_pack("{s:s, s:s, s:s, s:s}", "field", field, "in", in_names[in],
 	                 "code", code, "message", msg);
+	/* The fault is never dropped, even when what it names cannot be shown. */
+	if (item == NULL)
+		item = json_pack("{s:s, s:s, s:s, s:s}", "field", "(not shown)", "in", in_names[in],
+		                 "code", code, "message", "a name or value that is not valid UTF-8");
 	if (item != NULL)
 		json_array_append_new(p->errors, item);
 }

@@ -82,6 +82,25 @@ has(const struct gias_header *h, enum gias_col c)
 	return h->col[c] >= 0;
 }
 
+/*
+ * Copy s into out (outlen bytes), cut short if it must be at a character
+ * boundary: the cut text goes to the report and the database, which take
+ * only whole UTF-8 characters.
+ */
+static void
+copy_cut(char *out, size_t outlen, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= outlen) {
+		n = outlen - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
 static void
 reject(struct gias_row *r, const char *column, const char *message)
 {
@@ -179,11 +198,10 @@ gias_row_map(const struct gias_header *h, char *const *f, size_t n, int la_filte
 	long long urn, la, estab, pupils;
 	const char *type_name = cell(h, f, n, GC_TYPE_NAME);
 	const char *phase, *type, *status, *v;
-	char head[256];
 
 	memset(r, 0, sizeof *r);
 	r->outcome = GIAS_IMPORT;
-	snprintf(r->urn, sizeof r->urn, "%s", cell(h, f, n, GC_URN));
+	copy_cut(r->urn, sizeof r->urn, cell(h, f, n, GC_URN));
 	if (!parse_int(cell(h, f, n, GC_LA_CODE), 100, 999, &la))
 		{
 		reject(r, "LA (code)", "must be a 3-digit LA code");
@@ -222,10 +240,10 @@ gias_row_map(const struct gias_header *h, char *const *f, size_t n, int la_filte
 		reject(r, "EstablishmentStatus (name)", "is not a known status");
 		return;
 	}
-	snprintf(r->la_name, sizeof r->la_name, "%s", cell(h, f, n, GC_LA_NAME));
+	copy_cut(r->la_name, sizeof r->la_name, cell(h, f, n, GC_LA_NAME));
 	if (r->la_name[0] == '\0')
 		snprintf(r->la_name, sizeof r->la_name, "Local authority %lld", la);
-	snprintf(r->district, sizeof r->district, "%s", cell(h, f, n, GC_DISTRICT));
+	copy_cut(r->district, sizeof r->district, cell(h, f, n, GC_DISTRICT));
 	if (!date_dmy_to_iso(cell(h, f, n, GC_CENSUS_DATE), r->census_date))
 		r->census_date[0] = '\0';
 
@@ -265,13 +283,19 @@ gias_row_map(const struct gias_header *h, char *const *f, size_t n, int la_filte
 		return;
 	if ((r->has_head = has(h, GC_HEAD_LAST))) {
 		const char *title = cell(h, f, n, GC_HEAD_TITLE);
+		char *head;
+
 		if (strcasecmp(title, "Not applicable") == 0)
 			title = "";
-		snprintf(head, sizeof head, "%s%s%s%s%s", title, *title ? " " : "",
-		         cell(h, f, n, GC_HEAD_FIRST), *cell(h, f, n, GC_HEAD_FIRST) ? " " : "",
-		         cell(h, f, n, GC_HEAD_LAST));
+		/* whole, not cut: the school's field table refuses a name that is too long */
+		if (asprintf(&head, "%s%s%s%s%s", title, *title ? " " : "", cell(h, f, n, GC_HEAD_FIRST),
+		             *cell(h, f, n, GC_HEAD_FIRST) ? " " : "", cell(h, f, n, GC_HEAD_LAST)) < 0) {
+			reject(r, "the row", "could not be read");
+			return;
+		}
 		json_object_set_new(r->school, "headteacher_name",
 		                    *cell(h, f, n, GC_HEAD_LAST) ? json_string(head) : json_null());
+		free(head);
 	}
 }
 

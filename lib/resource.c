@@ -104,10 +104,9 @@ write_failed(const struct resource_def *def, enum err e, struct problem *p)
 	return e;
 }
 
-/* The body's fields, then the def's rules across them. */
-static enum err
-validate(const struct resource_def *def, const json_t *body, enum record_mode mode,
-         struct record *rec, struct problem *p)
+enum err
+resource_validate(const struct resource_def *def, const json_t *body, enum record_mode mode,
+                  struct record *rec, struct problem *p)
 {
 	enum err e = record_from_json(def->fields, body, mode, rec, p);
 
@@ -281,7 +280,7 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 	memset(out, 0, sizeof *out);
 	*status = 201;
 	*location = NULL;
-	if ((e = validate(def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
+	if ((e = resource_validate(def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
 	if ((e = db_begin(c, p)) != ERR_OK)
 		goto out;
@@ -390,7 +389,7 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 		goto out;
 	if ((e = resource_lock(c, def, who, key, if_match, &rec, p)) != ERR_OK)
 		goto out;
-	if ((e = validate(def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
+	if ((e = resource_validate(def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
 		goto out;
 	if (record_any_set(def->fields, &rec)) {
 		if ((e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)

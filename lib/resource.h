@@ -143,6 +143,14 @@ struct actor {
 };
 
 /*
+ * A request body as a record of def: its fields (record_from_json), then
+ * def's derived fields and its rules across fields, every fault listed in p.
+ * ERR_VALIDATION when a field or rule fails.
+ */
+enum err resource_validate(const struct resource_def *def, const json_t *body,
+                           enum record_mode mode, struct record *rec, struct problem *p);
+
+/*
  * Parse a path key strictly (digits only, within the def's bounds) into
  * canonical text in out (24 bytes). ERR_MALFORMED naming the parameter.
  */

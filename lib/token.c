@@ -391,7 +391,7 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		goto out;
 	}
 	c->exp = json_integer_value(v);
-	if (now > c->exp + k->leeway) {
+	if (c->exp < (long long)now - k->leeway) {   /* not exp + leeway: exp may be LLONG_MAX */
 		e = refuse(p, "expired");
 		goto out;
 	}

@@ -15,8 +15,9 @@ packages=(
 # The contract tests run on Node.js; a machine that already has node and npm keeps them.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # The browser test of the HTML reports drives Debian's Chromium; the
-# deployment files are checked with docker-compose and nginx.
-[ "${1:-}" = "--test" ] && packages+=(chromium docker-compose nginx)
+# deployment files are checked with docker-compose and nginx; the fuzz
+# targets are built with clang and its libFuzzer runtime.
+[ "${1:-}" = "--test" ] && packages+=(chromium docker-compose nginx clang-14 libclang-rt-14-dev)
 [ "${1:-}" = "--bench" ] && packages+=(wrk postgresql-contrib bc)
 
 missing=()
