@@ -28,8 +28,8 @@ oauth_fail(struct req *r, enum err e, const char *code, const char *detail)
 }
 
 /* The caller's address, as the rate limit keys it (behind TRUSTED_PROXIES, the forwarded one). */
-static void
-client_address(const struct req *r, char out[64])
+void
+req_client_address(const struct req *r, char out[64])
 {
 	const struct sockaddr *sa = r->in->client_address;
 	char peer[64] = "unknown";
@@ -140,7 +140,7 @@ api_token(struct req *r)
 
 	if ((e = read_request(r, &t)) != ERR_OK)
 		goto out;
-	client_address(r, addr);
+	req_client_address(r, addr);
 	snprintf(client_key, sizeof client_key, "client:%s", t.client_id);
 	snprintf(addr_key, sizeof addr_key, "addr:%s", addr);
 	if ((e = req_db(r, &c)) != ERR_OK)

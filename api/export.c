@@ -168,8 +168,13 @@ api_resource_export(struct req *r)
 		goto out;
 	}
 	/* A download lasts as long as the client reads; the stream resets this. */
-	res = PQexec(c->pg, "SET statement_timeout = '10min'");
+	if ((e = db_exec_sql(c, "SET statement_timeout = '10min'", 0, NULL, &res, &r->problem)) !=
+	    ERR_OK) {
+		free(st);
+		goto out;
+	}
 	PQclear(res);
+	db_set_deadline(c, 0);
 	if (!PQsendQueryParams(c->pg, lr.sql, lr.nparams, NULL, lr.params, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(c->pg)) {
 		free(st);

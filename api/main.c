@@ -160,7 +160,7 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	/* A few spare connections serve requests while CSV exports stream. */
 	if (db_pool_init(&app.pool, app.cfg.database_url, (size_t)app.cfg.workers + 2,
-	                 app.cfg.statement_timeout_ms) != ERR_OK) {
+	                 app.cfg.statement_timeout_ms, app.cfg.request_deadline_ms) != ERR_OK) {
 		fail("start", "out of memory");
 		goto out_pool;
 	}

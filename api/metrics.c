@@ -166,6 +166,27 @@ write_database(FILE *f, struct db_pool *pool)
 	        fl.unexpected);
 }
 
+static void
+write_connections(FILE *f)
+{
+	struct conn_stats st;
+
+	conns_stats(&st);
+	fprintf(f,
+	        "# HELP consortia_http_connections Client connections open now.\n"
+	        "# TYPE consortia_http_connections gauge\n"
+	        "consortia_http_connections %llu\n"
+	        "# HELP consortia_http_requests_in_flight Requests being received, answered or sent now.\n"
+	        "# TYPE consortia_http_requests_in_flight gauge\n"
+	        "consortia_http_requests_in_flight %llu\n"
+	        "# HELP consortia_http_connections_cut_total Connections the service closed: idle "
+	        "(no request within HTTP_IDLE_TIMEOUT) or slow (a request longer than HTTP_REQUEST_TIMEOUT).\n"
+	        "# TYPE consortia_http_connections_cut_total counter\n"
+	        "consortia_http_connections_cut_total{reason=\"idle\"} %llu\n"
+	        "consortia_http_connections_cut_total{reason=\"slow\"} %llu\n",
+	        st.open, st.in_request, st.cut_idle, st.cut_slow);
+}
+
 enum err
 api_metrics(struct req *r)
 {
@@ -180,6 +201,7 @@ api_metrics(struct req *r)
 		write_latency(f);
 	}
 	write_database(f, &r->app->pool);
+	write_connections(f);
 	if (fclose(f) != 0 || text == NULL) {
 		free(text);
 		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");

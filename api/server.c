@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "../lib/log.h"
 
@@ -298,6 +300,8 @@ finish(struct req *r)
 	if (strncmp(r->in->url_path, "/v1", 3) == 0 && r->in->url_path[3] == '/')
 		respond_header(r, "Cache-Control", "no-store");
 	cors(r);
+	if (conns_draining())
+		respond_header(r, "Connection", "close");
 	db_release(&r->app->pool, r->db);
 	r->db = NULL;
 
@@ -341,6 +345,26 @@ struct binding {
 	const struct route *route;
 };
 
+/* RATE_LIMIT_PER_MINUTE, per token subject (the token route has its own failure limit). */
+static enum err
+throttle_check(struct req *r)
+{
+	char key[400];
+	struct timespec now;
+	int retry;
+
+	if (r->app->throttle == NULL || r->claims.sub[0] == '\0')
+		return ERR_OK;
+	snprintf(key, sizeof key, "%s|%s", r->claims.iss, r->claims.sub);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (throttle_take(r->app->throttle, key, (double)now.tv_sec + now.tv_nsec / 1e9, &retry))
+		return ERR_OK;
+	r->problem.retry_after = retry;
+	return problem_set(&r->problem, ERR_RATE_LIMITED,
+	                   "more than %d requests a minute from this caller; try again in %d s",
+	                   r->app->cfg.rate_per_minute, retry);
+}
+
 static enum err
 admit(struct req *r)
 {
@@ -358,6 +382,17 @@ admit(struct req *r)
 		    route->handler != api_chair_eligibility && r->claims.group_id == 0)
 			return problem_set(&r->problem, ERR_FORBIDDEN,
 			                   "a chair's token must name its group (claim `group`) to write");
+		if ((e = throttle_check(r)) != ERR_OK)
+			return e;
+	}
+	/* ulfius decodes path parameters into C strings: "/1%00x" would name record 1. */
+	{
+		const char *url = r->in->http_url, *q = strchr(url, '?');
+
+		if (memmem(url, q ? (size_t)(q - url) : strlen(url), "%00", 3) != NULL) {
+			problem_field(&r->problem, IN_PATH, "path", "format", "must not hold %%00");
+			return problem_set(&r->problem, ERR_MALFORMED, "the path holds an encoded NUL");
+		}
 	}
 	if ((e = query_parse(r->in->http_url, &r->query, &r->problem)) != ERR_OK)
 		return e;
@@ -449,32 +484,52 @@ fallback(const struct _u_request *in, struct _u_response *out, void *user_data)
 	return U_CALLBACK_COMPLETE;
 }
 
+/* Let a file descriptor per connection through, and some for the pool and logs. */
+static void
+raise_fd_limit(int connections)
+{
+	struct rlimit lim;
+	rlim_t want = (rlim_t)connections + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= want)
+		return;
+	lim.rlim_cur = lim.rlim_max == RLIM_INFINITY || lim.rlim_max >= want ? want : lim.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur < want)
+		log_msg("warn", "config", "only %lu open files allowed; MAX_CONNECTIONS %d needs %lu",
+		        (unsigned long)lim.rlim_cur, connections, (unsigned long)want);
+}
+
 int
 server_run(struct app *app)
 {
 	struct binding *bindings = calloc(routes_count, sizeof *bindings);
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)app->cfg.port)};
+	const struct config *cfg = &app->cfg;
 	sigset_t stop;
 	int sig, rc = 1;
+	MHD_socket listener;
 
 	if (bindings == NULL || !metrics_init()) {
 		free(bindings);
 		return 1;
 	}
-	if (inet_pton(AF_INET, app->cfg.bind_address, &addr.sin_addr) != 1) {
-		log_msg("error", "config", "BIND_ADDRESS %s is not an IPv4 address", app->cfg.bind_address);
+	if (inet_pton(AF_INET, cfg->bind_address, &addr.sin_addr) != 1) {
+		log_msg("error", "config", "BIND_ADDRESS %s is not an IPv4 address", cfg->bind_address);
 		free(bindings);
 		metrics_free();
 		return 1;
 	}
-	if (ulfius_init_instance(&app->inst, (unsigned int)app->cfg.port, &addr, NULL) != U_OK) {
+	if (ulfius_init_instance(&app->inst, (unsigned int)cfg->port, &addr, NULL) != U_OK) {
 		free(bindings);
 		metrics_free();
 		return 1;
 	}
 	/* ulfius truncates silently past this; read_body answers 413 from it. */
-	app->inst.max_post_body_size = app->cfg.import_max_body + 1;
+	app->inst.max_post_body_size = cfg->import_max_body + 1;
 	app->inst.allowed_post_processor = U_POST_PROCESS_NONE;
+	/* ulfius would drop a header that is not UTF-8 unseen (an Idempotency-Key, say); the
+	 * service's own checks refuse it instead. */
+	app->inst.check_utf8 = 0;
 	for (size_t i = 0; i < routes_count; i++) {
 		bindings[i].app = app;
 		bindings[i].route = &routes[i];
@@ -483,6 +538,8 @@ server_run(struct app *app)
 		                           (unsigned int)i, dispatch, &bindings[i]);
 	}
 	ulfius_set_default_endpoint(&app->inst, fallback, app);
+	app->throttle = throttle_new(cfg->rate_per_minute, cfg->rate_burst);
+	raise_fd_limit(cfg->max_connections);
 
 	/* Block the stop signals in every thread; main waits for them below. */
 	sigemptyset(&stop);
@@ -490,32 +547,52 @@ server_run(struct app *app)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (!conns_start(cfg->connection_timeout, cfg->request_timeout))
+		goto out;
 	{
 		struct MHD_OptionItem ops[] = {
-			{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
-			{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+			{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)conns_completed, NULL},
+			{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)conns_uri_seen, NULL},
+			{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conns_notify, NULL},
 			{MHD_OPTION_SOCK_ADDR, 0, &addr},
-			{MHD_OPTION_THREAD_POOL_SIZE, app->cfg.workers, NULL},
-			{MHD_OPTION_CONNECTION_TIMEOUT, app->cfg.connection_timeout, NULL},
-			{MHD_OPTION_CONNECTION_LIMIT, 8192, NULL},
+			{MHD_OPTION_THREAD_POOL_SIZE, cfg->workers, NULL},
+			{MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout, NULL},
+			{MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL},
+			{MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip, NULL},
+			/* The request line and headers must fit in this (431 past it). */
+			{MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)cfg->max_header_bytes, NULL},
 			{MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL},
 			{MHD_OPTION_END, 0, NULL},
 		};
 		if (ulfius_start_framework_with_mhd_options(
-			    &app->inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, ops) != U_OK) {
-			log_msg("error", "listen", "cannot listen on %s:%d", app->cfg.bind_address,
-			        app->cfg.port);
+			    &app->inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
+			    ops) != U_OK) {
+			log_msg("error", "listen", "cannot listen on %s:%d", cfg->bind_address, cfg->port);
+			conns_stop();
 			goto out;
 		}
 	}
-	log_msg("info", "listening", "http://%s:%d with %d workers", app->cfg.bind_address,
-	        app->cfg.port, app->cfg.workers);
+	log_msg("info", "listening", "http://%s:%d with %d workers", cfg->bind_address, cfg->port,
+	        cfg->workers);
 	sigwait(&stop, &sig);
-	log_msg("info", "stopping", "signal %d: finishing requests in flight", sig);
+
+	/* Stop taking connections, let the requests in flight finish, then stop. */
+	log_msg("info", "stopping", "signal %d: finishing requests in flight (up to %d s)", sig,
+	        cfg->shutdown_grace);
+	listener = MHD_quiesce_daemon(app->inst.mhd_daemon);
+	if (listener != MHD_INVALID_SOCKET)
+		close(listener);
+	if (!conns_drain(cfg->shutdown_grace))
+		log_msg("warn", "stopping", "requests still in flight after %d s; cut",
+		        cfg->shutdown_grace);
 	ulfius_stop_framework(&app->inst);
+	conns_stop();
+	log_msg("info", "stopped", "all requests answered or cut; closing the pool");
 	rc = 0;
 out:
 	ulfius_clean_instance(&app->inst);
+	throttle_free(app->throttle);
+	app->throttle = NULL;
 	free(bindings);
 	metrics_free();
 	return rc;

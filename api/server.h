@@ -21,6 +21,7 @@
 #include "../lib/db.h"
 #include "../lib/query.h"
 #include "../lib/resource.h"
+#include "../lib/throttle.h"
 #include "../lib/token.h"
 
 struct app {
@@ -28,6 +29,7 @@ struct app {
 	struct db_pool pool;
 	struct token_keys keys;
 	struct _u_instance inst;
+	struct throttle *throttle;          /* RATE_LIMIT_PER_MINUTE; NULL: no limit */
 };
 
 struct req;
@@ -164,7 +166,31 @@ void metrics_record(const struct route *route, int status, long long us);
 enum err api_readyz(struct req *r);
 enum err api_openapi(struct req *r);
 
-/* Run the HTTP server until SIGTERM or SIGINT; returns the exit status. */
+/* The caller's address (behind TRUSTED_PROXIES, the forwarded one), in auth.c. */
+void req_client_address(const struct req *r, char out[64]);
+
+/*
+ * Run the HTTP server until SIGTERM or SIGINT, then stop accepting, let the
+ * requests in flight finish (for up to SHUTDOWN_GRACE seconds) and close
+ * the pool. Returns the exit status.
+ */
 int server_run(struct app *app);
+
+/* The open connections (conns.c): their timeouts and the drain on shutdown. */
+struct conn_stats {
+	unsigned long long open, in_request, cut_idle, cut_slow;
+};
+bool conns_start(int idle_timeout, int request_timeout);
+void conns_stop(void);
+/* Cut idle connections; wait up to grace s for requests in flight. True when none is left. */
+bool conns_drain(int grace);
+bool conns_draining(void);
+void conns_stats(struct conn_stats *out);
+/* libmicrohttpd's callbacks (the last two pass on to ulfius's own). */
+void conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
+                  enum MHD_ConnectionNotificationCode code);
+void *conns_uri_seen(void *cls, const char *uri, struct MHD_Connection *connection);
+void conns_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                     enum MHD_RequestTerminationCode toe);
 
 #endif

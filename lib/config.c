@@ -178,6 +178,30 @@ config_load(struct config *cfg, char *why, size_t whylen)
 	if (!env_int("HTTP_IDLE_TIMEOUT", 30, 1, 3600, &v, why, whylen))
 		return false;
 	cfg->connection_timeout = (int)v;
+	if (!env_int("HTTP_REQUEST_TIMEOUT", 30, 1, 3600, &v, why, whylen))
+		return false;
+	cfg->request_timeout = (int)v;
+	if (!env_int("REQUEST_DEADLINE_MS", 10000, 100, 3600000, &v, why, whylen))
+		return false;
+	cfg->request_deadline_ms = (int)v;
+	if (!env_int("SHUTDOWN_GRACE", 20, 0, 3600, &v, why, whylen))
+		return false;
+	cfg->shutdown_grace = (int)v;
+	if (!env_int("RATE_LIMIT_PER_MINUTE", 6000, 0, 6000000, &v, why, whylen))
+		return false;
+	cfg->rate_per_minute = (int)v;
+	if (!env_int("RATE_LIMIT_BURST", 200, 1, 1000000, &v, why, whylen))
+		return false;
+	cfg->rate_burst = (int)v;
+	if (!env_int("MAX_CONNECTIONS", 8192, 16, 1000000, &v, why, whylen))
+		return false;
+	cfg->max_connections = (int)v;
+	if (!env_int("MAX_CONNECTIONS_PER_ADDRESS", 0, 0, 1000000, &v, why, whylen))
+		return false;
+	cfg->max_connections_per_ip = (int)v;
+	if (!env_int("MAX_HEADER_BYTES", 32768, 4096, 1 << 20, &v, why, whylen))
+		return false;
+	cfg->max_header_bytes = (size_t)v;
 	if (!env_int("AUTH_FAILURES_PER_CLIENT", 10, 1, 100000, &v, why, whylen))
 		return false;
 	cfg->auth_failures_client = (int)v;

@@ -19,15 +19,18 @@ _Thread_local struct db_failure db_last_failure;
 PGconn *
 db_connect(const char *conninfo, int statement_timeout_ms, char *why, size_t whylen)
 {
-	char options[160];
+	char options[256];
 	const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
 	const char *vals[] = {conninfo, "3", "consortia", options, NULL};
 	PGconn *pg;
 
-	/* UTC and ISO dates make timestamps in cursors and output round-trip. */
+	/* UTC and ISO dates make timestamps in cursors and output round-trip. A
+	 * backend checks every second that its client is still there, so a query
+	 * the service gave up on (the deadline below) stops soon after. */
 	snprintf(options, sizeof options,
 	         "-c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout=%d "
-	         "-c idle_in_transaction_session_timeout=60000 -c client_min_messages=warning -c jit=off", statement_timeout_ms);
+	         "-c idle_in_transaction_session_timeout=60000 -c client_connection_check_interval=1000 "
+	         "-c client_min_messages=warning -c jit=off", statement_timeout_ms);
 	pg = PQconnectdbParams(keys, vals, 1);
 	if (pg == NULL) {
 		snprintf(why, whylen, "out of memory");
@@ -43,12 +46,14 @@ db_connect(const char *conninfo, int statement_timeout_ms, char *why, size_t why
 }
 
 enum err
-db_pool_init(struct db_pool *pool, const char *conninfo, size_t n, int statement_timeout_ms)
+db_pool_init(struct db_pool *pool, const char *conninfo, size_t n, int statement_timeout_ms,
+             int deadline_ms)
 {
 	memset(pool, 0, sizeof *pool);
 	pthread_mutex_init(&pool->mu, NULL);
 	pthread_cond_init(&pool->cv, NULL);
 	pool->statement_timeout_ms = statement_timeout_ms;
+	pool->deadline_ms = deadline_ms;
 	pool->conninfo = strdup(conninfo ? conninfo : "");
 	pool->conns = calloc(n, sizeof *pool->conns);
 	if (pool->conninfo == NULL || pool->conns == NULL)
@@ -176,8 +181,40 @@ db_acquire(struct db_pool *pool, int wait_ms, struct db_conn **out, struct probl
 		p->retry_after = 5;
 		return problem_set(p, ERR_UNAVAILABLE, "the database is not reachable");
 	}
+	db_set_deadline(c, pool->deadline_ms);
 	*out = c;
 	return ERR_OK;
+}
+
+void
+db_set_deadline(struct db_conn *c, int ms)
+{
+	if (ms <= 0) {
+		c->deadline.tv_sec = 0;
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
+	c->deadline.tv_sec += ms / 1000;
+	c->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (c->deadline.tv_nsec >= 1000000000L) {
+		c->deadline.tv_sec++;
+		c->deadline.tv_nsec -= 1000000000L;
+	}
+}
+
+/* Milliseconds left before c's deadline: -1 for none, 0 when it has passed. */
+static int
+time_left(const struct db_conn *c)
+{
+	struct timespec now;
+	long long ms;
+
+	if (c->deadline.tv_sec == 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(c->deadline.tv_sec - now.tv_sec) * 1000 +
+	     (c->deadline.tv_nsec - now.tv_nsec) / 1000000;
+	return ms <= 0 ? 0 : ms > 0x7fffffff ? 0x7fffffff : (int)ms;
 }
 
 void
@@ -257,19 +294,94 @@ is_prepared(const struct db_conn *c, const struct db_stmt *st)
 	return false;
 }
 
+/*
+ * Wait for the answer to what was just sent, until c's deadline. Returns the
+ * last result (an error, if any, is the last), or NULL when the connection
+ * failed. Past the deadline the connection is dropped (the server rolls back
+ * what it was doing) and *late is set; the pool reconnects it on next use.
+ */
+static PGresult *
+await_result(struct db_conn *c, bool *late)
+{
+	PGresult *res, *last = NULL;
+	struct pollfd fd = {.fd = PQsocket(c->pg), .events = POLLIN};
+	int left, rc;
+
+	*late = false;
+	for (;;) {
+		while (PQisBusy(c->pg)) {
+			if ((left = time_left(c)) == 0) {
+				PQclear(last);
+				PQfinish(c->pg);
+				c->pg = NULL;
+				c->nprepared = 0;
+				c->in_tx = false;
+				*late = true;
+				return NULL;
+			}
+			rc = poll(&fd, 1, left);
+			if (rc < 0 && errno != EINTR)
+				break;
+			if (rc > 0 && !PQconsumeInput(c->pg))
+				break;
+		}
+		if ((res = PQgetResult(c->pg)) == NULL)
+			break;
+		if (last && PQresultStatus(last) == PGRES_FATAL_ERROR) {
+			PQclear(res);
+			continue;
+		}
+		PQclear(last);
+		last = res;
+	}
+	return last;
+}
+
+static enum err
+deadline_passed(struct problem *p)
+{
+	count(&failures.timeout);
+	memset(&db_last_failure, 0, sizeof db_last_failure);
+	p->retry_after = 1;
+	log_msg("warn", "db_deadline", "no answer from the database in time; connection dropped");
+	return problem_set(p, ERR_UNAVAILABLE, "the database took too long to answer");
+}
+
+/* The answer to a statement just sent (sent: what PQsend* returned). */
+static PGresult *
+run(struct db_conn *c, int sent, bool *late)
+{
+	*late = false;
+	if (!sent)
+		return NULL;
+	return await_result(c, late);
+}
+
+static bool
+succeeded(const PGresult *res)
+{
+	ExecStatusType s = PQresultStatus(res);
+
+	return res && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK);
+}
+
 /* One attempt; *lost tells whether the connection went away. */
 static enum err
 exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
           const char *const *vals, PGresult **out, struct problem *p, bool *lost)
 {
 	PGresult *res;
-	ExecStatusType s;
+	bool late;
+	enum err e;
 
 	*lost = false;
+	if (c->pg == NULL)
+		return db_map_error(NULL, NULL, p);
 	if (st && !is_prepared(c, st)) {
-		res = PQprepare(c->pg, st->name, st->sql, n, NULL);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			enum err e;
+		res = run(c, PQsendPrepare(c->pg, st->name, st->sql, n, NULL), &late);
+		if (late)
+			return deadline_passed(p);
+		if (!succeeded(res)) {
 			*lost = PQstatus(c->pg) == CONNECTION_BAD;
 			e = db_map_error(c->pg, res, p);
 			PQclear(res);
@@ -280,20 +392,19 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 			c->prepared[c->nprepared++] = st;
 	}
 	if (st)
-		res = PQexecPrepared(c->pg, st->name, n, vals, NULL, NULL, 0);
+		res = run(c, PQsendQueryPrepared(c->pg, st->name, n, vals, NULL, NULL, 0), &late);
 	else
-		res = PQexecParams(c->pg, sql, n, NULL, vals, NULL, NULL, 0);
-	s = PQresultStatus(res);
-	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+		res = run(c, PQsendQueryParams(c->pg, sql, n, NULL, vals, NULL, NULL, 0), &late);
+	if (late)
+		return deadline_passed(p);
+	if (succeeded(res)) {
 		*out = res;
 		return ERR_OK;
 	}
 	*lost = PQstatus(c->pg) == CONNECTION_BAD;
-	{
-		enum err e = db_map_error(c->pg, res, p);
-		PQclear(res);
-		return e;
-	}
+	e = db_map_error(c->pg, res, p);
+	PQclear(res);
+	return e;
 }
 
 static enum err
@@ -305,7 +416,7 @@ exec_retrying(struct db_conn *c, const struct db_stmt *st, const char *sql, int 
 
 	*out = NULL;
 	e = exec_once(c, st, sql, n, vals, out, p, &lost);
-	if (e != ERR_OK && lost && !c->in_tx) {
+	if (e != ERR_OK && lost && !c->in_tx && c->pg != NULL) {
 		/* The database restarted under an idle connection: one fresh try. */
 		char why[256];
 
@@ -339,9 +450,15 @@ db_exec_sql(struct db_conn *c, const char *sql, int n, const char *const *vals,
 static enum err
 simple(struct db_conn *c, const char *sql, struct problem *p)
 {
-	PGresult *res = PQexec(c->pg, sql);
+	PGresult *res;
 	enum err e = ERR_OK;
+	bool late;
 
+	if (c->pg == NULL)
+		return db_map_error(NULL, NULL, p);
+	res = run(c, PQsendQuery(c->pg, sql), &late);
+	if (late)
+		return deadline_passed(p);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		e = db_map_error(c->pg, res, p);
 	PQclear(res);
@@ -353,7 +470,7 @@ db_begin(struct db_conn *c, struct problem *p)
 {
 	enum err e;
 
-	if (PQstatus(c->pg) != CONNECTION_OK) {
+	if (c->pg != NULL && PQstatus(c->pg) != CONNECTION_OK) {
 		PQreset(c->pg);
 		c->nprepared = 0;
 	}

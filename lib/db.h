@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "error.h"
 
@@ -33,6 +34,7 @@ struct db_conn {
 	size_t nprepared;
 	bool in_tx;
 	bool in_use;
+	struct timespec deadline;     /* CLOCK_MONOTONIC; tv_sec 0: none */
 };
 
 struct db_pool {
@@ -42,6 +44,7 @@ struct db_pool {
 	size_t n;
 	char *conninfo;
 	int statement_timeout_ms;
+	int deadline_ms;              /* a request's whole time on the database */
 	size_t waiting;               /* requests waiting for a connection (under mu) */
 };
 
@@ -54,7 +57,7 @@ struct db_pool_stats {
 struct db_failures {
 	unsigned long long pool_busy;      /* no connection free in time */
 	unsigned long long unreachable;    /* could not connect, or the connection went */
-	unsigned long long timeout;        /* statement_timeout */
+	unsigned long long timeout;        /* statement_timeout, or the request's deadline */
 	unsigned long long conflict_retry; /* serialization failure or deadlock */
 	unsigned long long unexpected;     /* anything else the service did not expect */
 };
@@ -65,18 +68,27 @@ void db_failures_read(struct db_failures *out);
 /*
  * Set up a pool of n connections to conninfo (a libpq URI or key=value
  * string; "" for libpq's defaults). Connections open lazily, on first use,
- * so the service starts while the database is down. Returns ERR_INTERNAL
- * when out of memory; the pool is then unusable but safe to destroy.
+ * so the service starts while the database is down. Each statement may run
+ * statement_timeout_ms (the server cancels it); all the statements of one
+ * borrowing together may take deadline_ms, after which the service stops
+ * waiting, drops the connection (the server then rolls back) and answers
+ * 503: so a database that does not answer at all still frees the worker.
+ * Returns ERR_INTERNAL when out of memory; the pool is then unusable but
+ * safe to destroy.
  */
 enum err db_pool_init(struct db_pool *pool, const char *conninfo, size_t n,
-                      int statement_timeout_ms);
+                      int statement_timeout_ms, int deadline_ms);
+
+/* Move c's deadline to ms from now (0: none), for a long export. */
+void db_set_deadline(struct db_conn *c, int ms);
 
 /* Close every connection and free the pool. No connection may be in use. */
 void db_pool_destroy(struct db_pool *pool);
 
 /*
  * Take a connection, waiting up to wait_ms for one to be free, and make
- * sure it is connected (reconnecting one the database dropped).
+ * sure it is connected (reconnecting one the database dropped). Its
+ * deadline starts now.
  * ERR_UNAVAILABLE (with p->retry_after) when none is free in time or the
  * database cannot be reached. The connection is borrowed until db_release.
  */
@@ -117,7 +129,7 @@ void db_rollback(struct db_conn *c);
  * (for the caller to name the field) and a detail that never shows SQL.
  *   23505 -> ERR_CONFLICT, 23503 -> ERR_CONFLICT, 23514 / 23502 ->
  *   ERR_VALIDATION, class 22 -> ERR_MALFORMED, 40001 / 40P01 -> ERR_RETRY,
- *   57014 and connection failures -> ERR_UNAVAILABLE, else ERR_INTERNAL
+ *   57014, connection failures and the deadline -> ERR_UNAVAILABLE, else ERR_INTERNAL
  *   (logged with the server's message).
  */
 enum err db_map_error(PGconn *pg, const PGresult *res, struct problem *p);

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# A private PostgreSQL cluster for development and tests, under .local/pg:
-# data in data/, the socket in run/ (no TCP), the log in log.
+# A private PostgreSQL cluster for development and tests, under .local/pg
+# (or CONSORTIA_PG_BASE): data in data/, the socket in run/ (no TCP), the
+# log in log.
 #
 #   pg.sh start            initdb on first use, then start (idempotent)
 #   pg.sh stop | restart
 #   pg.sh url [DB]         print the libpq URL of database DB (default consortia)
 #   pg.sh fresh DB         drop DB if it exists and create it empty
 #   pg.sh ensure DB        create DB if it does not exist
+#   pg.sh pid              the postmaster's process id
 #
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the
 # 'postgres' user (made by Debian's package) and its commands run as that user.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-base="$root/.local/pg"
+base="${CONSORTIA_PG_BASE:-$root/.local/pg}"
 data="$base/data"
 run="$base/run"
 port="${CONSORTIA_PG_PORT:-54329}"
@@ -84,5 +86,6 @@ case "${1:-}" in
       psql_admin -c "CREATE DATABASE $2"
     fi
     ;;
-  *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+  pid) head -n 1 "$data/postmaster.pid" ;;
+  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
 esac

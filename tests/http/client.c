@@ -25,15 +25,10 @@ base_url(void)
 	return u;
 }
 
-struct buf {
-	char *data;
-	size_t len;
-};
-
-static size_t
-collect(char *ptr, size_t size, size_t n, void *userdata)
+size_t
+http_collect(char *ptr, size_t size, size_t n, void *userdata)
 {
-	struct buf *b = userdata;
+	struct http_buf *b = userdata;
 	size_t add = size * n;
 	char *grown = realloc(b->data, b->len + add + 1);
 
@@ -129,7 +124,7 @@ http_from(const char *source, const char *method, const char *path, const char *
 {
 	CURL *curl = curl_easy_init();
 	struct curl_slist *list = NULL;
-	struct buf b = {0}, h = {0};
+	struct http_buf b = {0}, h = {0};
 	struct resp *r = calloc(1, sizeof *r);
 	char url[4096], auth[9000];
 	CURLcode rc;
@@ -160,9 +155,9 @@ http_from(const char *source, const char *method, const char *path, const char *
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	}
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_collect);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_collect);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &h);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
 	rc = curl_easy_perform(curl);
@@ -233,16 +228,28 @@ token_scoped(const char *role, int la_code, int school_urn)
 	return token_group(role, la_code, school_urn, 0);
 }
 
-const char *
-token_group(const char *role, int la_code, int school_urn, long long group_id)
+static const char *
+sign(const char *role, const char *sub, int la_code, int school_urn, long long group_id)
 {
 	char *t = NULL;
 	enum role ro = role_parse(role);
 
 	cr_assert(ro != ROLE_NONE);
-	cr_assert(token_sign(keys(), "tester", ro, la_code, school_urn, group_id, 3600, time(NULL), &t) ==
+	cr_assert(token_sign(keys(), sub, ro, la_code, school_urn, group_id, 3600, time(NULL), &t) ==
 	          ERR_OK);
 	return t;   /* one per call; the test process is short-lived */
+}
+
+const char *
+token_group(const char *role, int la_code, int school_urn, long long group_id)
+{
+	return sign(role, "tester", la_code, school_urn, group_id);
+}
+
+const char *
+token_as(const char *role, const char *sub)
+{
+	return sign(role, sub, 0, 0, 0);
 }
 
 const char *

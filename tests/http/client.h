@@ -47,6 +47,16 @@ const char *token_scoped(const char *role, int la_code, int school_urn);
 /* ... and to a group (0: not). */
 const char *token_group(const char *role, int la_code, int school_urn, long long group_id);
 
+/* A token for role speaking for sub (each caller its own rate limit). */
+const char *token_as(const char *role, const char *sub);
+
+/* A libcurl write callback gathering into a struct http_buf (NUL-terminated). */
+struct http_buf {
+	char *data;
+	size_t len;
+};
+size_t http_collect(char *ptr, size_t size, size_t n, void *userdata);
+
 /* The server's base URL. */
 const char *base_url(void);
 

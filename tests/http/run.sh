@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs the HTTP test suite against real servers: one on the scratch
 # database (TEST_DATABASE_URL), one whose database cannot be reached (for
-# the 503 paths). Then checks every response the tests logged against
-# openapi.yaml. A server that does not exit cleanly on SIGTERM (or, under
+# the 503 paths). After the tests, sends bad input generated from
+# openapi.yaml to every operation (tests/contract/sweep.mjs: each must be
+# refused with a problem, and the database must not change). Then checks
+# every response the tests and the sweep logged against openapi.yaml. A
+# server that does not exit cleanly on SIGTERM (or, under
 # AddressSanitizer, that leaks) fails the suite.
 #
 # usage: run.sh CONSORTIA_BIN HTTP_TEST_BIN OPENAPI_YAML CONTRACT_DIR
@@ -25,6 +28,8 @@ dead_port=$(free_port)
 
 export JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 export BIND_ADDRESS=127.0.0.1 WORKERS=2 CORS_ORIGINS=https://app.example MAX_BODY_BYTES=65536
+# One test client makes thousands of requests a minute; the limit has its own test (tests/fault).
+export RATE_LIMIT_PER_MINUTE=0
 export AUTH_FAILURES_PER_CLIENT=5 AUTH_FAILURES_PER_ADDRESS=20
 # Two external issuers (an LA's identity provider), with the test key pairs.
 export TEST_KEYS=$(cd "$(dirname "$0")/../data/keys" && pwd)
@@ -69,6 +74,17 @@ http {
     large_client_header_buffers 8 64k;
     underscores_in_headers on;
     merge_slashes off;
+    # A request nginx itself cannot read (a path with %00, say) is refused
+    # as the service refuses one: a problem, not nginx's HTML page.
+    error_page 400 /.problem/400;
+    location = /.problem/400 {
+      internal;
+      default_type application/problem+json;
+      add_header X-Request-Id \$request_id always;
+      add_header Cache-Control no-store always;
+      add_header X-Content-Type-Options nosniff always;
+      return 400 '{"type":"urn:consortia:problem:malformed","title":"Malformed request","status":400,"detail":"the request could not be read","instance":"/","request_id":"\$request_id"}';
+    }
     location / {
       proxy_pass http://replicas;
       proxy_http_version 1.1;
@@ -106,6 +122,22 @@ export REPORT_FIXTURE=$work/report-fixture
 "$tests" --jobs 1 --full-stats ${CRITERION_FILTER:+--filter "$CRITERION_FILTER"}
 rc=$?
 
+# Bad input on every operation, generated from the contract: each refused
+# with a problem and nothing changed. Its exchanges go to a log of their
+# own, checked against the contract below (in the tests' log they would
+# count every operation as exercised, and an operation the tests forgot
+# would no longer fail the suite); what each server answered of it is left
+# out of the replicas' count below.
+requests() { grep -c '"event":"request"' "$1" 2>/dev/null || true; }
+declare -A swept=()
+if [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "== bad input on every operation (the sweep)"
+  for log in "$work"/server*.log; do swept[$log]=$(requests "$log"); done
+  admin_token=$("$bin" token --role admin --sub sweep --ttl 900)
+  CONTRACT_LOG=$work/sweep.jsonl node "$contract_dir/sweep.mjs" "$contract" "$CONSORTIA_URL" "$admin_token" || rc=1
+  for log in "$work"/server*.log; do swept[$log]=$(( $(requests "$log") - ${swept[$log]:-0} )); done
+fi
+
 # The area report as a person sees it: in Chromium, against its JSON.
 if [ -s "$REPORT_FIXTURE" ]; then
   echo "== the area report in a browser"
@@ -125,8 +157,8 @@ if [ -n "$lb" ]; then
   kill -QUIT "$lb"; wait "$lb"
   # both replicas must have answered part of the suite
   for log in "$work/server.log" "$work/server2.log"; do
-    n=$(grep -c '"event":"request"' "$log" || true)
-    echo "run.sh: $(basename "$log") answered $n requests"
+    n=$(( $(requests "$log") - ${swept[$log]:-0} ))
+    echo "run.sh: $(basename "$log") answered $n requests (and ${swept[$log]:-0} of the sweep)"
     [ "$n" -gt 100 ] || { echo "run.sh: a replica answered too little of the suite"; rc=1; }
   done
   kill -TERM "$second"; wait "$second" || { echo "run.sh: the second replica did not exit 0"; rc=1; }
@@ -145,5 +177,9 @@ fi
 
 echo "== responses against $contract"
 node "$contract_dir/check.mjs" "$contract" "$work/contract.jsonl" || rc=1
+if [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "== the sweep's responses against $contract"
+  node "$contract_dir/check.mjs" "$contract" "$work/sweep.jsonl" || rc=1
+fi
 rm -rf "$work"
 exit $rc

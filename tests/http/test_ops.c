@@ -292,6 +292,9 @@ Test(ops, metrics_count_requests_by_route_and_status)
 	cr_assert_eq(metric(direct, inf), metric(direct, hist), "the +Inf bucket holds every timing");
 	cr_assert_eq(metric(direct, "consortia_db_pool_connections"), 4, "WORKERS + 2");
 	cr_assert_eq(metric(direct, "consortia_db_pool_waiting"), 0);
+	/* the /metrics request itself is in flight on an open connection */
+	cr_assert_geq(metric(direct, "consortia_http_connections"), 1);
+	cr_assert_geq(metric(direct, "consortia_http_requests_in_flight"), 1);
 
 	/* the contract's view of it, through whatever the tests call */
 	r = http("GET", "/metrics", NULL, NULL, NULL);

@@ -1,0 +1,281 @@
+/*
+ * conns.c
+ *    This module keeps the state of every open connection (waiting for a
+ *    request, or inside one) to enforce what libmicrohttpd's inactivity
+ *    timeout cannot: a client that trickles a byte at a time is never
+ *    inactive, so a connection is cut when it has waited for a request
+ *    longer than HTTP_IDLE_TIMEOUT, or spent longer than
+ *    HTTP_REQUEST_TIMEOUT on one (sending it, or reading the answer). On
+ *    shutdown it tells when no request is left in flight.
+ *
+ * Cutting is shutdown(2) on the socket, done under the registry's lock;
+ * libmicrohttpd reports a connection closed before it closes the socket,
+ * so a socket number is never cut after being reused.
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "../lib/log.h"
+
+enum phase { WAITING, IN_REQUEST, CUT };
+
+struct conn {
+	int fd;
+	enum phase phase;
+	struct timespec since;
+	struct conn *prev, *next;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;           /* the reaper's sleep; signalled to stop or drain */
+	struct conn *head;
+	pthread_t reaper;
+	bool running, stopping, draining;
+	int idle_timeout, request_timeout;
+	unsigned long long open, in_request, cut_idle, cut_slow;
+} reg = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static double
+elapsed(const struct timespec *since, const struct timespec *now)
+{
+	return (double)(now->tv_sec - since->tv_sec) + (now->tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/* Move c to phase p (under reg.mu). */
+static void
+set_phase(struct conn *c, enum phase p)
+{
+	if (c->phase == CUT)
+		return;
+	if (c->phase == IN_REQUEST)
+		reg.in_request--;
+	if (p == IN_REQUEST)
+		reg.in_request++;
+	c->phase = p;
+	clock_gettime(CLOCK_MONOTONIC, &c->since);
+}
+
+static void
+cut(struct conn *c)
+{
+	if (c->phase == IN_REQUEST)
+		reg.in_request--;
+	c->phase = CUT;
+	shutdown(c->fd, SHUT_RDWR);
+}
+
+void
+conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
+             enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *info;
+	struct conn *c;
+
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (info == NULL || (c = calloc(1, sizeof *c)) == NULL)
+			return;
+		c->fd = info->connect_fd;
+		pthread_mutex_lock(&reg.mu);
+		c->phase = WAITING;
+		clock_gettime(CLOCK_MONOTONIC, &c->since);
+		c->next = reg.head;
+		if (reg.head)
+			reg.head->prev = c;
+		reg.head = c;
+		reg.open++;
+		/* Draining: answer nothing more on it. */
+		if (reg.draining)
+			cut(c);
+		pthread_mutex_unlock(&reg.mu);
+		*socket_context = c;
+		return;
+	}
+	if ((c = *socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&reg.mu);
+	if (c->phase == IN_REQUEST)
+		reg.in_request--;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		reg.head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	reg.open--;
+	pthread_cond_broadcast(&reg.cv);
+	pthread_mutex_unlock(&reg.mu);
+	free(c);
+	*socket_context = NULL;
+}
+
+static struct conn *
+conn_of(struct MHD_Connection *connection)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return info ? info->socket_context : NULL;
+}
+
+void *
+conns_uri_seen(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+	struct conn *c = conn_of(connection);
+
+	if (c) {
+		pthread_mutex_lock(&reg.mu);
+		set_phase(c, IN_REQUEST);
+		pthread_mutex_unlock(&reg.mu);
+	}
+	return ulfius_uri_logger(cls, uri);
+}
+
+void
+conns_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                enum MHD_RequestTerminationCode toe)
+{
+	struct conn *c = conn_of(connection);
+
+	if (c) {
+		pthread_mutex_lock(&reg.mu);
+		set_phase(c, WAITING);
+		/* Draining: the answer went; no next request on this connection. */
+		if (reg.draining)
+			cut(c);
+		pthread_cond_broadcast(&reg.cv);
+		pthread_mutex_unlock(&reg.mu);
+	}
+	mhd_request_completed(cls, connection, con_cls, toe);
+}
+
+/* Cut what has been too long at its phase (under reg.mu). */
+static void
+sweep(void)
+{
+	struct timespec now;
+	double t;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (struct conn *c = reg.head; c; c = c->next) {
+		if (c->phase == CUT)
+			continue;
+		t = elapsed(&c->since, &now);
+		if (c->phase == WAITING && (reg.draining || t > reg.idle_timeout)) {
+			cut(c);
+			reg.cut_idle++;
+		} else if (c->phase == IN_REQUEST && t > reg.request_timeout) {
+			cut(c);
+			reg.cut_slow++;
+			log_msg("warn", "connection_cut", "a request took longer than %d s to send or read",
+			        reg.request_timeout);
+		}
+	}
+}
+
+static void *
+reaper(void *arg)
+{
+	struct timespec wake;
+
+	(void)arg;
+	pthread_mutex_lock(&reg.mu);
+	while (!reg.stopping) {
+		sweep();
+		clock_gettime(CLOCK_REALTIME, &wake);
+		wake.tv_sec += 1;
+		pthread_cond_timedwait(&reg.cv, &reg.mu, &wake);
+	}
+	pthread_mutex_unlock(&reg.mu);
+	return NULL;
+}
+
+bool
+conns_start(int idle_timeout, int request_timeout)
+{
+	reg.idle_timeout = idle_timeout;
+	reg.request_timeout = request_timeout;
+	reg.stopping = reg.draining = false;
+	if (pthread_create(&reg.reaper, NULL, reaper, NULL) != 0)
+		return false;
+	reg.running = true;
+	return true;
+}
+
+bool
+conns_drain(int grace)
+{
+	struct timespec end, now;
+	bool drained;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += grace;
+	pthread_mutex_lock(&reg.mu);
+	reg.draining = true;
+	sweep();
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (reg.in_request == 0 || elapsed(&now, &end) <= 0)
+			break;
+		{
+			struct timespec wake;
+
+			clock_gettime(CLOCK_REALTIME, &wake);
+			wake.tv_nsec += 100 * 1000000L;
+			if (wake.tv_nsec >= 1000000000L) {
+				wake.tv_sec++;
+				wake.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&reg.cv, &reg.mu, &wake);
+		}
+		sweep();
+	}
+	drained = reg.in_request == 0;
+	/* Whatever is left is cut: its handler still finishes before the stop. */
+	for (struct conn *c = reg.head; c; c = c->next)
+		if (c->phase != CUT)
+			cut(c);
+	pthread_mutex_unlock(&reg.mu);
+	return drained;
+}
+
+bool
+conns_draining(void)
+{
+	bool d;
+
+	pthread_mutex_lock(&reg.mu);
+	d = reg.draining;
+	pthread_mutex_unlock(&reg.mu);
+	return d;
+}
+
+void
+conns_stop(void)
+{
+	if (!reg.running)
+		return;
+	pthread_mutex_lock(&reg.mu);
+	reg.stopping = true;
+	pthread_cond_broadcast(&reg.cv);
+	pthread_mutex_unlock(&reg.mu);
+	pthread_join(reg.reaper, NULL);
+	reg.running = false;
+}
+
+void
+conns_stats(struct conn_stats *out)
+{
+	pthread_mutex_lock(&reg.mu);
+	out->open = reg.open;
+	out->in_request = reg.in_request;
+	out->cut_idle = reg.cut_idle;
+	out->cut_slow = reg.cut_slow;
+	pthread_mutex_unlock(&reg.mu);
+}

@@ -1,0 +1,105 @@
+/*
+ * throttle.c
+ *    This module implements the per-caller token buckets (see throttle.h).
+ */
+#include "throttle.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define SLOTS 4096 /* a power of two */
+#define LOCKS 64
+
+struct bucket {
+	uint64_t id;     /* the key's hash; 0: free */
+	double tokens;
+	double at;       /* when tokens was last brought up to date */
+};
+
+struct throttle {
+	double rate;     /* tokens a second */
+	double burst;
+	pthread_mutex_t locks[LOCKS];
+	struct bucket slots[SLOTS];
+};
+
+struct throttle *
+throttle_new(int per_minute, int burst)
+{
+	struct throttle *t;
+
+	if (per_minute <= 0 || burst <= 0 || (t = calloc(1, sizeof *t)) == NULL)
+		return NULL;
+	t->rate = per_minute / 60.0;
+	t->burst = burst;
+	for (size_t i = 0; i < LOCKS; i++)
+		pthread_mutex_init(&t->locks[i], NULL);
+	return t;
+}
+
+void
+throttle_free(struct throttle *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < LOCKS; i++)
+		pthread_mutex_destroy(&t->locks[i]);
+	free(t);
+}
+
+static uint64_t
+fnv1a(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h | 1;
+}
+
+/* The tokens b would hold at now. */
+static double
+refilled(const struct throttle *t, const struct bucket *b, double now)
+{
+	double tokens = b->tokens + (now - b->at) * t->rate;
+
+	return tokens > t->burst ? t->burst : tokens;
+}
+
+bool
+throttle_take(struct throttle *t, const char *key, double now, int *retry_after)
+{
+	struct bucket *b;
+	pthread_mutex_t *lock;
+	uint64_t h;
+	bool ok;
+
+	*retry_after = 0;
+	if (t == NULL)
+		return true;
+	h = fnv1a(key);
+	b = &t->slots[h & (SLOTS - 1)];
+	lock = &t->locks[h % LOCKS];
+	pthread_mutex_lock(lock);
+	if (b->id != h) {
+		/* Another key had this slot (or none did): start full. */
+		b->id = h;
+		b->tokens = t->burst;
+		b->at = now;
+	}
+	b->tokens = refilled(t, b, now);
+	b->at = now;
+	ok = b->tokens >= 1.0;
+	if (ok) {
+		b->tokens -= 1.0;
+	} else {
+		double wait = (1.0 - b->tokens) / t->rate;
+
+		*retry_after = (int)wait;
+		if (*retry_after < wait || *retry_after < 1)
+			(*retry_after)++;   /* whole seconds, never shorter than the wait */
+	}
+	pthread_mutex_unlock(lock);
+	return ok;
+}
