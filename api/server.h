@@ -23,6 +23,7 @@
 #include "../lib/resource.h"
 #include "../lib/throttle.h"
 #include "../lib/token.h"
+#include "../lib/tokencache.h"
 
 struct app {
 	struct config cfg;
@@ -30,6 +31,7 @@ struct app {
 	struct token_keys keys;
 	struct _u_instance inst;
 	struct throttle *throttle;          /* RATE_LIMIT_PER_MINUTE; NULL: no limit */
+	struct token_cache *tokens;         /* bearer tokens already verified */
 };
 
 struct req;

@@ -9,6 +9,8 @@
 #   - the ratio of the two, and the server's peak RSS after a 256-connection run.
 # Server, PostgreSQL and the load generators share this machine's cores.
 #
+# Then the money paths at national scale, and the two reads again through
+# nginx in front of two replicas.
 # Settings: DURATION (s, default 20), SCHOOLS (default 24000), WORKERS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,8 +42,8 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
 export TOKEN=$($bin token --role viewer --sub bench --ttl 3600) URN_FIRST=$first URN_COUNT=$schools
 
-wrk_run() {  # connections script -> "rps p99_ms"
-  wrk -t2 -c"$1" -d"${duration}s" --latency -s "bench/$2" "http://127.0.0.1:$port" > "$work/wrk.out"
+wrk_run() {  # connections script [port] -> "rps p99_ms non2xx"
+  wrk -t2 -c"$1" -d"${duration}s" --latency -s "bench/$2" "http://127.0.0.1:${3:-$port}" > "$work/wrk.out"
   awk '/Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p99=v}
        /Non-2xx/ {bad=$4} END {printf "%s %s %s\n", rps, p99, bad+0}' "$work/wrk.out"
 }
@@ -87,3 +89,41 @@ read -r changes pages feed_s < <(python3 bench/feed.py "http://127.0.0.1:$port" 
   "$($bin token --role finance --sub bench --ttl 3600)" 5000)
 echo "calculate a fund of $schools schools in 1,500 groups: $(printf '%s\n' "${calc_times[@]}" | sort -n | sed -n 2p) s (median of 3; allocations, pot matched: $groups)"
 echo "read the payment feed: $changes changes in $pages pages of 5,000 in ${feed_s} s"
+
+# As deployed: nginx on loopback in front of two replicas on the same
+# database (each with WORKERS threads), all on this machine's cores.
+port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+lb_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+RATE_LIMIT_PER_MINUTE=0 BIND_ADDRESS=127.0.0.1 PORT=$port2 MIGRATE_ON_START=0 TRUSTED_PROXIES=127.0.0.1 \
+  $bin serve 2>/dev/null &
+server2=$!
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<NGINX
+pid $PWD/$work/nginx/nginx.pid;
+error_log $PWD/$work/nginx/error.log;
+worker_processes 1;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream replicas { server 127.0.0.1:$port; server 127.0.0.1:$port2; keepalive 64; keepalive_timeout 20s; }
+  server {
+    listen 127.0.0.1:$lb_port;
+    location / {
+      proxy_pass http://replicas;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    }
+  }
+}
+NGINX
+nginx -c "$PWD/$work/nginx/nginx.conf" -p "$PWD/$work/nginx" -g 'daemon off;' 2>/dev/null &
+lb=$!
+trap 'kill $server $server2 $lb 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$lb_port/healthz" && break; sleep 0.1; done
+read -r lb_get_rps lb_get_p99 lb_get_bad < <(wrk_run 32 school_get.lua "$lb_port")
+read -r lb_page_rps lb_page_p99 lb_page_bad < <(wrk_run 32 school_page.lua "$lb_port")
+echo "through nginx to two replicas (one nginx worker, on the same two cores):"
+printf '%-28s %10.0f %9.2f\n' "GET /v1/schools/{urn} c=32" "$lb_get_rps" "$lb_get_p99"
+printf '%-28s %10.0f %9.2f\n' "GET /v1/schools?limit=100" "$lb_page_rps" "$lb_page_p99"
+echo "non-2xx answers: $lb_get_bad / $lb_page_bad"

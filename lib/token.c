@@ -400,6 +400,7 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		e = refuse(p, json_is_integer(v) ? "not yet valid" : "nbf is not an integer");
 		goto out;
 	}
+	c->nbf = v ? json_integer_value(v) : 0;
 	snprintf(c->iss, sizeof c->iss, "%s", is->issuer);
 	if (!audience_ok(json_object_get(g, "aud"), is->audience)) {
 		e = refuse(p, "wrong or missing audience");

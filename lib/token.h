@@ -56,6 +56,7 @@ struct token_claims {
 	char iss[256];
 	enum role role;
 	long long exp;
+	long long nbf;                /* 0: none given */
 	int la_code;                  /* 0: not scoped to an LA */
 	int school_urn;               /* 0: not scoped to a school */
 	long long group_id;           /* 0: not scoped to a consortium or area network */

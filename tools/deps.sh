@@ -18,7 +18,7 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(
 # deployment files are checked with docker-compose and nginx; the fuzz
 # targets are built with clang and its libFuzzer runtime.
 [ "${1:-}" = "--test" ] && packages+=(chromium docker-compose nginx clang-14 libclang-rt-14-dev)
-[ "${1:-}" = "--bench" ] && packages+=(wrk postgresql-contrib bc)
+[ "${1:-}" = "--bench" ] && packages+=(wrk postgresql-contrib bc nginx)
 
 missing=()
 for p in "${packages[@]}"; do

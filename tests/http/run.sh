@@ -67,7 +67,8 @@ error_log $work/nginx/error.log;
 events {}
 http {
   access_log off;
-  upstream replicas { server 127.0.0.1:$port; server 127.0.0.1:$port2; keepalive 8; }
+  # idle upstream connections closed before the servers' HTTP_IDLE_TIMEOUT (30 s) would
+  upstream replicas { server 127.0.0.1:$port; server 127.0.0.1:$port2; keepalive 8; keepalive_timeout 20s; }
   server {
     listen 127.0.0.1:$lb_port;
     client_max_body_size 0;             # the service sets its own limits
