@@ -11,7 +11,8 @@
 #
 # Then the money paths at national scale, and the two reads again through
 # nginx in front of two replicas.
-# Settings: DURATION (s, default 20), SCHOOLS (default 24000), WORKERS.
+# Settings: DURATION (s, default 20), SCHOOLS (default 24000), WORKERS,
+# CONSORTIA_BIN (default build/consortia).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-20}
@@ -25,7 +26,7 @@ bash tools/pg.sh start >/dev/null
 bash tools/pg.sh fresh consortia_bench
 export DATABASE_URL=$(bash tools/pg.sh url consortia_bench)
 export JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
-bin=build/consortia
+bin=${CONSORTIA_BIN:-build/consortia}   # another build, to compare
 
 python3 tools/gen_gias.py --national "$schools" --urn-start $first --out "$work/national.csv"
 $bin migrate 2>/dev/null
