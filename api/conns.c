@@ -5,8 +5,9 @@
  *    timeout cannot: a client that trickles a byte at a time is never
  *    inactive, so a connection is cut when it has waited for a request
  *    longer than HTTP_IDLE_TIMEOUT, or spent longer than
- *    HTTP_REQUEST_TIMEOUT on one (sending it, or reading the answer). On
- *    shutdown it tells when no request is left in flight.
+ *    HTTP_REQUEST_TIMEOUT sending one, or again reading its answer (the
+ *    handler's own time in between is bounded by the database deadlines).
+ *    On shutdown it tells when no request is left in flight.
  *
  * Cutting is shutdown(2) on the socket, done under the registry's lock;
  * libmicrohttpd reports a connection closed before it closes the socket,
@@ -17,23 +18,35 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "../lib/log.h"
 
-enum phase { WAITING, IN_REQUEST, CUT };
+/*
+ * WAITING for a request; IN_REQUEST from its first line until it is all
+ * received, and again while its answer is sent; HANDLING while a handler
+ * works on it (bounded by the database deadlines, not cut here); CUT.
+ */
+enum phase { WAITING, IN_REQUEST, HANDLING, CUT };
+
+#define BUCKETS 4096   /* connections by the client's port, for conns_handling */
 
 struct conn {
 	int fd;
 	enum phase phase;
 	struct timespec since;
+	struct sockaddr_in peer;
 	struct conn *prev, *next;
+	struct conn *bucket_next;
 };
 
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;           /* the reaper's sleep; signalled to stop or drain */
 	struct conn *head;
+	struct conn *buckets[BUCKETS];
 	pthread_t reaper;
 	bool running, stopping, draining;
 	int idle_timeout, request_timeout;
@@ -52,9 +65,9 @@ set_phase(struct conn *c, enum phase p)
 {
 	if (c->phase == CUT)
 		return;
-	if (c->phase == IN_REQUEST)
+	if (c->phase == IN_REQUEST || c->phase == HANDLING)
 		reg.in_request--;
-	if (p == IN_REQUEST)
+	if (p == IN_REQUEST || p == HANDLING)
 		reg.in_request++;
 	c->phase = p;
 	clock_gettime(CLOCK_MONOTONIC, &c->since);
@@ -63,7 +76,7 @@ set_phase(struct conn *c, enum phase p)
 static void
 cut(struct conn *c)
 {
-	if (c->phase == IN_REQUEST)
+	if (c->phase == IN_REQUEST || c->phase == HANDLING)
 		reg.in_request--;
 	c->phase = CUT;
 	shutdown(c->fd, SHUT_RDWR);
@@ -82,6 +95,9 @@ conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context
 		if (info == NULL || (c = calloc(1, sizeof *c)) == NULL)
 			return;
 		c->fd = info->connect_fd;
+		info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (info && info->client_addr && info->client_addr->sa_family == AF_INET)
+			memcpy(&c->peer, info->client_addr, sizeof c->peer);
 		pthread_mutex_lock(&reg.mu);
 		c->phase = WAITING;
 		clock_gettime(CLOCK_MONOTONIC, &c->since);
@@ -89,6 +105,8 @@ conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context
 		if (reg.head)
 			reg.head->prev = c;
 		reg.head = c;
+		c->bucket_next = reg.buckets[c->peer.sin_port % BUCKETS];
+		reg.buckets[c->peer.sin_port % BUCKETS] = c;
 		reg.open++;
 		/* Draining: answer nothing more on it. */
 		if (reg.draining)
@@ -100,8 +118,13 @@ conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context
 	if ((c = *socket_context) == NULL)
 		return;
 	pthread_mutex_lock(&reg.mu);
-	if (c->phase == IN_REQUEST)
+	if (c->phase == IN_REQUEST || c->phase == HANDLING)
 		reg.in_request--;
+	for (struct conn **b = &reg.buckets[c->peer.sin_port % BUCKETS]; *b; b = &(*b)->bucket_next)
+		if (*b == c) {
+			*b = c->bucket_next;
+			break;
+		}
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -153,6 +176,23 @@ conns_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
 		pthread_mutex_unlock(&reg.mu);
 	}
 	mhd_request_completed(cls, connection, con_cls, toe);
+}
+
+void
+conns_handling(const struct sockaddr *peer, bool handling)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)peer;
+
+	if (peer == NULL || peer->sa_family != AF_INET)
+		return;
+	pthread_mutex_lock(&reg.mu);
+	for (struct conn *c = reg.buckets[in->sin_port % BUCKETS]; c; c = c->bucket_next)
+		if (c->peer.sin_port == in->sin_port && c->peer.sin_addr.s_addr == in->sin_addr.s_addr) {
+			/* After the handler, the answer gets its own time to be sent. */
+			set_phase(c, handling ? HANDLING : IN_REQUEST);
+			break;
+		}
+	pthread_mutex_unlock(&reg.mu);
 }
 
 /* Cut what has been too long at its phase (under reg.mu). */

@@ -417,6 +417,7 @@ dispatch(const struct _u_request *in, struct _u_response *out, void *user_data)
 	struct req r;
 	enum err e;
 
+	conns_handling(in->client_address, true);
 	req_init(&r, b->app, b->route, in, out);
 	e = admit(&r);
 	if (e == ERR_OK)
@@ -428,6 +429,7 @@ dispatch(const struct _u_request *in, struct _u_response *out, void *user_data)
 		respond_problem(&r);
 	}
 	finish(&r);
+	conns_handling(in->client_address, false);
 	return U_CALLBACK_COMPLETE;
 }
 

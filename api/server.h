@@ -187,6 +187,8 @@ void conns_stop(void);
 /* Cut idle connections; wait up to grace s for requests in flight. True when none is left. */
 bool conns_drain(int grace);
 bool conns_draining(void);
+/* The connection from peer is now in its handler (true), or its answer is being sent (false). */
+void conns_handling(const struct sockaddr *peer, bool handling);
 void conns_stats(struct conn_stats *out);
 /* libmicrohttpd's callbacks (the last two pass on to ulfius's own). */
 void conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context,

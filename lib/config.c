@@ -178,7 +178,7 @@ config_load(struct config *cfg, char *why, size_t whylen)
 	if (!env_int("HTTP_IDLE_TIMEOUT", 30, 1, 3600, &v, why, whylen))
 		return false;
 	cfg->connection_timeout = (int)v;
-	if (!env_int("HTTP_REQUEST_TIMEOUT", 30, 1, 3600, &v, why, whylen))
+	if (!env_int("HTTP_REQUEST_TIMEOUT", 60, 1, 3600, &v, why, whylen))
 		return false;
 	cfg->request_timeout = (int)v;
 	if (!env_int("REQUEST_DEADLINE_MS", 10000, 100, 3600000, &v, why, whylen))

@@ -33,7 +33,7 @@ struct config {
 	int auth_failures_address;  /* AUTH_FAILURES_PER_ADDRESS in a window, default 50 */
 	int auth_failure_window;    /* AUTH_FAILURE_WINDOW seconds, default 300 */
 	int connection_timeout;     /* HTTP_IDLE_TIMEOUT seconds, default 30 */
-	int request_timeout;        /* HTTP_REQUEST_TIMEOUT seconds to send a whole request, default 30 */
+	int request_timeout;        /* HTTP_REQUEST_TIMEOUT s to send a request, and to read its answer; 60 */
 	int request_deadline_ms;    /* REQUEST_DEADLINE_MS on the database per request, default 10000 */
 	int shutdown_grace;         /* SHUTDOWN_GRACE seconds to finish requests on SIGTERM, default 20 */
 	int rate_per_minute;        /* RATE_LIMIT_PER_MINUTE per caller and replica, default 6000; 0 off */
