@@ -88,6 +88,19 @@ problem_count(const struct problem *p)
 	return p->errors ? json_array_size(p->errors) : 0;
 }
 
+bool
+problem_names(const struct problem *p, const char *field, const char *code)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(p->errors, i, e)
+		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0 &&
+		    strcmp(json_string_value(json_object_get(e, "code")), code) == 0)
+			return true;
+	return false;
+}
+
 void
 problem_clear(struct problem *p)
 {

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 enum err {
 	ERR_OK = 0,
@@ -75,6 +76,9 @@ void problem_field(struct problem *p, enum problem_in in, const char *field,
 
 /* Number of field faults recorded. */
 size_t problem_count(const struct problem *p);
+
+/* Does p record a fault of field with this code? */
+bool problem_names(const struct problem *p, const char *field, const char *code);
 
 /* Free what the problem owns and zero it; accepts NULL. */
 void problem_clear(struct problem *p);

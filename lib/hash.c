@@ -26,3 +26,13 @@ sha256_hex(char out[65], size_t n, const void *const *parts, const size_t *lens)
 	for (unsigned int i = 0; i < mdlen; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
+
+uint64_t
+hash_fnv1a(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "hash.h"
+
 #define SLOTS 4096 /* a power of two */
 #define LOCKS 64
 
@@ -48,15 +50,6 @@ throttle_free(struct throttle *t)
 	free(t);
 }
 
-static uint64_t
-fnv1a(const char *s)
-{
-	uint64_t h = 14695981039346656037u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h | 1;
-}
 
 /* The tokens b would hold at now. */
 static double
@@ -78,13 +71,13 @@ throttle_take(struct throttle *t, const char *key, double now, int *retry_after)
 	*retry_after = 0;
 	if (t == NULL)
 		return true;
-	h = fnv1a(key);
+	h = hash_fnv1a(key);
 	b = &t->slots[h & (SLOTS - 1)];
 	lock = &t->locks[h % LOCKS];
 	pthread_mutex_lock(lock);
-	if (b->id != h) {
+	if (b->id != (h | 1)) {   /* | 1: never 0, which marks a free slot */
 		/* Another key had this slot (or none did): start full. */
-		b->id = h;
+		b->id = h | 1;
 		b->tokens = t->burst;
 		b->at = now;
 	}

@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+#include "hash.h"
 #include <string.h>
 
 #define SLOTS 1024 /* a power of two */
@@ -47,15 +49,6 @@ token_cache_free(struct token_cache *tc)
 	free(tc);
 }
 
-static uint64_t
-fnv1a(const char *s)
-{
-	uint64_t h = 14695981039346656037u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
 
 bool
 token_cache_get(struct token_cache *tc, const char *token, time_t now, int leeway,
@@ -67,7 +60,7 @@ token_cache_get(struct token_cache *tc, const char *token, time_t now, int leewa
 
 	if (tc == NULL || token == NULL)
 		return false;
-	h = fnv1a(token);
+	h = hash_fnv1a(token);
 	s = &tc->slots[h & (SLOTS - 1)];
 	pthread_mutex_lock(&tc->locks[h % LOCKS]);
 	/* The same tests of time as token_verify's. */
@@ -89,7 +82,7 @@ token_cache_put(struct token_cache *tc, const char *token, const struct token_cl
 
 	if (tc == NULL || token == NULL || (copy = strdup(token)) == NULL)
 		return;
-	h = fnv1a(token);
+	h = hash_fnv1a(token);
 	s = &tc->slots[h & (SLOTS - 1)];
 	pthread_mutex_lock(&tc->locks[h % LOCKS]);
 	free(s->token);

@@ -56,6 +56,25 @@ read_schools(void *arg)
 	return NULL;
 }
 
+/*
+ * A read held in flight: school locked by another session, then a reader
+ * thread's GET, which waits on the lock. Returns the locking session
+ * (ROLLBACK lets the read go on).
+ */
+static PGconn *
+hold_a_read(struct server *s, struct reader *r, pthread_t *t, const char *sub)
+{
+	PGconn *locker = db_open();
+	PGresult *res = PQexec(locker, "BEGIN; LOCK TABLE school IN ACCESS EXCLUSIVE MODE");
+
+	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQerrorMessage(locker));
+	PQclear(res);
+	*r = (struct reader){s, token_as("viewer", sub), {0}};
+	cr_assert(pthread_create(t, NULL, read_schools, r) == 0);
+	usleep(300 * 1000);
+	return locker;
+}
+
 Test(limits, a_database_that_stops_answering_frees_the_worker_with_503)
 {
 	struct server s;
@@ -254,15 +273,12 @@ Test(limits, a_request_slow_to_handle_is_not_cut_as_a_slow_client)
 {
 	struct server s;
 	const char *env[] = {"HTTP_REQUEST_TIMEOUT=1", NULL};
-	const char *tok = token_as("viewer", "patient-reader");
-	PGconn *locker = db_open();
+	PGconn *locker;
 	struct reader r;
 	pthread_t t;
 
 	server_start(&s, env);
-	PQclear(PQexec(locker, "BEGIN; LOCK TABLE school IN ACCESS EXCLUSIVE MODE"));
-	r = (struct reader){&s, tok, {0}};
-	cr_assert(pthread_create(&t, NULL, read_schools, &r) == 0);
+	locker = hold_a_read(&s, &r, &t, "patient-reader");
 	sleep(3);   /* three times the request timeout, inside the handler */
 	PQclear(PQexec(locker, "ROLLBACK"));
 	pthread_join(t, NULL);
@@ -399,22 +415,14 @@ Test(limits, headers_past_the_limit_get_431)
 Test(limits, sigterm_finishes_requests_in_flight_then_exits_0)
 {
 	struct server s;
-	const char *tok = token_as("viewer", "draining-reader");
-	PGconn *locker = db_open();
-	PGresult *res;
-	struct reader r = {0};
+	PGconn *locker;
+	struct reader r;
 	pthread_t t;
 	double start;
 	struct answer a;
 
 	server_start(&s, NULL);
-	/* a request held in flight by a lock */
-	res = PQexec(locker, "BEGIN; LOCK TABLE school IN ACCESS EXCLUSIVE MODE");
-	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK);
-	PQclear(res);
-	r = (struct reader){&s, tok, {0}};
-	cr_assert(pthread_create(&t, NULL, read_schools, &r) == 0);
-	usleep(300 * 1000);
+	locker = hold_a_read(&s, &r, &t, "draining-reader");
 	start = now_s();
 	server_signal(&s, SIGTERM, false);
 	usleep(300 * 1000);
@@ -440,21 +448,14 @@ Test(limits, sigterm_waits_no_longer_than_the_grace)
 	struct server s;
 	const char *env[] = {"SHUTDOWN_GRACE=1", "DB_STATEMENT_TIMEOUT_MS=20000", "REQUEST_DEADLINE_MS=3000",
 	                     NULL};
-	const char *tok = token_as("viewer", "slow-reader");
-	PGconn *locker = db_open();
-	PGresult *res;
-	struct reader r = {0};
+	PGconn *locker;
+	struct reader r;
 	pthread_t t;
 	double start, took;
 	int status = 0;
 
 	server_start(&s, env);
-	res = PQexec(locker, "BEGIN; LOCK TABLE school IN ACCESS EXCLUSIVE MODE");
-	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK);
-	PQclear(res);
-	r = (struct reader){&s, tok, {0}};
-	cr_assert(pthread_create(&t, NULL, read_schools, &r) == 0);
-	usleep(300 * 1000);
+	locker = hold_a_read(&s, &r, &t, "slow-reader");
 	start = now_s();
 	server_signal(&s, SIGTERM, false);
 	cr_assert_eq(waitpid(s.pid, &status, 0), s.pid);

@@ -25,20 +25,6 @@
 #include "register.h"
 #include "token.h"
 
-/* Does p name field with code? */
-static bool
-names(const struct problem *p, const char *field, const char *code)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(p->errors, i, e)
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0 &&
-		    strcmp(json_string_value(json_object_get(e, "code")), code) == 0)
-			return true;
-	return false;
-}
-
 /* s repeated n times, as a new string (caller frees). */
 static char *
 repeat(const char *s, size_t n)
@@ -167,7 +153,7 @@ Test(fuzz_regressions, academic_year_ending_past_9999_is_refused)
 	cr_assert(eq(str, start, "9998-09-01"));
 	cr_assert(eq(str, end, "9999-08-31"));
 	cr_assert(eq(int, record_from_json(fund_def.fields, body, RECORD_CREATE, &rec, &p), ERR_VALIDATION));
-	cr_assert(names(&p, "academic_year", "format"));
+	cr_assert(problem_names(&p, "academic_year", "format"));
 	cr_assert(eq(sz, problem_count(&p), 1));
 	record_clear(&rec);
 	problem_clear(&p);
@@ -296,7 +282,7 @@ Test(fuzz_regressions, gias_head_name_is_kept_whole_or_refused)
 	cr_assert(eq(int, json_typeof(json_object_get(r.school, "headteacher_name")), JSON_STRING));
 	cr_assert(eq(int, record_from_json(school_def.fields, r.school, RECORD_CREATE, &rec, &p),
 	             ERR_VALIDATION));
-	cr_assert(names(&p, "headteacher_name", "length"));
+	cr_assert(problem_names(&p, "headteacher_name", "length"));
 	record_clear(&rec);
 	problem_clear(&p);
 	gias_row_clear(&r);
@@ -340,7 +326,7 @@ Test(fuzz_regressions, deeply_nested_plan_priorities_are_a_type_fault)
 
 	cr_assert(asprintf(&text, "{\"group_id\": 1, \"fund_id\": 2, \"priorities\": %s%s}", open, close) > 0);
 	cr_assert(eq(int, validate(plan_def.fields, text, 0, &p), ERR_VALIDATION));
-	cr_assert(names(&p, "priorities", "type"));
+	cr_assert(problem_names(&p, "priorities", "type"));
 	cr_assert(eq(sz, problem_count(&p), 1));
 	problem_clear(&p);
 	free(text);
@@ -355,13 +341,13 @@ Test(fuzz_regressions, integers_at_the_limits_are_range_faults)
 	cr_assert(eq(int, validate(allocation_def.fields,
 	                           "{\"fund_id\": 9223372036854775807, \"group_id\": -9223372036854775808, "
 	                           "\"amount_pence\": 100000000000001}", 0, &p), ERR_VALIDATION));
-	cr_assert(names(&p, "group_id", "range"));
-	cr_assert(names(&p, "amount_pence", "range"));
-	cr_assert_not(names(&p, "fund_id", "range"), "the largest id is an id");
+	cr_assert(problem_names(&p, "group_id", "range"));
+	cr_assert(problem_names(&p, "amount_pence", "range"));
+	cr_assert_not(problem_names(&p, "fund_id", "range"), "the largest id is an id");
 	cr_assert(eq(sz, problem_count(&p), 2));
 	problem_clear(&p);
 	cr_assert(eq(int, validate(la_def.fields, "{\"code\": 937.0, \"name\": \"W\"}", 0, &p), ERR_VALIDATION));
-	cr_assert(names(&p, "code", "type"), "937.0 is a real, not an integer");
+	cr_assert(problem_names(&p, "code", "type"), "937.0 is a real, not an integer");
 	problem_clear(&p);
 }
 
@@ -371,13 +357,13 @@ Test(fuzz_regressions, nul_characters_in_text_are_format_faults)
 
 	cr_assert(eq(int, validate(la_def.fields, "{\"code\": 937, \"name\": \"a\\u0000b\"}", JSON_ALLOW_NUL, &p),
 	             ERR_VALIDATION));
-	cr_assert(names(&p, "name", "format"));
+	cr_assert(problem_names(&p, "name", "format"));
 	problem_clear(&p);
 	cr_assert(eq(int, validate(meeting_def.fields,
 	                           "{\"group_id\": 1, \"held_on\": \"2021-01-12\", \"actions\": [{\"description\": "
 	                           "\"a\\u0000b\", \"owner\": \"Chair\", \"due_date\": \"2021-02-01\"}]}",
 	                           JSON_ALLOW_NUL, &p), ERR_VALIDATION));
-	cr_assert(names(&p, "actions", "type"));
+	cr_assert(problem_names(&p, "actions", "type"));
 	problem_clear(&p);
 }
 
@@ -398,7 +384,7 @@ Test(fuzz_regressions, plan_action_with_a_long_unknown_key)
 	                          "\"completion_date\": \"2021-07-01\", \"level\": \"cooperation\", "
 	                          "\"x%s\": 1}]}", key) > 0);
 	cr_assert(eq(int, validate(plan_def.fields, text, 0, &p), ERR_VALIDATION));
-	cr_assert(names(&p, "actions[0]", "unknown"));
+	cr_assert(problem_names(&p, "actions[0]", "unknown"));
 	problem_clear(&p);
 	free(text);
 	free(key);
@@ -432,7 +418,7 @@ Test(fuzz_regressions, thirty_three_parameters_are_one_too_many)
 	for (int i = 0; i <= QUERY_MAX_PARAMS; i++)
 		snprintf(url + strlen(url), sizeof url - strlen(url), "p%d=%d&", i, i);
 	cr_assert(eq(int, query_parse(url, &q, &p), ERR_MALFORMED));
-	cr_assert(names(&p, "p32", "range"));
+	cr_assert(problem_names(&p, "p32", "range"));
 	cr_assert(eq(sz, q.n, QUERY_MAX_PARAMS));
 	query_free(&q);
 	problem_clear(&p);
@@ -452,7 +438,7 @@ Test(fuzz_regressions, a_cursor_for_a_strange_sort_still_names_the_cursor)
 	c = cursor_encode(sort, "1", "1");
 	cr_assert_not_null(c);
 	cr_assert(eq(int, cursor_decode(c, "id", &value, &key, &p), ERR_MALFORMED));
-	cr_assert(names(&p, "cursor", "format"));
+	cr_assert(problem_names(&p, "cursor", "format"));
 	cr_assert(eq(sz, problem_count(&p), 1));
 	problem_clear(&p);
 	free(c);
@@ -479,7 +465,7 @@ Test(fuzz_regressions, cursors_with_nul_extra_members_or_past_2048_characters_ar
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		cr_assert(eq(int, cursor_decode(bad[i], "id", &value, &key, &p), ERR_MALFORMED), "%s", bad[i]);
-		cr_assert(names(&p, "cursor", "format"));
+		cr_assert(problem_names(&p, "cursor", "format"));
 		cr_assert_null(value);
 		cr_assert_null(key);
 		problem_clear(&p);

@@ -9,19 +9,6 @@
 #include "fields.h"
 #include "register.h"
 
-static bool
-names(const struct problem *p, const char *field, const char *code)
-{
-	size_t i;
-	json_t *e;
-
-	json_array_foreach(p->errors, i, e)
-		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0 &&
-		    strcmp(json_string_value(json_object_get(e, "code")), code) == 0)
-			return true;
-	return false;
-}
-
 static json_t *
 parse(const char *text)
 {
@@ -55,16 +42,16 @@ Test(fields, every_fault_is_reported_once)
 	struct problem p = {0};
 
 	cr_assert(eq(int, record_from_json(school_def.fields, o, RECORD_CREATE, &rec, &p), ERR_VALIDATION));
-	cr_assert(names(&p, "urn", "range"));
-	cr_assert(names(&p, "la_code", "type"));
-	cr_assert(names(&p, "name", "type"));
-	cr_assert(names(&p, "phase", "enum"));
-	cr_assert(names(&p, "type", "null"));
-	cr_assert(names(&p, "ofsted_date", "format"));
-	cr_assert(names(&p, "id", "read_only"));
-	cr_assert(names(&p, "shoe", "unknown"));
-	cr_assert(names(&p, "establishment_number", "required"));
-	cr_assert_not(names(&p, "urn", "required"), "a field given badly is not also missing");
+	cr_assert(problem_names(&p, "urn", "range"));
+	cr_assert(problem_names(&p, "la_code", "type"));
+	cr_assert(problem_names(&p, "name", "type"));
+	cr_assert(problem_names(&p, "phase", "enum"));
+	cr_assert(problem_names(&p, "type", "null"));
+	cr_assert(problem_names(&p, "ofsted_date", "format"));
+	cr_assert(problem_names(&p, "id", "read_only"));
+	cr_assert(problem_names(&p, "shoe", "unknown"));
+	cr_assert(problem_names(&p, "establishment_number", "required"));
+	cr_assert_not(problem_names(&p, "urn", "required"), "a field given badly is not also missing");
 	cr_assert(eq(sz, problem_count(&p), 9));
 	record_clear(&rec);
 	problem_clear(&p);
@@ -88,7 +75,7 @@ Test(fields, text_length_counts_characters_not_bytes)
 	json_decref(o);
 	o = parse("{\"name\": \"a\\u0000b\"}");
 	cr_assert(eq(int, record_from_json(school_def.fields, o, RECORD_PATCH, &rec, &p), ERR_VALIDATION));
-	cr_assert(names(&p, "name", "format"));
+	cr_assert(problem_names(&p, "name", "format"));
 	problem_clear(&p);
 	record_clear(&rec);
 	json_decref(o);
@@ -114,8 +101,8 @@ Test(fields, merge_patch_changes_only_what_differs)
 
 	o = parse("{\"urn\": 100000, \"la_code\": 938}");
 	cr_assert(eq(int, record_from_json(school_def.fields, o, RECORD_PATCH, &rec, &p), ERR_VALIDATION));
-	cr_assert(names(&p, "urn", "read_only"));
-	cr_assert(names(&p, "la_code", "read_only"));
+	cr_assert(problem_names(&p, "urn", "read_only"));
+	cr_assert(problem_names(&p, "la_code", "read_only"));
 	problem_clear(&p);
 	record_clear(&rec);
 	json_decref(o);
@@ -130,8 +117,8 @@ Test(fields, school_cross_field_rules)
 	record_put(&rec, SF_OPENED_ON, "2020-09-01");
 	record_put(&rec, SF_CLOSED_ON, "2020-08-31");
 	school_check(&rec, &p);
-	cr_assert(names(&p, "vulnerable_reason", "required"));
-	cr_assert(names(&p, "closed_on", "rule"));
+	cr_assert(problem_names(&p, "vulnerable_reason", "required"));
+	cr_assert(problem_names(&p, "closed_on", "rule"));
 	problem_clear(&p);
 	record_put(&rec, SF_VULNERABLE_REASON, "new head, falling roll");
 	record_put(&rec, SF_CLOSED_ON, "2020-09-01");
