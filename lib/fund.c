@@ -823,14 +823,8 @@ payment_reverse(struct db_conn *c, const struct actor *who, const char *key, con
 		goto out;
 	}
 	snprintf(id, sizeof id, "%s", PQgetvalue(res, 0, 0));
-	if ((e = resource_fetch(c, &payment_def, who, id, out, p)) != ERR_OK ||
-	    (e = resource_audit(c, &payment_def, who, id, "reverse", NULL, out->body, p)) != ERR_OK)
+	if ((e = resource_made(c, &payment_def, who, id, "reverse", out, location, p)) != ERR_OK)
 		goto out;
-	if (asprintf(location, "/v1/payments/%s", id) < 0) {
-		*location = NULL;
-		e = problem_set(p, ERR_INTERNAL, "out of memory");
-		goto out;
-	}
 	e = db_commit(c, p);
 out:
 	if (e != ERR_OK) {

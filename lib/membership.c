@@ -213,14 +213,8 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 	}
 	if ((e = resource_fetch(c, &membership_def, who, key, &ended, p)) != ERR_OK ||
 	    (e = resource_audit(c, &membership_def, who, key, "update", before.body, ended.body, p)) != ERR_OK ||
-	    (e = resource_fetch(c, &membership_def, who, new_key, out, p)) != ERR_OK ||
-	    (e = resource_audit(c, &membership_def, who, new_key, "create", NULL, out->body, p)) != ERR_OK)
+	    (e = resource_made(c, &membership_def, who, new_key, "create", out, location, p)) != ERR_OK)
 		goto out;
-	if (asprintf(location, "/v1/memberships/%s", new_key) < 0) {
-		*location = NULL;
-		e = problem_set(p, ERR_INTERNAL, "out of memory");
-		goto out;
-	}
 	e = db_commit(c, p);
 out:
 	if (e != ERR_OK) {

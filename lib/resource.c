@@ -192,6 +192,24 @@ resource_audit(struct db_conn *c, const struct resource_def *def, const struct a
 }
 
 enum err
+resource_made(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+              const char *key, const char *action, struct doc *out, char **location,
+              struct problem *p)
+{
+	enum err e;
+
+	*location = NULL;
+	if ((e = resource_fetch(c, def, who, key, out, p)) != ERR_OK ||
+	    (e = resource_audit(c, def, who, key, action, NULL, out->body, p)) != ERR_OK)
+		return e;
+	if (asprintf(location, "%s/%s", def->path, key) < 0) {
+		*location = NULL;
+		return problem_set(p, ERR_INTERNAL, "out of memory");
+	}
+	return ERR_OK;
+}
+
+enum err
 resource_get(struct db_conn *c, const struct resource_def *def, const struct actor *who,
              const char *key, struct doc *out, struct problem *p)
 {
@@ -316,15 +334,8 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 		goto out;
 	}
 	snprintf(key, sizeof key, "%s", PQgetvalue(res, 0, 0));
-	if ((e = resource_fetch(c, def, who, key, out, p)) != ERR_OK)
+	if ((e = resource_made(c, def, who, key, "create", out, location, p)) != ERR_OK)
 		goto out;
-	if ((e = resource_audit(c, def, who, key, "create", NULL, out->body, p)) != ERR_OK)
-		goto out;
-	if (asprintf(location, "%s/%s", def->path, key) < 0) {
-		*location = NULL;
-		e = problem_set(p, ERR_INTERNAL, "out of memory");
-		goto out;
-	}
 	if (who->idempotency_key &&
 	    (e = idem_store(c, who->audit.subject, who->idempotency_key, 201, out->body, *location,
 	                    p)) != ERR_OK)

@@ -243,7 +243,10 @@ enum err resource_list(struct db_conn *c, const struct resource_def *def,
  *     (ERR_NOT_FOUND, ERR_PRECONDITION_FAILED), load its fields into rec
  *     when rec is not NULL;
  *   resource_fetch: the representation (ERR_NOT_FOUND out of scope);
- *   resource_audit: an audit event of `action` from before to after.
+ *   resource_audit: an audit event of `action` from before to after;
+ *   resource_made: a record the transaction made: its representation into
+ *     out, an audit event of `action` (from nothing), and its URL into
+ *     *location (the caller frees it).
  */
 enum err resource_lock(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                        const char *key, const char *if_match, struct record *rec,
@@ -253,6 +256,10 @@ enum err resource_fetch(struct db_conn *c, const struct resource_def *def, const
 enum err resource_audit(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                         const char *key, const char *action, const char *before, const char *after,
                         struct problem *p);
+
+enum err resource_made(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                       const char *key, const char *action, struct doc *out, char **location,
+                       struct problem *p);
 
 /* The LA code in a representation's `field` (0 when absent or null). */
 int doc_la_code(const char *doc, const char *field);
