@@ -3,7 +3,7 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential meson ninja-build pkg-config python3 \
       libulfius-dev libjansson-dev libjwt-dev libpq-dev libcsv-dev libssl-dev libargon2-dev \
-      libmicrohttpd-dev liborcania-dev nodejs npm \
+      libmicrohttpd-dev liborcania-dev libunistring-dev nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY docs/package.json docs/package-lock.json docs/
@@ -20,7 +20,7 @@ RUN meson setup /build --buildtype=release -Dtests=false -Dprefix=/usr \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libulfius2.7 libjansson4 libjwt0 libpq5 libcsv3 \
-      libargon2-1 libmicrohttpd12 liborcania2.3 libssl3 curl ca-certificates \
+      libargon2-1 libmicrohttpd12 liborcania2.3 libunistring2 libssl3 curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --shell /usr/sbin/nologin consortia
 COPY --from=build /out/usr/bin/consortia /usr/bin/consortia

@@ -5,8 +5,13 @@
  *    or in the body (a form or a JSON object), for a bearer token.
  *
  * Failures answer RFC 6749 5.2 errors (`error`, `error_description`) in a
- * body that is also a problem document; they are counted per client id and
- * per address, and past the limits answered 429.
+ * body that is also a problem document; past the limits, 429. They are
+ * counted per client id and address (AUTH_FAILURES_PER_CLIENT), so that
+ * guessing from elsewhere does not lock a client out of its own address;
+ * per address (AUTH_FAILURES_PER_ADDRESS); and per client id from every
+ * address (AUTH_FAILURES_PER_CLIENT_TOTAL), a ceiling on guessing spread
+ * over many addresses that spares the addresses the client has obtained a
+ * token from in the last KNOWN_ADDRESS_DAYS days.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -17,6 +22,22 @@
 #include "../lib/log.h"
 #include "../lib/ratelimit.h"
 #include "server.h"
+
+#define KNOWN_ADDRESS_DAYS 30
+
+/* The counters of one attempt: "<kind>:<client id>|<address>" and the like. */
+struct attempt_keys {
+	char client_addr[200], addr[80], client[128], known[200];
+};
+
+static void
+attempt_keys(struct attempt_keys *k, const char *client_id, const char *addr)
+{
+	snprintf(k->client_addr, sizeof k->client_addr, "client-addr:%s|%s", client_id, addr);
+	snprintf(k->addr, sizeof k->addr, "addr:%s", addr);
+	snprintf(k->client, sizeof k->client, "client:%s", client_id);
+	snprintf(k->known, sizeof k->known, "known:%s|%s", client_id, addr);
+}
 
 /* Fail with an RFC 6749 error code. */
 static enum err
@@ -97,16 +118,37 @@ read_request(struct req *r, struct token_request *t)
 	return ERR_OK;
 }
 
-/* Count a failed attempt against both keys; the answer stays invalid_client. */
+/* Count a failed attempt against every key; the answer stays invalid_client. */
 static void
-count_failure(struct req *r, struct db_conn *c, const char *client_key, const char *addr_key)
+count_failure(struct req *r, struct db_conn *c, const struct attempt_keys *k)
 {
 	struct problem ignored = {0};
 	const struct config *cfg = &r->app->cfg;
 
-	ratelimit_fail(c, client_key, cfg->auth_failure_window, &ignored);
-	ratelimit_fail(c, addr_key, cfg->auth_failure_window, &ignored);
+	ratelimit_fail(c, k->client_addr, cfg->auth_failure_window, &ignored);
+	ratelimit_fail(c, k->addr, cfg->auth_failure_window, &ignored);
+	ratelimit_fail(c, k->client, cfg->auth_failure_window, &ignored);
 	problem_clear(&ignored);
+}
+
+/* ERR_RATE_LIMITED when one of the attempt's counters is past its limit. */
+static enum err
+check_limits(struct req *r, struct db_conn *c, const struct attempt_keys *k)
+{
+	const struct config *cfg = &r->app->cfg;
+	bool known;
+	enum err e;
+
+	if ((e = ratelimit_check(c, k->client_addr, cfg->auth_failures_client,
+	                         cfg->auth_failure_window, &r->problem)) != ERR_OK ||
+	    (e = ratelimit_check(c, k->addr, cfg->auth_failures_address, cfg->auth_failure_window,
+	                         &r->problem)) != ERR_OK)
+		return e;
+	if ((e = ratelimit_known(c, k->known, KNOWN_ADDRESS_DAYS, &known, &r->problem)) != ERR_OK ||
+	    known)
+		return e;
+	return ratelimit_check(c, k->client, cfg->auth_failures_client_total,
+	                       cfg->auth_failure_window, &r->problem);
 }
 
 static enum err
@@ -134,21 +176,18 @@ api_token(struct req *r)
 	struct token_request t = {0};
 	struct account_grant g;
 	struct db_conn *c;
-	char addr[64], client_key[128], addr_key[80], subject[48], scope[64], *token = NULL, *body;
+	struct attempt_keys keys;
+	char addr[64], subject[48], scope[64], *token = NULL, *body;
 	json_t *answer;
 	enum err e;
 
 	if ((e = read_request(r, &t)) != ERR_OK)
 		goto out;
 	req_client_address(r, addr);
-	snprintf(client_key, sizeof client_key, "client:%s", t.client_id);
-	snprintf(addr_key, sizeof addr_key, "addr:%s", addr);
+	attempt_keys(&keys, t.client_id, addr);
 	if ((e = req_db(r, &c)) != ERR_OK)
 		goto out;
-	if ((e = ratelimit_check(c, client_key, cfg->auth_failures_client, cfg->auth_failure_window,
-	                         &r->problem)) != ERR_OK ||
-	    (e = ratelimit_check(c, addr_key, cfg->auth_failures_address, cfg->auth_failure_window,
-	                         &r->problem)) != ERR_OK) {
+	if ((e = check_limits(r, c, &keys)) != ERR_OK) {
 		if (e == ERR_RATE_LIMITED) {
 			r->problem.oauth_error = "temporarily_unavailable";
 			log_msg("warn", "token_rate_limited", "client %s from %s", t.client_id, addr);
@@ -160,7 +199,7 @@ api_token(struct req *r)
 			/* The log says why; the client learns only that it failed. */
 			log_msg("info", "token_refused", "client %s from %s: %s", t.client_id, addr,
 			        r->problem.detail);
-			count_failure(r, c, client_key, addr_key);
+			count_failure(r, c, &keys);
 			e = oauth_fail(r, ERR_UNAUTHORIZED, "invalid_client", "client authentication failed");
 		}
 		goto out;
@@ -172,13 +211,14 @@ api_token(struct req *r)
 	}
 	{
 		struct problem ignored = {0};
-		ratelimit_clear(c, client_key, &ignored);
+		ratelimit_clear(c, keys.client_addr, &ignored);
+		ratelimit_remember(c, keys.known, &ignored);
 		problem_clear(&ignored);
 	}
 	snprintf(subject, sizeof subject, "service-account/%lld", g.id);
 	if ((e = audit_login(r, c, &g, subject)) != ERR_OK)
 		goto out;
-	if (token_sign(&r->app->keys, subject, g.role, g.la_code, g.school_urn, g.group_id, cfg->jwt_ttl,
+	if (token_sign(&r->app->keys, subject, g.role, g.la_code, g.school_urn, g.group_id, g.generation, cfg->jwt_ttl,
 	               time(NULL), &token) != ERR_OK) {
 		e = problem_set(&r->problem, ERR_INTERNAL, "could not sign the token");
 		goto out;

@@ -53,7 +53,6 @@ static enum err
 date_param(struct req *r, const char *name, bool required, char out[11])
 {
 	const char *v = query_get(&r->query, name);
-	int y, m, d;
 
 	if (v == NULL && !required) {
 		time_t now = time(NULL);
@@ -62,9 +61,8 @@ date_param(struct req *r, const char *name, bool required, char out[11])
 		strftime(out, 11, "%Y-%m-%d", &tm);
 		return ERR_OK;
 	}
-	if (v == NULL || !date_parse_iso(v, &y, &m, &d)) {
-		problem_field(&r->problem, IN_QUERY, name, v ? "format" : "required",
-		              "must be a date as YYYY-MM-DD");
+	if (v == NULL || !date_within(v, DATE_QUERY_LAST_YEAR)) {
+		problem_field(&r->problem, IN_QUERY, name, v ? "format" : "required", QUERY_DATE_MESSAGE);
 		return problem_set(&r->problem, ERR_MALFORMED, "%s is %s", name, v ? "not a date" : "required");
 	}
 	snprintf(out, 11, "%s", v);

@@ -13,6 +13,7 @@
 #include "../lib/account.h"
 #include "../lib/config.h"
 #include "../lib/import.h"
+#include "../lib/integrity.h"
 #include "../lib/log.h"
 #include "../lib/migrate.h"
 #include "server.h"
@@ -100,11 +101,34 @@ connect_patiently(const struct config *cfg, int patience, char *why, size_t whyl
 	}
 }
 
+/*
+ * Rows that reach from one LA into another, made before the schema refused
+ * them, are reported; with STRICT_ISOLATION=1 they stop the start.
+ */
+static int
+check_isolation(const struct config *cfg, PGconn *pg)
+{
+	char why[256];
+	long n = integrity_cross_la(pg, why, sizeof why);
+
+	if (n < 0)
+		return fail("integrity check", why);
+	if (n == 0)
+		return 0;
+	log_msg("warn", "cross_la_reference", "%ld record%s name another local authority's records",
+	        n, n == 1 ? "" : "s");
+	if (!cfg->strict_isolation)
+		return 0;
+	snprintf(why, sizeof why, "%ld cross-LA reference%s (STRICT_ISOLATION=1)", n,
+	         n == 1 ? "" : "s");
+	return fail("integrity check", why);
+}
+
 static int
 do_migrate(const struct config *cfg, int patience)
 {
 	char why[512];
-	int applied;
+	int applied, rc;
 	PGconn *pg = connect_patiently(cfg, patience, why, sizeof why);
 
 	if (pg == NULL)
@@ -113,9 +137,10 @@ do_migrate(const struct config *cfg, int patience)
 		PQfinish(pg);
 		return fail("migrate", why);
 	}
-	PQfinish(pg);
 	log_msg("info", "migrate", "%d migration%s applied", applied, applied == 1 ? "" : "s");
-	return 0;
+	rc = check_isolation(cfg, pg);
+	PQfinish(pg);
+	return rc;
 }
 
 static int
@@ -335,7 +360,7 @@ cmd_token(int argc, char **argv)
 		config_free(&cfg);
 		return fail("configuration", why);
 	}
-	if (token_sign(&keys, sub, role, (int)la, (int)school, group, ttl ? (int)ttl : cfg.jwt_ttl,
+	if (token_sign(&keys, sub, role, (int)la, (int)school, group, 0, ttl ? (int)ttl : cfg.jwt_ttl,
 	               time(NULL), &token) != ERR_OK) {
 		token_keys_free(&keys);
 		config_free(&cfg);

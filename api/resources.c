@@ -79,9 +79,8 @@ api_resource_get(struct req *r)
 	if ((e = req_key(r, key)) != ERR_OK)
 		return e;
 	if ((r->who.as_of = query_get(&r->query, "as_of")) != NULL) {
-		int y, m, dd;
-		if (!date_parse_iso(r->who.as_of, &y, &m, &dd)) {
-			problem_field(&r->problem, IN_QUERY, "as_of", "format", "must be a real date as YYYY-MM-DD");
+		if (!date_within(r->who.as_of, DATE_QUERY_LAST_YEAR)) {
+			problem_field(&r->problem, IN_QUERY, "as_of", "format", QUERY_DATE_MESSAGE);
 			return problem_set(&r->problem, ERR_MALFORMED, "as_of is not a date");
 		}
 	}
@@ -175,6 +174,22 @@ api_account_create(struct req *r)
 	return ERR_OK;
 }
 
+/*
+ * This replica knows at once what its own change did to the account's
+ * tokens; the others hear it from the database's notification.
+ */
+static void
+account_refresh(struct req *r, struct db_conn *c, const char *key)
+{
+	struct problem ignored = {0};
+	bool revoked, found;
+	int gen;
+
+	if (account_state_read(c, atoll(key), &gen, &revoked, &found, &ignored) == ERR_OK && found)
+		account_states_put(r->app->accounts, atoll(key), gen, revoked);
+	problem_clear(&ignored);
+}
+
 /* rotate and revoke: an action on one account. */
 static enum err
 account_action(struct req *r, enum err (*act)(struct db_conn *, const struct actor *,
@@ -191,6 +206,7 @@ account_action(struct req *r, enum err (*act)(struct db_conn *, const struct act
 		return e;
 	if ((e = act(c, &r->who, key, im, &d, &r->problem)) != ERR_OK)
 		return e;
+	account_refresh(r, c, key);
 	respond_doc(r, 200, &d);
 	doc_free(&d);
 	return ERR_OK;
@@ -208,8 +224,9 @@ api_account_revoke(struct req *r)
 	return account_action(r, account_revoke);
 }
 
-enum err
-api_resource_patch(struct req *r)
+/* A merge patch of the route's resource; `then` (may be NULL) runs after it succeeded. */
+static enum err
+patch(struct req *r, void (*then)(struct req *, struct db_conn *, const char *))
 {
 	const char *im;
 	struct db_conn *c;
@@ -221,9 +238,24 @@ api_resource_patch(struct req *r)
 		return e;
 	if ((e = resource_patch(c, r->route->def, &r->who, key, im, r->body, &d, &r->problem)) != ERR_OK)
 		return e;
+	if (then)
+		then(r, c, key);
 	respond_doc(r, 200, &d);
 	doc_free(&d);
 	return ERR_OK;
+}
+
+enum err
+api_resource_patch(struct req *r)
+{
+	return patch(r, NULL);
+}
+
+/* A change of role or scope ends the account's tokens. */
+enum err
+api_account_patch(struct req *r)
+{
+	return patch(r, account_refresh);
 }
 
 enum err

@@ -58,7 +58,7 @@ const struct route routes[] = {
 	{"POST", "/v1/service-accounts/:id/rotate", api_account_rotate, ROLES_ADMIN, &account_def, BODY_NONE, NULL},
 	{"POST", "/v1/service-accounts/:id/revoke", api_account_revoke, ROLES_ADMIN, &account_def, BODY_NONE, NULL},
 	{"GET", "/v1/service-accounts/:id", api_resource_get, ROLES_ADMIN, &account_def, BODY_NONE, NULL},
-	{"PATCH", "/v1/service-accounts/:id", api_resource_patch, ROLES_ADMIN, &account_def, BODY_JSON, NULL},
+	{"PATCH", "/v1/service-accounts/:id", api_account_patch, ROLES_ADMIN, &account_def, BODY_JSON, NULL},
 
 	{"GET", "/v1/audit-events", api_resource_list, ROLES_AUDIT, &audit_def, BODY_NONE, NULL},
 

@@ -6,6 +6,7 @@
  *    application/problem+json, adds the common headers and logs one line.
  *    It also starts and stops the HTTP server.
  */
+#include "../lib/accept.h"
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -132,10 +133,49 @@ take_request_id(struct req *r)
 		new_request_id(r->id);
 }
 
+/*
+ * A token the service issued to a service account holds only while the
+ * account is at the generation the token names: revoking, rotating or
+ * changing the role or scope ends it at once. Memory answers, except just
+ * after a change or while the listener reconnects: then the database.
+ */
+static enum err
+account_still_grants(struct req *r)
+{
+	long long id = account_subject_id(r->claims.sub);
+	struct db_conn *c;
+	bool revoked, found;
+	int gen;
+	enum err e;
+
+	if (id == 0 || strcmp(r->claims.iss, r->app->keys.issuers[0].issuer) != 0)
+		return ERR_OK;
+	switch (account_states_check(r->app->accounts, id, r->claims.generation)) {
+	case ACCOUNT_CURRENT:
+		return ERR_OK;
+	case ACCOUNT_ENDED:
+		break;
+	case ACCOUNT_UNKNOWN:
+		if ((e = req_db(r, &c)) != ERR_OK ||
+		    (e = account_state_read(c, id, &gen, &revoked, &found, &r->problem)) != ERR_OK)
+			return e;
+		if (found)
+			account_states_put(r->app->accounts, id, gen, revoked);
+		if (found && !revoked && gen == r->claims.generation)
+			return ERR_OK;
+		break;
+	}
+	log_msg("info", "auth_refused", "%s: the account was revoked or changed", r->claims.sub);
+	return problem_set(&r->problem, ERR_UNAUTHORIZED,
+	                   "the token is no longer valid: its account was revoked or changed");
+}
+
 static enum err
 authenticate(struct req *r)
 {
 	const char *h = req_header(r, "Authorization");
+	char token[TOKEN_MAX_BYTES + 1];
+	size_t len;
 	time_t now;
 	enum err e;
 
@@ -143,8 +183,17 @@ authenticate(struct req *r)
 		return problem_set(&r->problem, ERR_UNAUTHORIZED,
 		                   "send a bearer token: Authorization: Bearer <token>");
 	h += 7;
-	while (*h == ' ')
+	while (*h == ' ' || *h == '\t')
 		h++;
+	/* A field value's trailing white space is not part of it (RFC 9110 5.5). */
+	len = strlen(h);
+	while (len > 0 && (h[len - 1] == ' ' || h[len - 1] == '\t'))
+		len--;
+	if (len > TOKEN_MAX_BYTES)
+		return problem_set(&r->problem, ERR_UNAUTHORIZED, "the bearer token is longer than 8 KB");
+	memcpy(token, h, len);
+	token[len] = '\0';
+	h = token;
 	now = time(NULL);
 	if (!token_cache_get(r->app->tokens, h, now, r->app->keys.leeway, &r->claims)) {
 		e = token_verify(&r->app->keys, h, now, &r->claims, &r->problem);
@@ -154,12 +203,15 @@ authenticate(struct req *r)
 		}
 		token_cache_put(r->app->tokens, h, &r->claims);
 	}
+	if ((e = account_still_grants(r)) != ERR_OK)
+		return e;
 	r->who.audit.subject = r->claims.sub;
 	r->who.audit.role = r->claims.role;
 	r->who.audit.issuer = r->claims.iss;
 	r->who.scope.la_code = r->claims.la_code;
 	r->who.scope.school_urn = r->claims.school_urn;
 	r->who.scope.group_id = r->claims.group_id;
+	r->who.scope.admin = r->claims.role == ROLE_ADMIN;
 	return ERR_OK;
 }
 
@@ -192,6 +244,15 @@ read_body(struct req *r)
 			return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA,
 			                   "send the extract as Content-Type: text/csv");
 		return ERR_OK;
+	}
+	{
+		/* JSON and forms are UTF-8 here; a body in another charset would be stored mangled. */
+		char charset[32];
+		bool named = media_type_param(ct, "charset", charset, sizeof charset);
+		if ((named && strcasecmp(charset, "utf-8") != 0) ||
+		    (!named && ct && strcasestr(ct, "charset") != NULL))
+			return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA,
+			                   "send the body in UTF-8 (charset=utf-8, or no charset)");
 	}
 	if (r->route->body == BODY_FORM && media_type_is(ct, "application/x-www-form-urlencoded"))
 		return ERR_OK;   /* the handler reads the form */
@@ -282,7 +343,8 @@ cors(struct req *r)
 			respond_header(r, "Access-Control-Allow-Origin", origin);
 			respond_header(r, "Vary", "Origin");
 			respond_header(r, "Access-Control-Expose-Headers",
-			               "ETag, Location, Link, X-Request-Id, Retry-After");
+			               "ETag, Location, Link, X-Request-Id, Retry-After, RateLimit-Limit, "
+			               "RateLimit-Remaining, RateLimit-Reset");
 			return;
 		}
 	}
@@ -299,6 +361,15 @@ finish(struct req *r)
 	respond_header(r, "X-Content-Type-Options", "nosniff");
 	respond_header(r, "Referrer-Policy", "no-referrer");
 	respond_header(r, "X-Frame-Options", "DENY");
+	if (r->rate_known) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", r->rate.limit);
+		respond_header(r, "RateLimit-Limit", v);
+		snprintf(v, sizeof v, "%d", r->rate.remaining);
+		respond_header(r, "RateLimit-Remaining", v);
+		snprintf(v, sizeof v, "%d", r->rate.reset);
+		respond_header(r, "RateLimit-Reset", v);
+	}
 	/* Nothing the service answers runs in a browser but the report pages, which set their own. */
 	if (u_map_get_case(r->out->map_header, "Content-Security-Policy") == NULL)
 		respond_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -362,7 +433,9 @@ throttle_check(struct req *r)
 		return ERR_OK;
 	snprintf(key, sizeof key, "%s|%s", r->claims.iss, r->claims.sub);
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (throttle_take(r->app->throttle, key, (double)now.tv_sec + now.tv_nsec / 1e9, &retry))
+	r->rate_known = r->app->throttle != NULL;
+	if (throttle_take_left(r->app->throttle, key, (double)now.tv_sec + now.tv_nsec / 1e9, &retry,
+	                       &r->rate))
 		return ERR_OK;
 	r->problem.retry_after = retry;
 	return problem_set(&r->problem, ERR_RATE_LIMITED,
@@ -379,6 +452,9 @@ admit(struct req *r)
 	if (route->roles != 0) {
 		if ((e = authenticate(r)) != ERR_OK)
 			return e;
+		/* Counted before the role: a refused request is a request, and is told its bucket. */
+		if ((e = throttle_check(r)) != ERR_OK)
+			return e;
 		if (!(route->roles & ROLE_BIT(r->claims.role)))
 			return problem_set(&r->problem, ERR_FORBIDDEN, "the %s role may not %s %s",
 			                   role_name(r->claims.role), route->method, route->path);
@@ -387,8 +463,6 @@ admit(struct req *r)
 		    route->handler != api_chair_eligibility && r->claims.group_id == 0)
 			return problem_set(&r->problem, ERR_FORBIDDEN,
 			                   "a chair's token must name its group (claim `group`) to write");
-		if ((e = throttle_check(r)) != ERR_OK)
-			return e;
 	}
 	/* ulfius decodes path parameters into C strings: "/1%00x" would name record 1. */
 	{
@@ -499,6 +573,51 @@ struct router {
 static int fallback(const struct _u_request *in, struct _u_response *out, void *user_data);
 
 /*
+ * Refuse a request before routing, and close the connection. Used for a
+ * request with both Content-Length and Transfer-Encoding, which a proxy in
+ * front and this service could read two ways, so that a request hidden in
+ * its body would be answered (request smuggling; RFC 9112 6.1): nothing
+ * after it on the connection is read. And for a request target or header
+ * fields past the service's limits.
+ */
+static int
+refuse_early(const struct _u_request *in, struct _u_response *out, struct app *app, enum err e,
+             const char *detail)
+{
+	static const struct route none = {.method = "", .path = ""};
+	struct req r;
+
+	req_init(&r, app, &none, in, out);
+	problem_set(&r.problem, e, "%s", detail);
+	respond_problem(&r);
+	respond_header(&r, "Connection", "close");
+	finish(&r);
+	return U_CALLBACK_COMPLETE;
+}
+
+/* The bytes of the header fields as sent: "Name: value" and CRLF each. */
+static size_t
+header_bytes(const struct _u_map *headers)
+{
+	const char **keys = u_map_enum_keys(headers);
+	size_t n = 0;
+
+	for (size_t i = 0; keys && keys[i]; i++) {
+		const char *v = u_map_get(headers, keys[i]);
+		n += strlen(keys[i]) + 4 + (v ? strlen(v) : 0);
+	}
+	return n;
+}
+
+/* HEAD is answered wherever GET is (RFC 9110 9.3.2): libmicrohttpd sends the headers only. */
+static bool
+method_matches(const char *route_method, const char *verb)
+{
+	return strcmp(route_method, verb) == 0 ||
+	       (strcmp(verb, "HEAD") == 0 && strcmp(route_method, "GET") == 0);
+}
+
+/*
  * Every request comes here: the first route of the table whose method and
  * path match (literal routes come first, so they win over ":param" ones)
  * gets it, with its path parameters; otherwise 404, 405 or an OPTIONS
@@ -510,8 +629,18 @@ route_request(const struct _u_request *in, struct _u_response *out, void *user_d
 {
 	const struct router *rt = user_data;
 
+	if (u_map_get_case(in->map_header, "Transfer-Encoding") != NULL &&
+	    u_map_get_case(in->map_header, "Content-Length") != NULL)
+		return refuse_early(in, out, rt->app, ERR_MALFORMED,
+		                    "a request may not carry both Content-Length and Transfer-Encoding");
+	if (strlen(in->http_url) > rt->app->cfg.max_uri_bytes)
+		return refuse_early(in, out, rt->app, ERR_URI_TOO_LONG,
+		                    "the request target is longer than this service takes (MAX_URI_BYTES)");
+	if (header_bytes(in->map_header) > rt->app->cfg.max_header_bytes)
+		return refuse_early(in, out, rt->app, ERR_HEADERS_TOO_LARGE,
+		                    "the header fields are larger than this service takes (MAX_HEADER_BYTES)");
 	for (size_t i = 0; i < routes_count; i++) {
-		if (strcmp(routes[i].method, in->http_verb) != 0 ||
+		if (!method_matches(routes[i].method, in->http_verb) ||
 		    !path_matches(routes[i].path, in->url_path))
 			continue;
 		if (!take_params(routes[i].path, in->url_path, in->map_url))
@@ -533,8 +662,9 @@ fallback(const struct _u_request *in, struct _u_response *out, void *user_data)
 	req_init(&r, app, &none, in, out);
 	for (size_t i = 0; i < routes_count; i++)
 		if (path_matches(routes[i].path, in->url_path) && used < sizeof allow)
-			used += (size_t)snprintf(allow + used, sizeof allow - used, "%s%s",
-			                         used ? ", " : "", routes[i].method);
+			used += (size_t)snprintf(allow + used, sizeof allow - used, "%s%s%s",
+			                         used ? ", " : "", routes[i].method,
+			                         strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
 	if (used > 0 && strcmp(in->http_verb, "OPTIONS") == 0) {
 		respond_empty(&r, 204);
 		respond_header(&r, "Allow", allow);
@@ -620,6 +750,12 @@ server_run(struct app *app)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* After the mask: the listener thread must not take the stop signals. */
+	app->accounts = account_states_new(cfg->database_url);
+	if (app->accounts == NULL) {
+		log_msg("error", "start", "cannot start the account listener");
+		goto out;
+	}
 	if (!conns_start(cfg->connection_timeout, cfg->request_timeout))
 		goto out;
 	{
@@ -632,8 +768,14 @@ server_run(struct app *app)
 			{MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout, NULL},
 			{MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL},
 			{MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip, NULL},
-			/* The request line and headers must fit in this (431 past it). */
-			{MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)cfg->max_header_bytes, NULL},
+			/*
+			 * The request line and headers must fit in this, or libmicrohttpd
+			 * answers 414 or 431 itself, in HTML. Room beyond the service's own
+			 * limits lets route_request answer those as problems. Every request
+			 * zeroes the pool: keep it small.
+			 */
+			{MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+			 (intptr_t)(cfg->max_header_bytes + cfg->max_uri_bytes + 8192), NULL},
 			{MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL},
 			{MHD_OPTION_END, 0, NULL},
 		};
@@ -668,6 +810,8 @@ out:
 	app->throttle = NULL;
 	token_cache_free(app->tokens);
 	app->tokens = NULL;
+	account_states_free(app->accounts);
+	app->accounts = NULL;
 	free(bindings);
 	metrics_free();
 	return rc;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <ulfius.h>
 
+#include "../lib/accountstate.h"
 #include "../lib/config.h"
 #include "../lib/db.h"
 #include "../lib/query.h"
@@ -32,6 +33,7 @@ struct app {
 	struct _u_instance inst;
 	struct throttle *throttle;          /* RATE_LIMIT_PER_MINUTE; NULL: no limit */
 	struct token_cache *tokens;         /* bearer tokens already verified */
+	struct account_states *accounts;    /* service accounts' token generations */
 };
 
 struct req;
@@ -81,6 +83,8 @@ struct req {
 	int status;                         /* what was answered, for the log */
 	struct timespec start;
 	char request_hash[65];              /* of an Idempotency-Key request: what who.request_hash names */
+	bool rate_known;                    /* the caller's bucket was counted: rate is set */
+	struct throttle_left rate;          /* for the RateLimit-* headers */
 };
 
 /* Borrow the pool connection for this request (released when it ends). */
@@ -142,6 +146,7 @@ enum err api_payment_reverse(struct req *r);
 enum err api_account_create(struct req *r);
 enum err api_account_rotate(struct req *r);
 enum err api_account_revoke(struct req *r);
+enum err api_account_patch(struct req *r);
 enum err api_token(struct req *r);
 enum err api_plan_submit(struct req *r);
 enum err api_plan_accept(struct req *r);

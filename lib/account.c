@@ -24,7 +24,7 @@ static const char *const roles[] = {"admin", "officer", "finance", "chair", "vie
 enum { AF_NAME, AF_ROLE, AF_LA_CODE, AF_SCHOOL_URN, AF_GROUP_ID, AF__COUNT };
 
 static const struct field account_fields[AF__COUNT] = {
-	[AF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
+	[AF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
 	[AF_ROLE] = {.name = "role", .type = FT_ENUM, .flags = F_REQUIRED, .values = roles},
 	[AF_LA_CODE] = {.name = "la_code", .type = FT_INT, .flags = F_NULLABLE, .min = 100, .max = 999},
 	[AF_SCHOOL_URN] = {.name = "school_urn", .type = FT_INT, .flags = F_NULLABLE, .min = 100000,
@@ -70,8 +70,8 @@ static const struct db_stmt ACCOUNT_REVOKE = {"account_revoke",
 	"UPDATE service_account SET revoked_at = now(), updated_at = now(), version = version + 1 "
 	"WHERE id = $1::bigint"};
 static const struct db_stmt ACCOUNT_BY_CLIENT = {"account_by_client",
-	"SELECT id, role, la_code, school_urn, secret_hash, revoked_at IS NOT NULL, group_id "
-	"FROM service_account WHERE client_id = $1"};
+	"SELECT id, role, la_code, school_urn, secret_hash, revoked_at IS NOT NULL, group_id, "
+	"token_generation FROM service_account WHERE client_id = $1"};
 
 static const struct filter_def account_filters[] = {
 	{.name = "role", .kind = FILTER_ENUM, .sql = "a.role = $%d", .values = roles},
@@ -274,6 +274,7 @@ account_authenticate(struct db_conn *c, const char *client_id, const char *secre
 	out->la_code = PQgetisnull(res, 0, 2) ? 0 : atoi(PQgetvalue(res, 0, 2));
 	out->school_urn = PQgetisnull(res, 0, 3) ? 0 : atoi(PQgetvalue(res, 0, 3));
 	out->group_id = PQgetisnull(res, 0, 6) ? 0 : atoll(PQgetvalue(res, 0, 6));
+	out->generation = atoi(PQgetvalue(res, 0, 7));
 	PQclear(res);
 	if (revoked)
 		return problem_set(p, ERR_UNAUTHORIZED, "the account is revoked");

@@ -46,6 +46,7 @@ struct account_grant {
 	enum role role;
 	int la_code, school_urn;
 	long long group_id;
+	int generation;      /* of its tokens (accountstate.h) */
 };
 
 /*

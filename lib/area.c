@@ -27,8 +27,9 @@ static const struct field area_fields[] = {
 	{.name = "la_code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 100, .max = 999},
 	{.name = "code", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 40,
 	 .check = area_code_valid, .format = "lower-case letters, digits and hyphens"},
-	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
-	{.name = "district_codes", .type = FT_TEXT_ARRAY, .min = 9, .max = 9, .check = gss_code_ok,
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
+	{.name = "district_codes", .type = FT_TEXT_ARRAY, .min = 9, .max = 9, .max_items = 100,
+	 .check = gss_code_ok,
 	 .format = "a district's GSS code (E or W and 8 digits)", .dflt = "{}"},
 };
 

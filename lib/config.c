@@ -202,9 +202,18 @@ config_load(struct config *cfg, char *why, size_t whylen)
 	if (!env_int("MAX_HEADER_BYTES", 32768, 4096, 1 << 20, &v, why, whylen))
 		return false;
 	cfg->max_header_bytes = (size_t)v;
+	if (!env_int("MAX_URI_BYTES", 8192, 1024, 1 << 20, &v, why, whylen))
+		return false;
+	cfg->max_uri_bytes = (size_t)v;
 	if (!env_int("AUTH_FAILURES_PER_CLIENT", 10, 1, 100000, &v, why, whylen))
 		return false;
 	cfg->auth_failures_client = (int)v;
+	if (!env_int("AUTH_FAILURES_PER_CLIENT_TOTAL", 100, 1, 10000000, &v, why, whylen))
+		return false;
+	cfg->auth_failures_client_total = (int)v;
+	if (!env_int("STRICT_ISOLATION", 0, 0, 1, &v, why, whylen))
+		return false;
+	cfg->strict_isolation = v == 1;
 	if (!env_int("AUTH_FAILURES_PER_ADDRESS", 50, 1, 1000000, &v, why, whylen))
 		return false;
 	cfg->auth_failures_address = (int)v;

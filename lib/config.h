@@ -29,7 +29,9 @@ struct config {
 	char **trusted_proxies;     /* TRUSTED_PROXIES: addresses whose X-Forwarded-For is believed */
 	bool migrate_on_start;      /* MIGRATE_ON_START, default 1 */
 	int statement_timeout_ms;   /* DB_STATEMENT_TIMEOUT_MS, default 5000 */
-	int auth_failures_client;   /* AUTH_FAILURES_PER_CLIENT in a window, default 10 */
+	int auth_failures_client;   /* AUTH_FAILURES_PER_CLIENT from one address in a window, default 10 */
+	int auth_failures_client_total; /* AUTH_FAILURES_PER_CLIENT_TOTAL from every address, default 100 */
+	bool strict_isolation;      /* STRICT_ISOLATION: refuse to start over cross-LA rows, default off */
 	int auth_failures_address;  /* AUTH_FAILURES_PER_ADDRESS in a window, default 50 */
 	int auth_failure_window;    /* AUTH_FAILURE_WINDOW seconds, default 300 */
 	int connection_timeout;     /* HTTP_IDLE_TIMEOUT seconds, default 30 */
@@ -40,7 +42,8 @@ struct config {
 	int rate_burst;             /* RATE_LIMIT_BURST requests at once, default 200 */
 	int max_connections;        /* MAX_CONNECTIONS open at once, default 8192 */
 	int max_connections_per_ip; /* MAX_CONNECTIONS_PER_ADDRESS, default 0: no limit */
-	size_t max_header_bytes;    /* MAX_HEADER_BYTES for the request line and headers, default 32 KiB */
+	size_t max_header_bytes;    /* MAX_HEADER_BYTES of header fields, default 32 KiB (431 past it) */
+	size_t max_uri_bytes;       /* MAX_URI_BYTES of the request target, default 8 KiB (414 past it) */
 };
 
 /*

@@ -1,7 +1,8 @@
 /*
  * date.c
  *    This module implements strict parsing of the two date forms the
- *    service meets. Nothing here consults the clock or the locale.
+ *    service meets, and the day in England at a given time. Nothing here
+ *    consults the clock or the locale.
  */
 #include "date.h"
 
@@ -47,6 +48,54 @@ date_parse_iso(const char *s, int *y, int *m, int *d)
 	if (!digits(s, 4, y) || !digits(s + 5, 2, m) || !digits(s + 8, 2, d))
 		return false;
 	return date_is_real(*y, *m, *d);
+}
+
+bool
+date_within(const char *s, int last_year)
+{
+	int y, m, d;
+
+	return date_parse_iso(s, &y, &m, &d) && y >= DATE_FIRST_YEAR && y <= last_year;
+}
+
+static void format_iso(int y, int m, int d, char out[11]);
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Hinnant's days_from_civil). */
+static long long
+days_from_civil(int y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* 01:00 UTC on the last Sunday of month m (31 days long) of year y, in seconds since the epoch. */
+static long long
+last_sunday_0100(int y, int m)
+{
+	long long day = days_from_civil(y, m, 31);
+	long long wday = ((day % 7) + 7 + 4) % 7;   /* 1970-01-01 was a Thursday (4) */
+
+	return (day - wday) * 86400 + 3600;
+}
+
+void
+date_london(time_t t, char out[11])
+{
+	struct tm tm;
+	long long s = (long long)t;
+
+	gmtime_r(&t, &tm);
+	if (s >= last_sunday_0100(tm.tm_year + 1900, 3) && s < last_sunday_0100(tm.tm_year + 1900, 10)) {
+		time_t bst = t + 3600;
+		gmtime_r(&bst, &tm);
+	}
+	format_iso(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out);
 }
 
 bool

@@ -7,12 +7,34 @@
 #define CONSORTIA_DATE_H
 
 #include <stdbool.h>
+#include <time.h>
+
+/*
+ * The dates a client may write (bodies, imports): 1900-01-01 to
+ * 2099-12-31. A filter may name any date up to 2199-12-31, so that every
+ * date the service writes, derived ones too (a review due some years
+ * after a start), can be asked about.
+ */
+#define DATE_FIRST_YEAR 1900
+#define DATE_LAST_YEAR 2099
+#define DATE_QUERY_LAST_YEAR 2199
+#define QUERY_DATE_MESSAGE "must be a real date from 1900-01-01 to 2199-12-31 as YYYY-MM-DD"
 
 /* True if y-m-d is a real day of the Gregorian calendar (years 1..9999). */
 bool date_is_real(int y, int m, int d);
 
 /* True if s is exactly "YYYY-MM-DD" naming a real day. */
 bool date_parse_iso(const char *s, int *y, int *m, int *d);
+
+/* True if s is a date as date_parse_iso reads it, from DATE_FIRST_YEAR to last_year. */
+bool date_within(const char *s, int last_year);
+
+/*
+ * The calendar date in England and Wales at t, "YYYY-MM-DD" into out:
+ * Europe/London's, GMT, or BST (UTC+1) from 01:00 UTC on the last Sunday
+ * of March to 01:00 UTC on the last Sunday of October.
+ */
+void date_london(time_t t, char out[11]);
 
 /*
  * Convert "dd-mm-yyyy" (the extract's form) into "YYYY-MM-DD" in out, which

@@ -65,9 +65,11 @@ db_pool_init(struct db_pool *pool, const char *conninfo, size_t n, int statement
 void
 db_pool_destroy(struct db_pool *pool)
 {
-	for (size_t i = 0; i < pool->n; i++)
+	for (size_t i = 0; i < pool->n; i++) {
 		if (pool->conns[i].pg)
 			PQfinish(pool->conns[i].pg);
+		free(pool->conns[i].prepared);
+	}
 	free(pool->conns);
 	free(pool->conninfo);
 	pthread_mutex_destroy(&pool->mu);
@@ -377,6 +379,16 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 	*lost = false;
 	if (c->pg == NULL)
 		return db_map_error(NULL, NULL, p);
+	/* Room to remember it first: a statement prepared and then forgotten would be
+	 * prepared again under its name, which PostgreSQL refuses (42P05). */
+	if (st && !is_prepared(c, st) && c->nprepared == c->capprepared) {
+		size_t cap = c->capprepared ? c->capprepared * 2 : 128;
+		const struct db_stmt **grown = realloc(c->prepared, cap * sizeof *grown);
+		if (grown == NULL)
+			return problem_set(p, ERR_INTERNAL, "out of memory");
+		c->prepared = grown;
+		c->capprepared = cap;
+	}
 	if (st && !is_prepared(c, st)) {
 		res = run(c, PQsendPrepare(c->pg, st->name, st->sql, n, NULL), &late);
 		if (late)
@@ -388,8 +400,7 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 			return e;
 		}
 		PQclear(res);
-		if (c->nprepared < DB_MAX_PREPARED)
-			c->prepared[c->nprepared++] = st;
+		c->prepared[c->nprepared++] = st;
 	}
 	if (st)
 		res = run(c, PQsendQueryPrepared(c->pg, st->name, n, vals, NULL, NULL, 0), &late);

@@ -20,8 +20,6 @@
 
 #include "error.h"
 
-#define DB_MAX_PREPARED 128
-
 /* A statement with a name unique in the program; lives for the program. */
 struct db_stmt {
 	const char *name;
@@ -30,8 +28,8 @@ struct db_stmt {
 
 struct db_conn {
 	PGconn *pg;
-	const struct db_stmt *prepared[DB_MAX_PREPARED];
-	size_t nprepared;
+	const struct db_stmt **prepared;   /* owned: the statements this connection prepared */
+	size_t nprepared, capprepared;
 	bool in_tx;
 	bool in_use;
 	struct timespec deadline;     /* CLOCK_MONOTONIC; tv_sec 0: none */

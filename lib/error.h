@@ -26,6 +26,8 @@ enum err {
 	ERR_CONFLICT,             /* 409: clashes with stored state */
 	ERR_PRECONDITION_FAILED,  /* 412: stale If-Match */
 	ERR_TOO_LARGE,            /* 413 */
+	ERR_URI_TOO_LONG,         /* 414 */
+	ERR_HEADERS_TOO_LARGE,    /* 431 */
 	ERR_UNSUPPORTED_MEDIA,    /* 415 */
 	ERR_VALIDATION,           /* 422: well-formed but breaks a rule */
 	ERR_PRECONDITION_REQUIRED,/* 428: If-Match missing */

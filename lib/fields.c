@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
 #include "date.h"
 
 int
@@ -170,6 +174,81 @@ text_ok(const struct field *f, const json_t *v, const char *label, struct proble
 	return true;
 }
 
+char *
+fields_name(const char *s, const char **why)
+{
+	const uint8_t *u = (const uint8_t *)s, *end = u + strlen(s);
+	uint8_t *nfc;
+	size_t n, first = 0, last;
+	char *out;
+
+	*why = NULL;
+	for (const uint8_t *q = u; q < end;) {
+		ucs4_t c;
+		q += u8_mbtouc(&c, q, (size_t)(end - q));
+		if (uc_is_general_category(c, UC_CONTROL) || uc_is_general_category(c, UC_FORMAT) ||
+		    uc_is_general_category(c, UC_LINE_SEPARATOR) ||
+		    uc_is_general_category(c, UC_PARAGRAPH_SEPARATOR)) {
+			*why = "must not contain control or invisible formatting characters";
+			return NULL;
+		}
+	}
+	n = 0;
+	if ((nfc = u8_normalize(UNINORM_NFC, u, (size_t)(end - u), NULL, &n)) == NULL && end > u)
+		return NULL;
+	/* trim what Unicode calls white space, at both ends */
+	for (last = n; first < n;) {
+		ucs4_t c;
+		int len = u8_mbtouc(&c, nfc + first, n - first);
+		if (!uc_is_property_white_space(c))
+			break;
+		first += (size_t)len;
+	}
+	while (last > first) {
+		ucs4_t c;
+		const uint8_t *prev = u8_prev(&c, nfc + last, nfc + first);
+		if (prev == NULL || !uc_is_property_white_space(c))
+			break;
+		last = (size_t)(prev - nfc);
+	}
+	if ((out = malloc(last - first + 1)) != NULL) {
+		memcpy(out, nfc + first, last - first);
+		out[last - first] = '\0';
+	}
+	free(nfc);
+	return out;
+}
+
+/* An F_NAME value: canonical (fields_name), then of min..max characters. */
+static char *
+name_value(const struct field *f, const json_t *v, struct problem *p, bool *oom)
+{
+	const char *why;
+	char *s;
+	size_t n;
+
+	if (strlen(json_string_value(v)) != json_string_length(v)) {
+		problem_field(p, IN_BODY, f->name, "format", "must not contain NUL characters");
+		return NULL;
+	}
+	if ((s = fields_name(json_string_value(v), &why)) == NULL) {
+		if (why)
+			problem_field(p, IN_BODY, f->name, "format", "%s", why);
+		else
+			*oom = true;
+		return NULL;
+	}
+	n = utf8_length(s);
+	if ((long long)n < f->min || (long long)n > f->max) {
+		problem_field(p, IN_BODY, f->name, "length",
+		              "must be %lld to %lld characters long, white space around it not counted",
+		              f->min, f->max);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
 /*
  * Convert one non-null JSON value to the field's canonical text.
  * Returns a malloc'd string, or NULL after adding the fault to p (or when
@@ -210,7 +289,20 @@ canonical(const struct field *f, const json_t *v, struct problem *p, bool *oom)
 			problem_field(p, IN_BODY, f->name, "format", "must be a real date as YYYY-MM-DD");
 			return NULL;
 		}
+		if (y < DATE_FIRST_YEAR || y > DATE_LAST_YEAR) {
+			problem_field(p, IN_BODY, f->name, "range", "must be between %d-01-01 and %d-12-31",
+			              DATE_FIRST_YEAR, DATE_LAST_YEAR);
+			return NULL;
+		}
 		snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+		if (f->flags & F_PAST) {
+			char today[11];
+			date_london(time(NULL), today);
+			if (strcmp(buf, today) > 0) {
+				problem_field(p, IN_BODY, f->name, "range", "must not be after today (%s)", today);
+				return NULL;
+			}
+		}
 		break;
 	case FT_ENUM:
 		if (!json_is_string(v)) {
@@ -234,6 +326,8 @@ canonical(const struct field *f, const json_t *v, struct problem *p, bool *oom)
 			problem_field(p, IN_BODY, f->name, "type", "must be a string");
 			return NULL;
 		}
+		if (f->flags & F_NAME)
+			return name_value(f, v, p, oom);
 		if (!text_ok(f, v, f->name, p))
 			return NULL;
 		goto copy_string;
@@ -253,6 +347,10 @@ canonical(const struct field *f, const json_t *v, struct problem *p, bool *oom)
 
 		if (!json_is_array(v)) {
 			problem_field(p, IN_BODY, f->name, "type", "must be an array of strings");
+			return NULL;
+		}
+		if (json_array_size(v) > f->max_items) {
+			problem_field(p, IN_BODY, f->name, "length", "must hold at most %zu items", f->max_items);
 			return NULL;
 		}
 		if ((arr = malloc(cap)) == NULL) {

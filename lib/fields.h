@@ -21,6 +21,12 @@
 
 #define RECORD_MAX 32
 
+/*
+ * The bound of every amount of money a client sends, in pence (a trillion
+ * pounds): a sum of a few thousand of them cannot overflow 64 bits.
+ */
+#define MAX_PENCE 100000000000000LL
+
 enum ftype {
 	FT_INT,         /* JSON integer within [min, max] */
 	FT_TEXT,        /* JSON string of min..max characters */
@@ -36,13 +42,16 @@ enum {
 	F_NULLABLE    = 1 << 1,  /* null is a value */
 	F_CREATE_ONLY = 1 << 2,  /* set by a create, read-only afterwards */
 	F_DERIVED     = 1 << 3,  /* computed by the resource from other fields; never set by a client */
+	F_PAST        = 1 << 4,  /* FT_DATE: a day that has come, not after today in England */
+	F_NAME        = 1 << 5,  /* FT_TEXT: a name, stored trimmed and in NFC (fields_name) */
 };
 
 struct field {
 	const char *name;
 	enum ftype type;
 	unsigned flags;
-	long long min, max;             /* FT_INT: value; FT_TEXT: length in characters */
+	long long min, max;             /* FT_INT: value; FT_TEXT (and array items): length in characters */
+	size_t max_items;               /* FT_TEXT_ARRAY: at most this many items */
 	const char *const *values;      /* FT_ENUM: NULL-terminated list */
 	bool (*check)(const char *s);   /* FT_TEXT, FT_TEXT_ARRAY items: extra format rule */
 	const char *format;             /* what `check` wants, for the message */
@@ -98,6 +107,15 @@ void record_clear(struct record *rec);
 
 /* Index of field `name` in fs, or -1. */
 int fields_index(const struct field_set *fs, const char *name);
+
+/*
+ * A name as it is stored and compared: white space around it trimmed and
+ * the rest in Unicode Normalization Form C. NULL, with *why set, when it
+ * holds a control character or an invisible formatting one (zero-width
+ * space, bidirectional marks: Unicode categories Cc, Cf, Zl, Zp), or NULL
+ * with *why NULL when out of memory. s is valid UTF-8; the caller frees.
+ */
+char *fields_name(const char *s, const char **why);
 
 /* Number of characters (code points) in a valid UTF-8 string. */
 size_t utf8_length(const char *s);

@@ -44,12 +44,11 @@ weighting_ok(const char *s)
 	return s[0] == '0' || !dot || strspn(dot + 1, "0") == decimals;
 }
 
-#define MAX_PENCE 100000000000000LL   /* a trillion pounds */
 
 static const struct field fund_fields[FF__COUNT] = {
 	[FF_LA_CODE] = {.name = "la_code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 100, .max = 999},
 	[FF_KIND] = {.name = "kind", .type = FT_ENUM, .flags = F_REQUIRED | F_CREATE_ONLY, .values = fund_kinds},
-	[FF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
+	[FF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
 	[FF_ACADEMIC_YEAR] = {.name = "academic_year", .type = FT_TEXT, .flags = F_REQUIRED, .min = 7, .max = 7,
 	                      .check = academic_year_ok, .format = "an academic year such as 2020/21"},
 	[FF_POT] = {.name = "pot_pence", .type = FT_INT, .flags = F_REQUIRED, .min = 0, .max = MAX_PENCE},
@@ -225,7 +224,11 @@ static const struct constraint_def allocation_constraints[] = {
 	{"allocation_payee_rule", "payee_urn", "rule", "must be a member school of the group"},
 	{"allocation_final", "payee_urn", "rule", "is settled once the allocation is approved"},
 	{"allocation_once", "group_id", "duplicate", "already has a live allocation from this fund"},
-	{"allocation_payee_fkey", "payee_urn", "reference", "does not name a school"},
+	{"allocation_payee_la_rule", "payee_urn", "reference", "does not name a school of the group's local authority"},
+	{"allocation_payee_fkey", "payee_urn", "reference", "does not name a school of the group's local authority"},
+	{"allocation_fund_la_rule", "fund_id", "reference", "does not name a fund of the group's local authority"},
+	{"allocation_fund_fkey", "fund_id", "reference", "does not name a fund of the group's local authority"},
+	{"allocation_group_fkey", "group_id", "reference", "does not name a group"},
 };
 
 const struct resource_def allocation_def = {
@@ -697,7 +700,7 @@ allocation_cancel(struct db_conn *c, const struct actor *who, const char *key, c
 
 static const struct field paid_fields[] = {
 	{.name = "remittance_reference", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 100},
-	{.name = "paid_on", .type = FT_DATE, .flags = F_REQUIRED},
+	{.name = "paid_on", .type = FT_DATE, .flags = F_REQUIRED | F_PAST},
 };
 static const struct field_set paid_set = {paid_fields, 2, NULL};
 

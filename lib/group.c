@@ -20,7 +20,7 @@ static const struct field group_fields[GF__COUNT] = {
 	                .min = 100, .max = 999},
 	[GF_AREA_ID] = {.name = "area_id", .type = FT_INT, .flags = F_NULLABLE, .min = 1,
 	                .max = 9223372036854775807LL},
-	[GF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
+	[GF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
 	[GF_STATUS] = {.name = "status", .type = FT_ENUM, .values = group_statuses, .dflt = "active"},
 	[GF_CREATED_ON] = {.name = "created_on", .type = FT_DATE, .flags = F_NULLABLE},
 	[GF_CLOSED_ON] = {.name = "closed_on", .type = FT_DATE, .flags = F_NULLABLE},

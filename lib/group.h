@@ -31,4 +31,14 @@ enum err membership_move(struct db_conn *c, const struct actor *who, const char 
  */
 enum err chair_eligibility(const json_t *body, char **out, struct problem *p);
 
+/*
+ * SQL: the URNs of the schools of group `param` (a parameter's "$n"), of
+ * its own LA only, for a group's scope: a school of another LA named by a
+ * membership made before that was refused grants nothing.
+ */
+#define GROUP_SCHOOLS(param)                                                             \
+	"SELECT m.school_urn FROM membership m JOIN school_group g ON g.id = m.group_id "    \
+	"JOIN school ms ON ms.urn = m.school_urn AND ms.la_id = g.la_id "                   \
+	"WHERE m.group_id = " param "::bigint"
+
 #endif

@@ -6,7 +6,7 @@
 
 static const struct field la_fields[] = {
 	{.name = "code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 100, .max = 999},
-	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
+	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
 	{.name = "review_interval_months", .type = FT_INT, .min = 1, .max = 60, .dflt = "12"},
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "group.h"
 
 static bool
 urns_ok(const json_t *v, const char *name, struct problem *p)
@@ -64,7 +65,6 @@ records_ok(const json_t *v, const char *name, struct problem *p, const char *tex
 	size_t i;
 	json_t *it;
 	bool ok = true;
-	int y, m, d;
 
 	if (!json_is_array(v) || json_array_size(v) > 200) {
 		problem_field(p, IN_BODY, name, "type", "must be an array of at most 200 entries");
@@ -76,7 +76,7 @@ records_ok(const json_t *v, const char *name, struct problem *p, const char *tex
 		size_t want = who_key ? 3 : 2;
 		if (!json_is_object(it) || json_object_size(it) != want || !json_text_ok(t, 2000) ||
 		    (who_key && !json_text_ok(w, 200)) || !json_is_string(dt) ||
-		    !date_parse_iso(json_string_value(dt), &y, &m, &d)) {
+		    !date_within(json_string_value(dt), DATE_LAST_YEAR)) {
 			if (who_key)
 				problem_field(p, IN_BODY, name, "type",
 				              "item %zu must be {\"%s\": text, \"%s\": text, \"%s\": YYYY-MM-DD}", i,
@@ -226,7 +226,7 @@ support_check(const struct record *rec, struct problem *p)
 #define SUPPORT_SCOPE                                                                              \
 	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                           \
 	" AND ($3::integer IS NULL OR r.school_urn = $3::integer)"                                     \
-	" AND ($4::bigint IS NULL OR r.school_urn IN (SELECT school_urn FROM membership WHERE group_id = $4::bigint))"
+	" AND ($4::bigint IS NULL OR r.school_urn IN (" GROUP_SCHOOLS("$4") "))"
 
 static const struct db_stmt SUPPORT_GET = {"support_get",
 	"SELECT r.version, " SUPPORT_DOC " FROM " SUPPORT_FROM " WHERE r.id = $1::bigint" SUPPORT_SCOPE};
@@ -269,7 +269,7 @@ const struct resource_def support_def = {
 	.get = &SUPPORT_GET, .load = &SUPPORT_LOAD, .insert = &SUPPORT_INSERT, .update = &SUPPORT_UPDATE,
 	.list_doc = SUPPORT_DOC, .list_from = SUPPORT_FROM, .key_expr = "r.id", .key_type = "bigint",
 	.scope_la = "l.code = $%d::integer", .scope_school = "r.school_urn = $%d::integer",
-	.scope_group = "r.school_urn IN (SELECT school_urn FROM membership WHERE group_id = $%d::bigint)",
+	.scope_group = "r.school_urn IN (" GROUP_SCHOOLS("$%d") ")",
 	.la_field = "la_code", .parent_field = "school_urn", .parent_scope = &SUPPORT_PARENT,
 	.filters = support_filters,
 	.nfilters = sizeof support_filters / sizeof support_filters[0], .sorts = support_sorts,

@@ -92,7 +92,8 @@ static const struct constraint_def membership_constraints[] = {
 	{"membership_phase_rule", "school_urn", "rule",
 	 "is of a phase that cannot join this kind of group (primary schools join consortia, "
 	 "secondary schools area networks)"},
-	{"membership_school_fkey", "school_urn", "reference", "does not name a school"},
+	{"membership_school_la_rule", "school_urn", "reference", "does not name a school of the group's local authority"},
+	{"membership_school_fkey", "school_urn", "reference", "does not name a school of the group's local authority"},
 	{"membership_group_fkey", "group_id", "reference", "does not name a group"},
 	{"membership_dates_check", "end_date", "rule", "must not be before start_date"},
 };

@@ -63,7 +63,6 @@ actions_ok(const json_t *v, const char *name, struct problem *p)
 		char at[64];
 		const char *key;
 		json_t *x;
-		int y, m, d;
 
 		snprintf(at, sizeof at, "%s[%zu]", name, i);
 		if (!json_is_object(a)) {
@@ -90,11 +89,15 @@ actions_ok(const json_t *v, const char *name, struct problem *p)
 		if (!text_item(json_object_get(a, "resources"), 1000, false))
 			FAULT("type", "resources must be a string of 1 to 1000 characters, or null");
 		x = json_object_get(a, "cost_pence");
-		if (x && !json_is_null(x) && (!json_is_integer(x) || json_integer_value(x) < 0))
+		if (x && !json_is_null(x) && !json_is_integer(x))
 			FAULT("type", "cost_pence must be a whole number of pence, or null");
+		else if (x && json_is_integer(x) &&
+		         (json_integer_value(x) < 0 || json_integer_value(x) > MAX_PENCE))
+			FAULT("range", "cost_pence must be between 0 and %lld", MAX_PENCE);
 		x = json_object_get(a, "completion_date");
-		if (!json_is_string(x) || !date_parse_iso(json_string_value(x), &y, &m, &d))
-			FAULT("format", "needs a completion_date as YYYY-MM-DD");
+		if (!json_is_string(x) || !date_within(json_string_value(x), DATE_LAST_YEAR))
+			FAULT("format", "needs a completion_date as YYYY-MM-DD, from %d-01-01 to %d-12-31",
+			      DATE_FIRST_YEAR, DATE_LAST_YEAR);
 		x = json_object_get(a, "level");
 		{
 			bool found = false;
@@ -151,9 +154,9 @@ static const struct db_stmt PLAN_LOAD = {"plan_load",
 	" WHERE x.id = $1::bigint" PLAN_SCOPE " FOR UPDATE OF x"};
 /* A plan is for a fund of its group's LA. */
 static const struct db_stmt PLAN_INSERT = {"plan_insert",
+	/* a fund of another LA than the group's is the database's to refuse (plan_fund_la_rule) */
 	"INSERT INTO action_plan (group_id, fund_id, priorities, actions) "
-	"SELECT g.id, f.id, $3::jsonb, $4::jsonb FROM school_group g JOIN fund f ON f.la_id = g.la_id "
-	"WHERE g.id = $1::bigint AND f.id = $2::bigint RETURNING id"};
+	"VALUES ($1::bigint, $2::bigint, $3::jsonb, $4::jsonb) RETURNING id"};
 static const struct db_stmt PLAN_UPDATE = {"plan_update",
 	"UPDATE action_plan SET priorities = $4::jsonb, actions = $5::jsonb, updated_at = now(), "
 	"version = version + 1 WHERE id = $1::bigint AND $2::bigint IS NOT NULL AND $3::bigint IS NOT NULL"};
@@ -179,6 +182,8 @@ static const struct constraint_def plan_constraints[] = {
 	{"plan_once", "fund_id", "duplicate", "already has a plan from this group"},
 	{"plan_locked", "actions", "rule", "cannot change once the plan is submitted or accepted"},
 	{"plan_group_fkey", "group_id", "reference", "does not name a group"},
+	{"plan_fund_la_rule", "fund_id", "reference", "does not name a fund of the group's local authority"},
+	{"plan_fund_fkey", "fund_id", "reference", "does not name a fund of the group's local authority"},
 };
 
 const struct resource_def plan_def = {
@@ -306,7 +311,7 @@ static const struct field evaluation_fields[EF__COUNT] = {
 	[EF_IMPACTS] = {.name = "impacts", .type = FT_JSON, .json_check = impacts_ok, .dflt = "[]"},
 	[EF_RATING] = {.name = "rating", .type = FT_ENUM, .flags = F_NULLABLE, .values = ratings},
 	[EF_SPENT] = {.name = "spent_pence", .type = FT_INT, .flags = F_NULLABLE, .min = 0,
-	              .max = 100000000000000LL},
+	              .max = MAX_PENCE},
 	[EF_OVERSPEND] = {.name = "overspend_reason", .type = FT_TEXT, .flags = F_NULLABLE, .min = 1,
 	                  .max = 2000},
 };
@@ -367,6 +372,7 @@ static const struct sort_def evaluation_sorts[] = {
 
 static const struct constraint_def evaluation_constraints[] = {
 	{"evaluation_once", "allocation_id", "duplicate", "already has an evaluation"},
+	{"evaluation_allocation_fkey", "allocation_id", "reference", "does not name an allocation"},
 	{"evaluation_overspend", "overspend_reason", "required",
 	 "is required when more is spent than was allocated"},
 	{"evaluation_locked", "what_done", "rule", "cannot change once the evaluation is submitted"},
@@ -426,7 +432,7 @@ static const struct db_stmt EVALUATION_REPORT = {"evaluation_report",
 	"version = version + 1 WHERE id = $1::bigint"};
 
 static const struct field report_fields[] = {
-	{.name = "reported_on", .type = FT_DATE, .flags = F_REQUIRED},
+	{.name = "reported_on", .type = FT_DATE, .flags = F_REQUIRED | F_PAST},
 };
 static const struct field_set report_set = {report_fields, 1, NULL};
 

@@ -1,11 +1,13 @@
 /*
  * ratelimit.h
  *    Counting failed logins in fixed windows, per key ("client:<id>",
- *    "addr:<ip>"), in the database so that every replica sees the same
- *    counts.
+ *    "addr:<ip>", ...), in the database so that every replica sees the
+ *    same counts; and the addresses a client has succeeded from.
  */
 #ifndef CONSORTIA_RATELIMIT_H
 #define CONSORTIA_RATELIMIT_H
+
+#include <stdbool.h>
 
 #include "db.h"
 
@@ -22,5 +24,13 @@ enum err ratelimit_fail(struct db_conn *c, const char *key, int window, struct p
 
 /* Forget key's failures (after a success). */
 enum err ratelimit_clear(struct db_conn *c, const char *key, struct problem *p);
+
+/*
+ * Remember that key (a client id and address) succeeded now, or ask
+ * whether it succeeded within the last `days` days (*known).
+ */
+enum err ratelimit_remember(struct db_conn *c, const char *key, struct problem *p);
+enum err ratelimit_known(struct db_conn *c, const char *key, int days, bool *known,
+                         struct problem *p);
 
 #endif

@@ -221,9 +221,30 @@ static const struct db_stmt GROUP_LA = {"group_la",
 	"WHERE g.id = $1::bigint"};
 
 /*
+ * A reference to a record the caller cannot reach: the same 422 as a
+ * reference to no record at all, in the words the def uses for its
+ * foreign key, so that the answer tells nothing of another LA's records.
+ */
+static enum err
+unreachable_reference(const struct resource_def *def, const char *field, struct problem *p)
+{
+	const char *message = "does not name an existing record";
+
+	for (size_t i = 0; i < def->nconstraints; i++)
+		if (strcmp(def->constraints[i].field, field) == 0 &&
+		    strcmp(def->constraints[i].code, "reference") == 0) {
+			message = def->constraints[i].message;
+			break;
+		}
+	problem_field(p, IN_BODY, field, "reference", "%s", message);
+	return problem_set(p, ERR_VALIDATION, "%s %s", field, message);
+}
+
+/*
  * A scoped caller creates only inside its scope: an LA's caller for that
  * LA (the record's LA field, or its group's LA), a group's caller for that
- * group; a school's caller creates nothing.
+ * group; a school's caller creates nothing. A group or parent record of
+ * another LA is answered as one that does not exist.
  */
 static enum err
 check_create_scope(struct db_conn *c, const struct resource_def *def, const struct actor *who,
@@ -263,6 +284,7 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 	if (parent_la[0]) {
 		if (atoi(parent_la) == who->scope.la_code)
 			return ERR_OK;
+		return unreachable_reference(def, def->parent_field, p);
 	} else if (li >= 0) {
 		if (rec->val[li] && atoi(rec->val[li]) == who->scope.la_code)
 			return ERR_OK;
@@ -277,6 +299,7 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 			return e;
 		if (mine)
 			return ERR_OK;
+		return unreachable_reference(def, def->group_field, p);
 	}
 	return problem_set(p, ERR_FORBIDDEN, "you may create a %s only for local authority %d",
 	                   def->noun, who->scope.la_code);
@@ -327,10 +350,7 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 		goto out;
 	}
 	if (PQntuples(res) != 1) {
-		const struct field *f = &def->fields->fields[fields_index(def->fields,
-		                                                          def->insert_miss_field)];
-		problem_field(p, IN_BODY, f->name, "reference", "does not name an existing record");
-		e = problem_set(p, ERR_VALIDATION, "%s does not name an existing record", f->name);
+		e = unreachable_reference(def, def->insert_miss_field, p);
 		goto out;
 	}
 	snprintf(key, sizeof key, "%s", PQgetvalue(res, 0, 0));
@@ -636,13 +656,11 @@ check_filter(const struct filter_def *f, const char *v, struct problem *p)
 		problem_field(p, IN_QUERY, f->name, "format",
 		              "must be an RFC 3339 timestamp such as 2020-09-11T09:00:00Z");
 		return false;
-	case FILTER_DATE: {
-		int y, m, d;
-		if (date_parse_iso(v, &y, &m, &d))
+	case FILTER_DATE:
+		if (date_within(v, DATE_QUERY_LAST_YEAR))
 			return true;
-		problem_field(p, IN_QUERY, f->name, "format", "must be a real date as YYYY-MM-DD");
+		problem_field(p, IN_QUERY, f->name, "format", QUERY_DATE_MESSAGE);
 		return false;
-	}
 	case FILTER_ID_OR_CODE:
 		if (strspn(v, "0123456789") == strlen(v) ? parse_int(v, 1, 9223372036854775807LL, &n)
 		                                          : f->check(v))
@@ -660,7 +678,6 @@ list_prepare(const struct resource_def *def, const struct scope *scope, const st
 	const char *v;
 	size_t before = problem_count(p);
 	long long n;
-	int yy, mm, dd;
 	bool oom = false;
 
 	memset(lr, 0, sizeof *lr);
@@ -709,8 +726,8 @@ list_prepare(const struct resource_def *def, const struct scope *scope, const st
 	for (size_t i = 0; i < def->nfilters; i++)
 		if ((v = query_get(q, def->filters[i].name)) != NULL)
 			check_filter(&def->filters[i], v, p);
-	if (def->as_of && (v = query_get(q, "as_of")) != NULL && !date_parse_iso(v, &yy, &mm, &dd))
-		problem_field(p, IN_QUERY, "as_of", "format", "must be a real date as YYYY-MM-DD");
+	if (def->as_of && (v = query_get(q, "as_of")) != NULL && !date_within(v, DATE_QUERY_LAST_YEAR))
+		problem_field(p, IN_QUERY, "as_of", "format", QUERY_DATE_MESSAGE);
 	if (problem_count(p) > before)
 		return problem_set(p, ERR_MALFORMED, "the query has %zu invalid parameter%s",
 		                   problem_count(p) - before, problem_count(p) - before == 1 ? "" : "s");
@@ -745,6 +762,8 @@ list_prepare(const struct resource_def *def, const struct scope *scope, const st
 		oom |= asprintf(&code, "%d", scope->la_code) < 0 ||
 		       !sql_append_filter(&lr->sql, def->scope_la, add_param(lr, code, true));
 	}
+	if (!scope->admin && def->admin_only_unless && !oom)
+		oom |= !sql_append(&lr->sql, " AND %s", def->admin_only_unless);
 	if (scope->group_id && !oom) {
 		char *group = NULL;
 		oom |= asprintf(&group, "%lld", scope->group_id) < 0 ||

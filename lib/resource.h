@@ -89,6 +89,7 @@ struct resource_def {
 	const char *list_doc;              /* the doc expression */
 	const char *list_from;             /* FROM ... JOIN ... */
 	const char *list_where;            /* a condition every row of the list meets, or NULL */
+	const char *admin_only_unless;     /* rows failing this condition only admins list, or NULL */
 	const char *key_expr;              /* e.g. "s.urn" */
 	const char *key_type;              /* e.g. "integer" */
 	const char *q_expr;                /* searched by ?q=, NULL: no q */
@@ -129,6 +130,7 @@ struct scope {
 	int la_code;
 	int school_urn;
 	long long group_id;
+	bool admin;                    /* the caller is an admin (sees admin-only rows) */
 };
 
 /* Who asks: for the audit trail, scoping and idempotency keys. */

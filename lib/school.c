@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "group.h"
 #include "register.h"
 
 const char *const school_phases[] = {"nursery", "primary", "middle", "secondary", "all_through",
@@ -22,7 +23,7 @@ static const struct field school_fields[SF__COUNT] = {
 	                .min = 100, .max = 999},
 	[SF_ESTABLISHMENT_NUMBER] = {.name = "establishment_number", .type = FT_INT,
 	                             .flags = F_REQUIRED, .min = 0, .max = 9999},
-	[SF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 200},
+	[SF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
 	[SF_PHASE] = {.name = "phase", .type = FT_ENUM, .flags = F_REQUIRED, .values = school_phases},
 	[SF_TYPE] = {.name = "type", .type = FT_ENUM, .flags = F_REQUIRED, .values = school_types},
 	[SF_STATUS] = {.name = "status", .type = FT_ENUM, .values = school_statuses, .dflt = "open"},
@@ -93,7 +94,7 @@ school_check(const struct record *rec, struct problem *p)
 #define SCHOOL_SCOPE                                                                      \
 	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                    \
 	" AND ($3::integer IS NULL OR s.urn = $3::integer)"                                     \
-	" AND ($4::bigint IS NULL OR s.urn IN (SELECT school_urn FROM membership WHERE group_id = $4::bigint))"
+	" AND ($4::bigint IS NULL OR s.urn IN (" GROUP_SCHOOLS("$4") "))"
 
 static const struct db_stmt SCHOOL_GET = {"school_get",
 	"SELECT s.version, " SCHOOL_DOC("coalesce($5::date, current_date)") " FROM " SCHOOL_FROM
@@ -177,7 +178,7 @@ const struct resource_def school_def = {
 	.q_expr = "s.name",
 	.scope_la = "l.code = $%d::integer",
 	.scope_school = "s.urn = $%d::integer",
-	.scope_group = "s.urn IN (SELECT school_urn FROM membership WHERE group_id = $%d::bigint)",
+	.scope_group = "s.urn IN (" GROUP_SCHOOLS("$%d") ")",
 	.la_field = "la_code",
 	.filters = school_filters,
 	.nfilters = sizeof school_filters / sizeof school_filters[0],

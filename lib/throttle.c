@@ -63,6 +63,13 @@ refilled(const struct throttle *t, const struct bucket *b, double now)
 bool
 throttle_take(struct throttle *t, const char *key, double now, int *retry_after)
 {
+	return throttle_take_left(t, key, now, retry_after, NULL);
+}
+
+bool
+throttle_take_left(struct throttle *t, const char *key, double now, int *retry_after,
+                   struct throttle_left *left)
+{
 	struct bucket *b;
 	pthread_mutex_t *lock;
 	uint64_t h;
@@ -92,6 +99,12 @@ throttle_take(struct throttle *t, const char *key, double now, int *retry_after)
 		*retry_after = (int)wait;
 		if (*retry_after < wait || *retry_after < 1)
 			(*retry_after)++;   /* whole seconds, never shorter than the wait */
+	}
+	if (left) {
+		double full = (t->burst - b->tokens) / t->rate;
+		left->limit = (int)t->burst;
+		left->remaining = (int)b->tokens;
+		left->reset = (int)full + ((double)(int)full < full);
 	}
 	pthread_mutex_unlock(lock);
 	return ok;

@@ -28,4 +28,15 @@ void throttle_free(struct throttle *t);
  */
 bool throttle_take(struct throttle *t, const char *key, double now, int *retry_after);
 
+/* What a caller is told of its bucket (the RateLimit-* headers). */
+struct throttle_left {
+	int limit;       /* the burst: requests the full bucket holds */
+	int remaining;   /* requests the bucket holds now */
+	int reset;       /* whole seconds until it is full again */
+};
+
+/* throttle_take, telling what is left in key's bucket into *left (unset when t is NULL). */
+bool throttle_take_left(struct throttle *t, const char *key, double now, int *retry_after,
+                        struct throttle_left *left);
+
 #endif

@@ -250,7 +250,7 @@ token_keys_free(struct token_keys *k)
 
 enum err
 token_sign(const struct token_keys *k, const char *sub, enum role role, int la_code,
-           int school_urn, long long group_id, int ttl, time_t now, char **out)
+           int school_urn, long long group_id, int generation, int ttl, time_t now, char **out)
 {
 	const struct token_issuer *own = &k->issuers[0];
 	jwt_t *jwt = NULL;
@@ -271,6 +271,8 @@ token_sign(const struct token_keys *k, const char *sub, enum role role, int la_c
 		json_object_set_new(claims, "school", json_integer(school_urn));
 	if (group_id > 0)
 		json_object_set_new(claims, "group", json_integer(group_id));
+	if (generation > 0)
+		json_object_set_new(claims, "gen", json_integer(generation));
 	if ((claims_text = json_dumps(claims, JSON_COMPACT)) == NULL)
 		goto out;
 	if (jwt_new(&jwt) != 0 || jwt_add_grants_json(jwt, claims_text) != 0 ||
@@ -432,6 +434,10 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		goto out;
 	}
 	c->group_id = v ? (long long)json_integer_value(v) : 0;
+	if (!int_claim(g, "gen", 1, 2147483647, &c->generation)) {
+		e = refuse(p, "gen is not a generation");
+		goto out;
+	}
 	e = ERR_OK;
 out:
 	json_decref(g);

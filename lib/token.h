@@ -60,6 +60,7 @@ struct token_claims {
 	int la_code;                  /* 0: not scoped to an LA */
 	int school_urn;               /* 0: not scoped to a school */
 	long long group_id;           /* 0: not scoped to a consortium or area network */
+	int generation;               /* its account's token generation (claim gen); 0: none */
 };
 
 /*
@@ -74,11 +75,13 @@ void token_keys_free(struct token_keys *k);
 
 /*
  * Sign a token of the service's own issuer for sub with role, valid ttl
- * seconds from now; la_code / school_urn / group_id 0 leave it unscoped. *out is
- * owned by the caller (free).
+ * seconds from now; la_code / school_urn / group_id 0 leave it unscoped;
+ * generation, the account's token generation (accountstate.h), 0 for a
+ * subject that is no service account. *out is owned by the caller (free).
  */
 enum err token_sign(const struct token_keys *k, const char *sub, enum role role, int la_code,
-                    int school_urn, long long group_id, int ttl, time_t now, char **out);
+                    int school_urn, long long group_id, int generation, int ttl, time_t now,
+                    char **out);
 
 /*
  * Check token and fill claims. Every refusal is ERR_UNAUTHORIZED with the

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential meson ninja-build pkg-config python3
   libulfius-dev libjansson-dev libjwt-dev libpq-dev libcsv-dev libssl-dev libargon2-dev
-  libmicrohttpd-dev liborcania-dev
+  libmicrohttpd-dev liborcania-dev libunistring-dev
   libcriterion-dev libcurl4-gnutls-dev
   postgresql postgresql-client
   curl ca-certificates

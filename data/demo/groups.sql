@@ -7,7 +7,7 @@ INSERT INTO school_group (kind, la_id, area_id, name, created_on)
 SELECT 'consortium', la.id, a.id, a.name || ' ' || n, '2017-09-01'
   FROM la JOIN area a ON a.la_id = la.id,
        generate_series(1, CASE a.code WHEN 'north-warwickshire' THEN 2 ELSE 3 END) AS n
-ON CONFLICT (la_id, kind, name) DO NOTHING;
+ON CONFLICT DO NOTHING;
 
 WITH la AS (SELECT id FROM local_authority WHERE code = 937)
 INSERT INTO school_group (kind, la_id, area_id, name, created_on)
@@ -16,7 +16,7 @@ SELECT 'area_network', la.id, a.id, v.name, '2017-09-01'
   JOIN (VALUES ('north-warwickshire', 'North Area Network'), ('east', 'East Area Network'),
                ('south', 'South Area Network'), ('central', 'Central Area Network')) AS v (code, name)
     ON v.code = a.code
-ON CONFLICT (la_id, kind, name) DO NOTHING;
+ON CONFLICT DO NOTHING;
 
 -- Primary-phase schools: dealt round their area's consortia in name order.
 WITH g AS (

@@ -149,6 +149,8 @@ function checkEntry(entry) {
   // CORS preflight: answered for every documented path, listing its methods.
   if (method === 'options' && route && status === 204) {
     const documented = Object.keys(route.item).filter((m) => HTTP_METHODS.includes(m)).map((m) => m.toUpperCase());
+    // HEAD is answered wherever GET is (RFC 9110 9.3.2), and listed with it
+    if (documented.includes('GET') && !documented.includes('HEAD')) documented.push('HEAD');
     const allow = String(headers.allow ?? '').split(',').map((m) => m.trim()).filter(Boolean);
     if (allow.sort().join() !== documented.sort().join()) {
       errs.push(`Allow "${headers.allow}" differs from the documented methods ${documented.join(', ')}`);

@@ -35,7 +35,14 @@
 //     injection strings, an url-encoded NUL and bytes that are not UTF-8
 //     (with an If-Match no record has: a path misread as a real id is then
 //     answered 412 and changes nothing);
-//   - a bad Idempotency-Key where the operation takes one.
+//   - a bad Idempotency-Key where the operation takes one;
+//   - for each body field that names a record another LA could hold (a
+//     school, a group, a fund, an area), that LA's record in its place,
+//     where the rest of the request ties the record to its own LA (a path
+//     naming the record, or another reference in the body): a second LA
+//     with such records is made before the sweep starts. Even the admin
+//     must be refused (422), so that no resource, new ones included,
+//     can point one LA's records at another's.
 // Everything else about the request is right: the admin token, the ETag
 // read first as If-Match, a fresh Idempotency-Key, the required query
 // parameters. Each answer must be a 4xx of the kind the fault calls for
@@ -91,6 +98,8 @@ const INJECTIONS = [
 ];
 const INJECTION_NAMES = ["'; DROP TABLE school; --", '<script>', '../../etc/passwd', 'a%00b'];
 const HUGE = 'x'.repeat(100 * 1024);
+// The request target the server takes (its MAX_URI_BYTES, 8 KiB unless set).
+const MAX_URI_BYTES = Number(process.env.MAX_URI_BYTES ?? 8192);
 const PATH_FAULTS = [
   'abc', '1.5', '-1', '0', '99999999999999999999', '1e3', '0x10', '%201', '1%20',
   encodeURIComponent("'; DROP TABLE school; --"), encodeURIComponent('<script>'),
@@ -611,7 +620,9 @@ const listCache = new Map();
 async function listOf(collection) {
   if (!listCache.has(collection)) {
     const r = await read(`${collection}?limit=500`);
-    listCache.set(collection, r.status === 200 && Array.isArray(r.json?.items) ? r.json.items : null);
+    // The other LA's records are there to be named in the wrong place, never to aim at or copy.
+    const mine = (x) => !foreign || (x?.la_code !== foreign.code && x?.code !== foreign.code);
+    listCache.set(collection, r.status === 200 && Array.isArray(r.json?.items) ? r.json.items.filter(mine) : null);
   }
   return listCache.get(collection);
 }
@@ -666,6 +677,44 @@ async function baseBody(o) {
 
 const CSV_HEADER = 'URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,TypeOfEstablishment (name),' +
   'EstablishmentTypeGroup (code),EstablishmentStatus (name),PhaseOfEducation (code)\r\n';
+
+// ------------------------------------------------------------------ another LA
+
+// Body fields that name a record of an LA, and which of the other LA's
+// records goes in their place.
+const FOREIGN_FIELDS = {
+  school_urn: (f) => f.school, payee_urn: (f) => f.school, attended_urns: (f) => [f.school],
+  group_id: (f) => f.group, to_group_id: (f) => f.group, fund_id: (f) => f.fund, area_id: (f) => f.area,
+};
+// Operations whose reference may name any LA's record, and why.
+const FOREIGN_EXEMPT = {
+  'POST /v1/chairs/eligibility': 'a dry run that stores nothing',
+  'POST /v1/service-accounts': "an account's scope fields are alternatives (admins only)",
+  'PATCH /v1/service-accounts/{id}': "an account's scope fields are alternatives (admins only)",
+};
+
+// A second LA with a school, an area, a consortium (the school a member) and a fund.
+async function foreignRecords() {
+  const made = async (path, body) => {
+    const r = await http('POST', path, { headers: { Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (r.status !== 201) throw new Error(`sweep.mjs: POST ${path} for the other LA: ${r.status} ${r.text}`);
+    return JSON.parse(r.text);
+  };
+  const code = Number(psql('SELECT min(c) FROM generate_series(100, 999) c ' +
+    'WHERE c NOT IN (SELECT code FROM local_authority)').trim());
+  const urn = Number(psql('SELECT coalesce(max(urn), 800000) + 1 FROM school WHERE urn < 999999').trim());
+  await made('/v1/local-authorities', { code, name: 'Sweep Other LA' });
+  const area = await made('/v1/areas', { la_code: code, code: 'sweep-other', name: 'Sweep Other Area' });
+  await made('/v1/schools', { urn, la_code: code, establishment_number: 1, name: 'Sweep Other Primary',
+    phase: 'primary', type: 'maintained' });
+  const group = await made('/v1/consortia', { la_code: code, name: 'Sweep Other Consortium' });
+  await made('/v1/memberships', { group_id: group.id, school_urn: urn, start_date: '2020-09-01' });
+  const fund = await made('/v1/funds', { la_code: code, kind: 'other', name: 'Sweep Other Fund',
+    academic_year: '2020/21', pot_pence: 100 });
+  return { code, school: urn, area: area.id, group: group.id, fund: fund.id };
+}
+let foreign = null;
 
 // ------------------------------------------------------------------ one operation
 
@@ -757,8 +806,11 @@ async function sweep(o) {
       else q[p.name] = f.value;
       if (f.combine) extra = 'no_such_param=1';
       const { body, contentType } = goodBody();
-      send({ path: aimed.path, query: qs(q, extra), headers: headersFor({ contentType }), body,
-        what: `query ${p.name}: ${f.what}${f.combine ? ' (with an unknown parameter)' : ''}`, expect: expectQuery });
+      const query = qs(q, extra);
+      // a request target past the server's MAX_URI_BYTES is refused whole, before its parameters
+      send({ path: aimed.path, query, headers: headersFor({ contentType }), body,
+        what: `query ${p.name}: ${f.what}${f.combine ? ' (with an unknown parameter)' : ''}`,
+        expect: (aimed.path + query).length > MAX_URI_BYTES ? [414] : expectQuery });
     }
   }
 
@@ -845,6 +897,19 @@ async function sweep(o) {
     }
   }
 
+  // -- another LA's record in a field that names one
+  if (o.bodySchema && foreign && !(o.key in FOREIGN_EXEMPT)) {
+    const props = resolve(o.bodySchema).properties ?? {};
+    const refs = Object.keys(props).filter((k) => k in FOREIGN_FIELDS);
+    if (o.path.length > 0 || refs.length >= 2) {
+      for (const k of refs) {
+        send({ path: aimed.path, query: qs(baseQuery), headers: headersFor({ contentType: o.jsonMedia }),
+          body: toJson({ ...(good ?? {}), [k]: FOREIGN_FIELDS[k](foreign) }),
+          what: `body ${k}: a record of another LA`, expect: [422], field: k });
+      }
+    }
+  }
+
   let next = 0;
   const worker = async () => {
     while (next < queue.length) {
@@ -859,6 +924,7 @@ async function sweep(o) {
 
 // ------------------------------------------------------------------ main
 
+foreign = await foreignRecords();
 const before = fingerprint();
 try {
   for (const o of operations) {

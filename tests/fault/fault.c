@@ -61,21 +61,22 @@ healthy(const struct server *s)
 	return ok;
 }
 
-static void
-spawn(struct server *s, const char *const *env)
+pid_t
+server_exec(const char *const *env, int port, const char *log)
 {
 	const char *bin = getenv("CONSORTIA_BIN");
-	char port[16];
+	char port_text[16];
+	pid_t pid;
 	int fd;
 
 	cr_assert(bin != NULL, "CONSORTIA_BIN is not set: run through tests/fault/run.sh");
 	/* No assertion in the child: Criterion would hear from a process it does not know. */
-	s->pid = fork();
-	if (s->pid < 0)
+	pid = fork();
+	if (pid < 0)
 		cr_assert_fail("fork: %s", strerror(errno));
-	if (s->pid == 0) {
-		snprintf(port, sizeof port, "%d", s->port);
-		setenv("PORT", port, 1);
+	if (pid == 0) {
+		snprintf(port_text, sizeof port_text, "%d", port);
+		setenv("PORT", port_text, 1);
 		setenv("BIND_ADDRESS", "127.0.0.1", 1);
 		setenv("WORKERS", "2", 1);
 		setenv("MIGRATE_ON_START", "1", 1);
@@ -83,7 +84,7 @@ spawn(struct server *s, const char *const *env)
 			putenv((char *)*e);
 		/* It dies with the test, even one that failed half-way. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -92,6 +93,13 @@ spawn(struct server *s, const char *const *env)
 		execl(bin, "consortia", "serve", (char *)NULL);
 		_exit(127);
 	}
+	return pid;
+}
+
+static void
+spawn(struct server *s, const char *const *env)
+{
+	s->pid = server_exec(env, s->port, s->log);
 	for (int i = 0; i < 200; i++) {
 		if (healthy(s))
 			return;
@@ -142,19 +150,29 @@ server_signal(struct server *s, int sig, bool wait)
 
 /* ---- HTTP ----------------------------------------------------------------- */
 
+/* If the header line at ptr is `name`, its value into out. */
+static void
+take_header(const char *ptr, size_t len, const char *name, char *out, size_t outlen)
+{
+	size_t v = strlen(name);
+
+	if (len <= v || strncasecmp(ptr, name, v) != 0)
+		return;
+	while (v < len && ptr[v] == ' ')
+		v++;
+	snprintf(out, outlen, "%.*s", (int)strcspn(ptr + v, "\r\n"), ptr + v);
+}
+
 static size_t
 header_line(char *ptr, size_t size, size_t n, void *userdata)
 {
 	struct answer *a = userdata;
-	size_t len = size * n, name = strlen("Retry-After:");
+	size_t len = size * n;
 
-	if (len > name && strncasecmp(ptr, "Retry-After:", name) == 0) {
-		size_t v = name;
-		while (v < len && ptr[v] == ' ')
-			v++;
-		snprintf(a->retry_after, sizeof a->retry_after, "%.*s", (int)strcspn(ptr + v, "\r\n"),
-		         ptr + v);
-	}
+	take_header(ptr, len, "Retry-After:", a->retry_after, sizeof a->retry_after);
+	take_header(ptr, len, "RateLimit-Limit:", a->rate_limit, sizeof a->rate_limit);
+	take_header(ptr, len, "RateLimit-Remaining:", a->rate_remaining, sizeof a->rate_remaining);
+	take_header(ptr, len, "RateLimit-Reset:", a->rate_reset, sizeof a->rate_reset);
 	return len;
 }
 

@@ -30,6 +30,8 @@ struct server {
  * env (NULL-terminated "NAME=value"), and wait until /healthz answers.
  */
 void server_start(struct server *s, const char *const *env);
+/* Fork `consortia serve` on port with the test environment plus env, its output appended to log. */
+pid_t server_exec(const char *const *env, int port, const char *log);
 /* Start again on the same port (after a kill). */
 void server_restart(struct server *s, const char *const *env);
 /* Send sig; with wait, reap it and return its exit status (128 + n for signal n). */
@@ -41,6 +43,7 @@ struct answer {
 	long status;
 	char *body;
 	char retry_after[16];   /* the Retry-After header, "" if none */
+	char rate_limit[16], rate_remaining[16], rate_reset[16];   /* RateLimit-*, "" if none */
 	double seconds;         /* how long the call took */
 };
 

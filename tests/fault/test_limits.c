@@ -361,13 +361,20 @@ Test(limits, a_caller_over_its_rate_gets_429_and_others_do_not)
 
 	server_start(&s, env);
 	for (int i = 0; i < 5; i++) {
+		char left[8];
 		get(&a, &s, "/v1/schools?limit=1", busy, 5);
 		ok += a.status == 200;
+		/* each answer tells the caller its bucket: 5 at once, one fewer each time */
+		snprintf(left, sizeof left, "%d", 4 - i);
+		cr_assert_str_eq(a.rate_limit, "5");
+		cr_assert_str_eq(a.rate_remaining, left);
+		cr_assert(atoi(a.rate_reset) >= 1 && atoi(a.rate_reset) <= 5, "reset %s", a.rate_reset);
 		answer_free(&a);
 	}
 	cr_assert_eq(ok, 5, "the burst is let through");
 	get(&a, &s, "/v1/schools?limit=1", busy, 5);
 	cr_assert_eq(a.status, 429, "%ld %s", a.status, a.body);
+	cr_assert_str_eq(a.rate_remaining, "0");
 	cr_assert(strstr(a.body, "\"type\":\"urn:consortia:problem:too-many-requests\"") != NULL, "%s", a.body);
 	cr_assert(strstr(a.body, "requests a minute") != NULL, "%s", a.body);
 	cr_assert_str_eq(a.retry_after, "1");
@@ -402,6 +409,8 @@ Test(limits, headers_past_the_limit_get_431)
 	snprintf(url, sizeof url, "%s/healthz", s.url);
 	call(&a, "GET", url, NULL, NULL, h, 5);
 	cr_assert_eq(a.status, 431, "%ld", a.status);
+	cr_assert(strstr(a.body, "\"type\":\"urn:consortia:problem:header-fields-too-large\"") != NULL,
+	          "a problem, not the HTTP library's page: %s", a.body);
 	answer_free(&a);
 	big[4000] = '\0';
 	call(&a, "GET", url, NULL, NULL, h, 5);

@@ -93,7 +93,7 @@ db_exec(struct db_conn *c, const struct db_stmt *st, int n, const char *const *v
 		"date", "boolean", "integer", "boolean", "text", "boolean", "date", "boolean", "date", "text"};
 	static const char *const census_types[3] = {"integer", "date", "integer"};
 	static const char *const outcomes[] = {"created", "updated", "unchanged",
-	                                       "rejected:URN 1 is registered under another local authority"};
+	                                       "rejected:URN 1 cannot be registered under local authority 937"};
 	const char *const *types = strcmp(st->name, "import_row") == 0 ? row_types : census_types;
 	PGresAttDesc col = {.name = "r", .typid = 25, .typlen = -1, .atttypmod = -1};
 	PGresult *res;

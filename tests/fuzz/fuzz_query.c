@@ -36,7 +36,7 @@ static const struct resource_def *const lists[] = {
 };
 
 static const struct scope scopes[] = {
-	{0, 0, 0}, {937, 0, 0}, {0, 125678, 0}, {937, 0, 42},
+	{0, 0, 0, false}, {937, 0, 0, false}, {0, 125678, 0, false}, {937, 0, 42, false}, {0, 0, 0, true},
 };
 
 /* query_escape(name)=query_escape(value) must parse back to name and value. */

@@ -66,7 +66,7 @@ cflags=(-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer
         -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
         -fsanitize=address,undefined -fno-sanitize-recover=undefined
         -I"$root/lib" -I"$here" $pkgflags)
-libs=($pkglibs -lcsv -lpthread)
+libs=($pkglibs -lcsv -lunistring -lpthread)
 
 # The library as meson builds it (core_sources), without the module that needs
 # the generated migrations.c; the archive lets each target take what it uses.

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "cursor.h"
@@ -300,6 +301,178 @@ Test(accounts, failures_are_limited_per_address)
 	resp_free(r);
 }
 
+/* ---- a token ends with its account's grant ------------------------------ */
+
+/* The access token an account's credentials get now (caller frees). */
+static char *
+access_token(const struct account *a, const char *secret)
+{
+	struct resp *r = basic_token(a->client_id, secret, NULL);
+	char *tok;
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	tok = strdup(json_string_value(json_object_get(r->json, "access_token")));
+	resp_free(r);
+	return tok;
+}
+
+/*
+ * tok gets status at path from every replica: the replica that made the
+ * change knows at once, the others as soon as the database's notification
+ * reaches them (waited for up to two seconds, then asked six times over).
+ */
+static void
+assert_everywhere(const char *tok, const char *path, long status)
+{
+	struct resp *r = NULL;
+
+	for (int i = 0; i < 200; i++) {
+		resp_free(r);
+		r = http("GET", path, tok, NULL, NULL);
+		if (r->status == status)
+			break;
+		usleep(10000);
+	}
+	cr_assert_eq(r->status, status, "%s: %s", path, r->body);
+	resp_free(r);
+	for (int i = 0; i < 6; i++) {
+		r = http("GET", path, tok, NULL, NULL);
+		cr_assert_eq(r->status, status, "ask %d of %s: %s", i, path, r->body);
+		if (status == 401)
+			assert_problem(r, 401, "unauthorized", NULL);
+		resp_free(r);
+	}
+}
+
+Test(accounts, revoking_ends_the_tokens_already_issued)
+{
+	struct account a = new_account("{\"name\": \"leaver\", \"role\": \"officer\"}");
+	char *tok = access_token(&a, a.secret), revoke[96];
+	struct resp *r;
+
+	assert_everywhere(tok, "/v1/local-authorities", 200);
+	snprintf(revoke, sizeof revoke, "%s/revoke", a.path);
+	r = http_json("POST", revoke, token("admin"), NULL, "\"1\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	assert_everywhere(tok, "/v1/local-authorities", 401);
+	{
+		/* and it writes nothing either */
+		char *before = db_fingerprint();
+		r = http_json("POST", "/v1/local-authorities", tok, "{\"code\": 998, \"name\": \"Late\"}", NULL);
+		assert_problem(r, 401, "unauthorized", NULL);
+		resp_free(r);
+		assert_unchanged(before);
+	}
+	free(tok);
+}
+
+Test(accounts, rotating_ends_the_tokens_of_the_old_secret)
+{
+	struct account a = new_account("{\"name\": \"rotated\", \"role\": \"viewer\"}");
+	char *old = access_token(&a, a.secret), *fresh_secret, *fresh, rotate[96];
+	struct resp *r;
+
+	snprintf(rotate, sizeof rotate, "%s/rotate", a.path);
+	r = http_json("POST", rotate, token("admin"), NULL, "\"1\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	fresh_secret = strdup(json_string_value(json_object_get(r->json, "client_secret")));
+	resp_free(r);
+	assert_everywhere(old, "/v1/local-authorities", 401);
+	fresh = access_token(&a, fresh_secret);
+	assert_everywhere(fresh, "/v1/local-authorities", 200);
+	free(old);
+	free(fresh);
+	free(fresh_secret);
+}
+
+Test(accounts, a_change_of_role_or_scope_ends_tokens_and_a_rename_does_not)
+{
+	int la = unused_la_code(), other = 0;
+	char body[160], *tok;
+	struct account a;
+	struct resp *r;
+
+	make_la(la, "Roleshire");
+	snprintf(body, sizeof body, "{\"name\": \"changing\", \"role\": \"officer\", \"la_code\": %d}", la);
+	a = new_account(body);
+	tok = access_token(&a, a.secret);
+	/* a new name grants nothing new: the token holds */
+	r = http_json("PATCH", a.path, token("admin"), "{\"name\": \"renamed\"}", "\"1\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	assert_everywhere(tok, "/v1/local-authorities", 200);
+	/* demoted: the officer's token ends, a new one is a viewer's */
+	r = http_json("PATCH", a.path, token("admin"), "{\"role\": \"viewer\"}", "\"2\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	assert_everywhere(tok, "/v1/local-authorities", 401);
+	free(tok);
+	tok = access_token(&a, a.secret);
+	r = http_json("POST", "/v1/areas", tok, "{\"la_code\": 100, \"code\": \"x\", \"name\": \"X\"}", NULL);
+	assert_problem(r, 403, "forbidden", NULL);
+	resp_free(r);
+	/* moved to another LA: ended again */
+	other = unused_la_code();
+	make_la(other, "Elsewhereshire");
+	snprintf(body, sizeof body, "{\"la_code\": %d}", other);
+	r = http_json("PATCH", a.path, token("admin"), body, "\"3\"");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	assert_everywhere(tok, "/v1/local-authorities", 401);
+	free(tok);
+}
+
+Test(accounts, a_guesser_elsewhere_does_not_lock_the_client_out)
+{
+	struct account a = new_account("{\"name\": \"finance link\", \"role\": \"finance\"}");
+	struct resp *r;
+
+	/* the finance system has its token from its own address */
+	r = basic_token(a.client_id, a.secret, "127.0.0.6");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	/* someone else guesses from another address until held back there */
+	for (int i = 0; i < 5; i++) {
+		r = basic_token(a.client_id, "guess", "127.0.0.7");
+		assert_oauth_error(r, 401, "invalid_client");
+		resp_free(r);
+	}
+	r = basic_token(a.client_id, "guess", "127.0.0.7");
+	assert_oauth_error(r, 429, "temporarily_unavailable");
+	resp_free(r);
+	/* the finance system is not */
+	r = basic_token(a.client_id, a.secret, "127.0.0.6");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+}
+
+Test(accounts, guessing_from_many_addresses_meets_a_ceiling_that_spares_known_ones)
+{
+	struct account a = new_account("{\"name\": \"ceilinged\", \"role\": \"viewer\"}");
+	char source[32];
+	struct resp *r;
+
+	r = basic_token(a.client_id, a.secret, "127.0.0.8");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	/* AUTH_FAILURES_PER_CLIENT_TOTAL is 12 in this suite: 4 addresses, 3 guesses each */
+	for (int i = 0; i < 12; i++) {
+		snprintf(source, sizeof source, "127.0.2.%d", 10 + i / 3);
+		r = basic_token(a.client_id, "guess", source);
+		assert_oauth_error(r, 401, "invalid_client");
+		resp_free(r);
+	}
+	/* a new address is held back, even with the right secret */
+	r = basic_token(a.client_id, a.secret, "127.0.2.50");
+	assert_oauth_error(r, 429, "temporarily_unavailable");
+	resp_free(r);
+	/* the address the client had its tokens from is not */
+	r = basic_token(a.client_id, a.secret, "127.0.0.8");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+}
+
 /* ---- the audit trail --------------------------------------------------- */
 
 static json_t *
@@ -381,6 +554,22 @@ Test(audit, officers_see_their_la_and_nobody_changes_the_trail)
 	json_array_foreach(ev, i, e)
 		cr_assert_eq(json_integer_value(json_object_get(e, "la_code")), mine);
 	json_decref(ev);
+
+	/* service accounts (client ids, roles, scopes, logins) are the admins' alone */
+	{
+		char body[128];
+		snprintf(body, sizeof body, "{\"name\": \"la link\", \"role\": \"finance\", \"la_code\": %d}", mine);
+		new_account(body);
+		ev = events(officer, "?resource=service-account&limit=500");
+		cr_assert_eq(json_array_size(ev), 0);
+		json_decref(ev);
+		ev = events(token("officer"), "?resource=service-account&limit=500");
+		cr_assert_eq(json_array_size(ev), 0, "not to an officer of every LA either");
+		json_decref(ev);
+		ev = events(token("admin"), "?resource=service-account&limit=500");
+		cr_assert_gt(json_array_size(ev), 0);
+		json_decref(ev);
+	}
 
 	{
 		struct resp *r = http("GET", "/v1/audit-events?from=yesterday", token("admin"), NULL, NULL);

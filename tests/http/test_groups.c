@@ -653,7 +653,8 @@ Test(scope, scoped_creations_and_moves_stay_inside_the_scope)
 	snprintf(body, sizeof body, "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"2020-09-01\"}",
 	         g_theirs, other_urn);
 	r = http_json("POST", "/v1/memberships", officer, body, NULL);
-	assert_problem(r, 403, "forbidden", NULL);
+	/* another LA's group is answered as a group that does not exist */
+	assert_problem(r, 422, "validation", "group_id");
 	resp_free(r);
 	snprintf(path, sizeof path, "/v1/memberships/%lld/move", m);
 	snprintf(body, sizeof body, "{\"to_group_id\": %lld, \"on\": \"2021-01-04\"}", g_theirs);

@@ -69,7 +69,7 @@ Test(ops, wrong_method_is_405_with_allow)
 	char *allow = resp_header(r, "Allow");
 
 	assert_problem(r, 405, "method-not-allowed", NULL);
-	cr_assert_str_eq(allow, "GET, POST");
+	cr_assert_str_eq(allow, "GET, HEAD, POST");
 	free(allow);
 	resp_free(r);
 }

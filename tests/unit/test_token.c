@@ -52,7 +52,7 @@ Test(token, signs_and_verifies)
 	struct problem p = {0};
 	char *t;
 
-	cr_assert(eq(int, token_sign(&keys, "alice", ROLE_OFFICER, 937, 0, 0, 900, 1000000, &t), ERR_OK));
+	cr_assert(eq(int, token_sign(&keys, "alice", ROLE_OFFICER, 937, 0, 0, 0, 900, 1000000, &t), ERR_OK));
 	cr_assert(eq(int, token_verify(&keys, t, 1000100, &c, &p), ERR_OK));
 	cr_assert(eq(str, c.sub, "alice"));
 	cr_assert(eq(int, c.role, ROLE_OFFICER));
@@ -70,7 +70,7 @@ Test(token, expiry_allows_the_leeway_and_no_more)
 	struct problem p = {0};
 	char *t;
 
-	cr_assert(eq(int, token_sign(&keys, "bob", ROLE_VIEWER, 0, 125678, 0, 900, 1000000, &t), ERR_OK));
+	cr_assert(eq(int, token_sign(&keys, "bob", ROLE_VIEWER, 0, 125678, 0, 0, 900, 1000000, &t), ERR_OK));
 	cr_assert(eq(int, token_verify(&keys, t, 1000900 + 60, &c, &p), ERR_OK), "within leeway");
 	cr_assert(eq(int, c.school_urn, 125678));
 	cr_assert(eq(int, token_verify(&keys, t, 1000900 + 61, &c, &p), ERR_UNAUTHORIZED));
@@ -90,7 +90,7 @@ Test(token, another_secret_issuer_or_audience_is_refused)
 	struct problem p = {0};
 	char why[256], *t;
 
-	cr_assert(eq(int, token_sign(&keys, "eve", ROLE_ADMIN, 0, 0, 0, 900, 1000000, &t), ERR_OK));
+	cr_assert(eq(int, token_sign(&keys, "eve", ROLE_ADMIN, 0, 0, 0, 0, 900, 1000000, &t), ERR_OK));
 	secret[0] = 'X';
 	cr_assert(token_keys_load(&other, &cfg, why, sizeof why));
 	secret[0] = '0';
@@ -145,7 +145,7 @@ asymmetric(const char *alg, const char *key)
 
 	cr_assert(token_keys_load(&keys, &cfg, why, sizeof why), "%s", why);
 	cr_assert(strstr((char *)keys.issuers[0].verify_key, "BEGIN PUBLIC KEY") != NULL);
-	cr_assert(eq(int, token_sign(&keys, "carol", ROLE_FINANCE, 0, 0, 0, 900, 1000000, &t), ERR_OK));
+	cr_assert(eq(int, token_sign(&keys, "carol", ROLE_FINANCE, 0, 0, 0, 0, 900, 1000000, &t), ERR_OK));
 	cr_assert(eq(int, token_verify(&keys, t, 1000001, &c, &p), ERR_OK), "%s", p.detail);
 	cr_assert(eq(int, c.role, ROLE_FINANCE));
 	free(t);
