@@ -42,7 +42,8 @@ struct alloc_rules {
 /*
  * Allocate rules->pot over g[0..n) in place. Returns 0, or the pence more
  * the pot would need for every flat amount and minimum (then no amount is
- * set). Groups with no schools get nothing and are left out of the shares.
+ * set), or -1 when out of memory (no amount is set either). Groups with no
+ * schools get nothing and are left out of the shares.
  */
 long long allocate_pot(const struct alloc_rules *rules, struct alloc_group *g, size_t n);
 

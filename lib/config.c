@@ -199,7 +199,7 @@ config_load(struct config *cfg, char *why, size_t whylen)
 	if (!env_int("MAX_CONNECTIONS_PER_ADDRESS", 0, 0, 1000000, &v, why, whylen))
 		return false;
 	cfg->max_connections_per_ip = (int)v;
-	if (!env_int("MAX_HEADER_BYTES", 32768, 4096, 1 << 20, &v, why, whylen))
+	if (!env_int("MAX_HEADER_BYTES", 16384, 4096, 1 << 20, &v, why, whylen))
 		return false;
 	cfg->max_header_bytes = (size_t)v;
 	if (!env_int("MAX_URI_BYTES", 8192, 1024, 1 << 20, &v, why, whylen))

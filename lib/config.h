@@ -42,7 +42,7 @@ struct config {
 	int rate_burst;             /* RATE_LIMIT_BURST requests at once, default 200 */
 	int max_connections;        /* MAX_CONNECTIONS open at once, default 8192 */
 	int max_connections_per_ip; /* MAX_CONNECTIONS_PER_ADDRESS, default 0: no limit */
-	size_t max_header_bytes;    /* MAX_HEADER_BYTES of header fields, default 32 KiB (431 past it) */
+	size_t max_header_bytes;    /* MAX_HEADER_BYTES of header fields, default 16 KiB (431 past it) */
 	size_t max_uri_bytes;       /* MAX_URI_BYTES of the request target, default 8 KiB (414 past it) */
 };
 

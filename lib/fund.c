@@ -452,6 +452,12 @@ fund_calculate(struct db_conn *c, const struct actor *who, const char *key, bool
 		for (size_t i = 0; i < n; i++)
 			g[i] = pl[i].g;
 		need = allocate_pot(&rules, g, n);
+		if (need < 0) {
+			/* not a shortfall: nothing was computed, and nothing may be stored */
+			free(g);
+			e = problem_set(p, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
 		for (size_t i = 0; i < n; i++) {
 			pl[i].g = g[i];
 			pl[i].rule = g[i].flat ? "flat" : g[i].raised ? "minimum" : "pro_rata";
