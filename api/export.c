@@ -183,9 +183,22 @@ api_resource_export(struct req *r)
 		respond_header(r, "Connection", "close");
 		goto headers;
 	}
-	if ((e = req_db(r, &c)) != ERR_OK)
+	/* A connection of the downloads' own, or 503 at once: the workers' stay theirs. */
+	{
+		struct db_pool_stats held;
+		db_pool_stats(&r->app->exports, &held);
+		if (held.in_use >= held.size) {
+			r->problem.retry_after = 1;
+			e = problem_set(&r->problem, ERR_UNAVAILABLE,
+			                "every connection for downloads is in use (EXPORT_CONNECTIONS %d); "
+			                "try again shortly", r->app->cfg.export_connections);
+			goto out;
+		}
+	}
+	if ((e = db_acquire(&r->app->exports, 0, &c, &r->problem)) != ERR_OK)
 		goto out;
 	if ((st = calloc(1, sizeof *st)) == NULL) {
+		db_release(&r->app->exports, c);
 		e = problem_set(&r->problem, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -193,6 +206,7 @@ api_resource_export(struct req *r)
 	if ((e = db_exec_sql(c, "SET statement_timeout = '10min'", 0, NULL, &res, &r->problem)) !=
 	    ERR_OK) {
 		free(st);
+		db_release(&r->app->exports, c);
 		goto out;
 	}
 	PQclear(res);
@@ -201,13 +215,13 @@ api_resource_export(struct req *r)
 	    !PQsetSingleRowMode(c->pg)) {
 		free(st);
 		e = db_map_error(c->pg, NULL, &r->problem);
+		db_release(&r->app->exports, c);
 		goto out;
 	}
-	/* The stream owns the connection from here; dispatch must not release it. */
+	/* The stream owns the connection from here, and gives it back when it ends. */
 	st->columns = def->csv_columns;
-	st->pool = &r->app->pool;
+	st->pool = &r->app->exports;
 	st->conn = c;
-	r->db = NULL;
 	ulfius_set_stream_response(r->out, 200, csv_stream_read, csv_stream_free,
 	                           U_STREAM_SIZE_UNKNOWN, 64 * 1024, st);
 headers:

@@ -183,14 +183,21 @@ cmd_serve(int argc, char **argv)
 	}
 	if (app.cfg.migrate_on_start && do_migrate(&app.cfg, 30) != 0)
 		goto out;
-	/* A few spare connections serve requests while CSV exports stream. */
-	if (db_pool_init(&app.pool, app.cfg.database_url, (size_t)app.cfg.workers + 2,
+	/*
+	 * A connection for each worker, and the CSV downloads' own: a download
+	 * holds one for as long as its client reads, and must not take the
+	 * workers' (beyond EXPORT_CONNECTIONS, 503).
+	 */
+	if (db_pool_init(&app.pool, app.cfg.database_url, (size_t)app.cfg.workers,
+	                 app.cfg.statement_timeout_ms, app.cfg.request_deadline_ms) != ERR_OK ||
+	    db_pool_init(&app.exports, app.cfg.database_url, (size_t)app.cfg.export_connections,
 	                 app.cfg.statement_timeout_ms, app.cfg.request_deadline_ms) != ERR_OK) {
 		fail("start", "out of memory");
 		goto out_pool;
 	}
 	rc = server_run(&app);
 out_pool:
+	db_pool_destroy(&app.exports);
 	db_pool_destroy(&app.pool);
 out:
 	token_keys_free(&app.keys);

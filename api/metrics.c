@@ -138,13 +138,22 @@ write_latency(FILE *f)
 }
 
 static void
-write_database(FILE *f, struct db_pool *pool)
+write_database(FILE *f, struct db_pool *pool, struct db_pool *exports)
 {
-	struct db_pool_stats st;
+	struct db_pool_stats st, ex;
 	struct db_failures fl;
 
 	db_pool_stats(pool, &st);
+	db_pool_stats(exports, &ex);
 	db_failures_read(&fl);
+	fprintf(f,
+	        "# HELP consortia_db_export_connections Connections CSV downloads may hold.\n"
+	        "# TYPE consortia_db_export_connections gauge\n"
+	        "consortia_db_export_connections %zu\n"
+	        "# HELP consortia_db_export_in_use Connections CSV downloads hold now.\n"
+	        "# TYPE consortia_db_export_in_use gauge\n"
+	        "consortia_db_export_in_use %zu\n",
+	        ex.size, ex.in_use);
 	fprintf(f,
 	        "# HELP consortia_db_pool_connections Connections the pool may hold.\n"
 	        "# TYPE consortia_db_pool_connections gauge\n"
@@ -200,7 +209,7 @@ api_metrics(struct req *r)
 		write_requests(f);
 		write_latency(f);
 	}
-	write_database(f, &r->app->pool);
+	write_database(f, &r->app->pool, &r->app->exports);
 	write_connections(f);
 	if (fclose(f) != 0 || text == NULL) {
 		free(text);

@@ -28,7 +28,8 @@
 
 struct app {
 	struct config cfg;
-	struct db_pool pool;
+	struct db_pool pool;                /* the requests' connections, one a worker */
+	struct db_pool exports;             /* CSV downloads' own, held while the client reads */
 	struct token_keys keys;
 	struct _u_instance inst;
 	struct throttle *throttle;          /* RATE_LIMIT_PER_MINUTE; NULL: no limit */

@@ -43,6 +43,7 @@ struct config {
 	int max_connections;        /* MAX_CONNECTIONS open at once, default 8192 */
 	int max_connections_per_ip; /* MAX_CONNECTIONS_PER_ADDRESS, default 0: no limit */
 	size_t max_header_bytes;    /* MAX_HEADER_BYTES of header fields, default 16 KiB (431 past it) */
+	int export_connections;     /* EXPORT_CONNECTIONS: CSV downloads streaming at once, default 2 */
 	size_t max_uri_bytes;       /* MAX_URI_BYTES of the request target, default 8 KiB (414 past it) */
 };
 

@@ -290,7 +290,9 @@ Test(ops, metrics_count_requests_by_route_and_status)
 	cr_assert_eq(metric(direct, count) - before, 3, "three more 404s on the route");
 	cr_assert_eq(metric(direct, hist) - h_before, 3, "and three more timings");
 	cr_assert_eq(metric(direct, inf), metric(direct, hist), "the +Inf bucket holds every timing");
-	cr_assert_eq(metric(direct, "consortia_db_pool_connections"), 4, "WORKERS + 2");
+	cr_assert_eq(metric(direct, "consortia_db_pool_connections"), 2, "WORKERS");
+	cr_assert_eq(metric(direct, "consortia_db_export_connections"), 2, "EXPORT_CONNECTIONS");
+	cr_assert_eq(metric(direct, "consortia_db_export_in_use"), 0, "no download under way");
 	cr_assert_eq(metric(direct, "consortia_db_pool_waiting"), 0);
 	/* the /metrics request itself is in flight on an open connection */
 	cr_assert_geq(metric(direct, "consortia_http_connections"), 1);
