@@ -4,8 +4,9 @@
  *    call it, the resource it serves and the body it takes. openapi.yaml
  *    documents the same table (x-roles on each operation).
  *
- * Literal paths stand before parameterised ones: ulfius tries endpoints in
- * priority order and the index here is the priority.
+ * Literal paths stand before parameterised ones: route_request (server.c)
+ * tries the routes in this order and the first that matches takes the
+ * request (a GET route answers HEAD too).
  */
 #include "server.h"
 

@@ -4,9 +4,12 @@
  *    the details of a refused request to whoever answers it.
  *
  * Every fallible function returns an enum err; details (which field, which
- * rule) go into a struct problem owned by the caller. lib/ never knows about
- * HTTP: error_status() is the single mapping from an err to a status code,
+ * rule) go into a struct problem owned by the caller. error_info() is the
+ * single mapping from an err to a status code, a problem type and a title,
  * used by api/ to build application/problem+json bodies.
+ *
+ * NB: the status codes belong to the HTTP layer rather than to lib/; they
+ * are kept here, in this one table, until that layer exists.
  */
 #ifndef CONSORTIA_ERROR_H
 #define CONSORTIA_ERROR_H
