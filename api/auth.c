@@ -218,8 +218,8 @@ api_token(struct req *r)
 	snprintf(subject, sizeof subject, "service-account/%lld", g.id);
 	if ((e = audit_login(r, c, &g, subject)) != ERR_OK)
 		goto out;
-	if (token_sign(&r->app->keys, subject, g.role, g.la_code, g.school_urn, g.group_id, g.generation, cfg->jwt_ttl,
-	               time(NULL), &token) != ERR_OK) {
+	if (token_sign(&r->app->keys, subject, g.role, g.la_code, g.school_urn, g.group_id, g.generation,
+	               cfg->jwt_ttl, time(NULL), &token) != ERR_OK) {
 		e = problem_set(&r->problem, ERR_INTERNAL, "could not sign the token");
 		goto out;
 	}

@@ -6,7 +6,6 @@
  *    application/problem+json, adds the common headers and logs one line.
  *    It also starts and stops the HTTP server.
  */
-#include "../lib/accept.h"
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -19,6 +18,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "../lib/accept.h"
 #include "../lib/log.h"
 
 /* ---- helpers for handlers ------------------------------------------ */

@@ -196,16 +196,26 @@ listen_once(struct account_states *as, PGconn *pg)
 		struct pollfd pfd[2] = {{.fd = PQsocket(pg), .events = POLLIN},
 		                        {.fd = as->wake[0], .events = POLLIN}};
 		PGnotify *n;
+		int ready = poll(pfd, 2, 10000);
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		if (pfd[1].revents)
 			break;
-		if (!PQconsumeInput(pg))
+		if (ready == 0) {
+			/* Quiet for 10 s: make sure the connection still answers, or
+			 * memory would go on vouching for tokens no one can revoke. */
+			PGresult *ping = PQexec(pg, "SELECT 1");
+			bool alive = PQresultStatus(ping) == PGRES_TUPLES_OK;
+			PQclear(ping);
+			if (!alive)
+				break;
+		} else if (!PQconsumeInput(pg)) {
 			break;
+		}
 		while ((n = PQnotifies(pg)) != NULL) {
 			apply_notice(as, n->extra);
 			PQfreemem(n);
