@@ -14,7 +14,6 @@
 
 #include "log.h"
 
-_Thread_local struct db_failure db_last_failure;
 
 PGconn *
 db_connect(const char *conninfo, int statement_timeout_ms, char *why, size_t whylen)
@@ -246,13 +245,10 @@ db_map_error(PGconn *pg, const PGresult *res, struct problem *p)
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
 
-	memset(&db_last_failure, 0, sizeof db_last_failure);
 	if (state == NULL)
 		state = "08000";   /* no result or no SQLSTATE: the connection went */
-	snprintf(db_last_failure.sqlstate, sizeof db_last_failure.sqlstate, "%s", state);
-	if (constraint)
-		snprintf(db_last_failure.constraint, sizeof db_last_failure.constraint, "%s",
-		         constraint);
+	snprintf(p->sqlstate, sizeof p->sqlstate, "%s", state);
+	snprintf(p->constraint, sizeof p->constraint, "%s", constraint ? constraint : "");
 
 	if (strcmp(state, "23505") == 0)
 		return problem_set(p, ERR_CONFLICT, "a resource with the same identity exists");
@@ -343,7 +339,7 @@ static enum err
 deadline_passed(struct problem *p)
 {
 	count(&failures.timeout);
-	memset(&db_last_failure, 0, sizeof db_last_failure);
+	p->sqlstate[0] = p->constraint[0] = '\0';
 	p->retry_after = 1;
 	log_msg("warn", "db_deadline", "no answer from the database in time; connection dropped");
 	return problem_set(p, ERR_UNAVAILABLE, "the database took too long to answer");

@@ -124,19 +124,13 @@ void db_rollback(struct db_conn *c);
 
 /*
  * Map a failed result to an error, filling p: its sqlstate and constraint
- * (for the caller to name the field) and a detail that never shows SQL.
+ * (p->sqlstate, p->constraint, for the caller to name the field) and a
+ * detail that never shows SQL.
  *   23505 -> ERR_CONFLICT, 23503 -> ERR_CONFLICT, 23514 / 23502 ->
  *   ERR_VALIDATION, class 22 -> ERR_MALFORMED, 40001 / 40P01 -> ERR_RETRY,
  *   57014, connection failures and the deadline -> ERR_UNAVAILABLE, else ERR_INTERNAL
  *   (logged with the server's message).
  */
 enum err db_map_error(PGconn *pg, const PGresult *res, struct problem *p);
-
-/* The last mapped failure's details, kept beside the problem. */
-struct db_failure {
-	char sqlstate[6];
-	char constraint[64];
-};
-extern _Thread_local struct db_failure db_last_failure;
 
 #endif

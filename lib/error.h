@@ -62,6 +62,9 @@ struct problem {
 	enum err err;
 	char detail[512];
 	json_t *errors;       /* owned: array of {field, in, code, message} */
+	/* A database refusal behind err: its SQLSTATE and the constraint it names ("" if none). */
+	char sqlstate[6];
+	char constraint[64];
 	int retry_after;      /* seconds, for 503 / 429; 0 = none */
 	const char *oauth_error;  /* the token endpoint's RFC 6749 error code, or NULL */
 };

@@ -820,7 +820,7 @@ payment_reverse(struct db_conn *c, const struct actor *who, const char *key, con
 	    (e = resource_lock(c, &payment_def, who, key, "*", NULL, p)) != ERR_OK)
 		goto out;
 	if ((e = db_exec(c, &PAYMENT_REVERSE, 2, v, &res, p)) != ERR_OK) {
-		if (strcmp(db_last_failure.sqlstate, "23505") == 0) {
+		if (strcmp(p->sqlstate, "23505") == 0) {
 			p->err = ERR_OK;
 			e = problem_set(p, ERR_CONFLICT, "the payment has been reversed already");
 		}

@@ -194,12 +194,12 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 		snprintf(la, sizeof la, "%d", who->scope.la_code);
 		snprintf(group, sizeof group, "%lld", who->scope.group_id);
 		if ((e = db_exec(c, &MEMBERSHIP_SUCCEED, 6, v, &res, p)) != ERR_OK) {
-			if (db_last_failure.constraint[0]) {
+			if (p->constraint[0]) {
 				for (size_t i = 0; i < membership_def.nconstraints; i++)
-					if (strcmp(membership_def.constraints[i].name, db_last_failure.constraint) == 0)
+					if (strcmp(membership_def.constraints[i].name, p->constraint) == 0)
 						problem_field(p, IN_BODY, "to_group_id", membership_def.constraints[i].code,
 						              "the school %s", membership_def.constraints[i].message);
-				if (strcmp(db_last_failure.sqlstate, "23514") == 0)
+				if (strcmp(p->sqlstate, "23514") == 0)
 					p->err = e = ERR_VALIDATION;
 			}
 			goto out;

@@ -83,21 +83,21 @@ blame_constraint(const struct resource_def *def, struct problem *p)
 {
 	for (size_t i = 0; i < def->nconstraints; i++) {
 		const struct constraint_def *cd = &def->constraints[i];
-		if (strcmp(cd->name, db_last_failure.constraint) == 0) {
+		if (strcmp(cd->name, p->constraint) == 0) {
 			problem_field(p, IN_BODY, cd->field, cd->code, "%s", cd->message);
 			snprintf(p->detail, sizeof p->detail, "%s %s", cd->field, cd->message);
 			return;
 		}
 	}
 	problem_field(p, IN_BODY, "body", "rule", "breaks a rule of the register (%s)",
-	              db_last_failure.constraint[0] ? db_last_failure.constraint : "unnamed");
+	              p->constraint[0] ? p->constraint : "unnamed");
 }
 
 /* After a failed insert or update: references that do not resolve are 422. */
 static enum err
 write_failed(const struct resource_def *def, enum err e, struct problem *p)
 {
-	if (strcmp(db_last_failure.sqlstate, "23503") == 0)
+	if (strcmp(p->sqlstate, "23503") == 0)
 		p->err = e = ERR_VALIDATION;
 	if (e == ERR_CONFLICT || e == ERR_VALIDATION)
 		blame_constraint(def, p);
@@ -464,7 +464,7 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const struct 
 	    (e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)
 		goto out;
 	if ((e = db_exec(c, def->del, 1, v, &res, p)) != ERR_OK) {
-		if (strcmp(db_last_failure.sqlstate, "23503") == 0) {
+		if (strcmp(p->sqlstate, "23503") == 0) {
 			p->err = ERR_OK;
 			e = problem_set(p, ERR_CONFLICT, "%s", def->del_conflict);
 		}

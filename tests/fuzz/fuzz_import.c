@@ -33,8 +33,6 @@
 
 /* ---- the database, stubbed --------------------------------------------- */
 
-_Thread_local struct db_failure db_last_failure;
-
 enum err
 db_begin(struct db_conn *c, struct problem *p)
 {
