@@ -88,6 +88,9 @@ static const struct constraint_def account_constraints[] = {
 	{"service_account_la_fkey", "la_code", "reference", "does not name a local authority"},
 	{"service_account_school_fkey", "school_urn", "reference", "does not name a school"},
 	{"service_account_group_fkey", "group_id", "reference", "does not name a consortium or area network"},
+	{"service_account_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"service_account_role_check", "role", "enum", "must be admin, officer, finance, chair or viewer"},
+	{"service_account_client_id_key", "client_id", "duplicate", "is already the client id of another account"},
 };
 
 const struct resource_def account_def = {

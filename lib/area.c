@@ -75,6 +75,10 @@ static const struct sort_def area_sorts[] = {
 
 static const struct constraint_def area_constraints[] = {
 	{"area_la_code_key", "code", "duplicate", "is already the code of an area of this local authority"},
+	{"area_code_check", "code", "format", "must be lower-case letters, digits and hyphens, at most 40"},
+	{"area_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"area_la_fkey", "la_code", "reference", "does not name a local authority"},
+	{"area_id_la_key", "id", "duplicate", "is already an area of this local authority"},
 };
 
 const struct resource_def area_def = {

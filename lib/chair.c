@@ -237,6 +237,9 @@ static const struct constraint_def chair_constraints[] = {
 	{"chair_school_la_rule", "school_urn", "reference", "does not name a school of the group's local authority"},
 	{"chair_school_fkey", "school_urn", "reference", "does not name a school of the group's local authority"},
 	{"chair_dates_check", "end_date", "rule", "must not be before start_date"},
+	{"chair_appointment_role_check", "role", "enum", "must be chair or deputy"},
+	{"chair_appointment_person_name_check", "person_name", "length", "must be 1 to 200 characters long"},
+	{"chair_appointment_email_check", "email", "length", "must be 3 to 254 characters long"},
 };
 
 const struct resource_def chair_def = {
@@ -374,6 +377,9 @@ static const struct constraint_def nomination_constraints[] = {
 	{"nomination_school_la_rule", "school_urn", "reference", "does not name a school of the group's local authority"},
 	{"nomination_school_fkey", "school_urn", "reference", "does not name a school of the group's local authority"},
 	{"nomination_dates_check", "end_date", "rule", "must not be before start_date"},
+	{"nomination_role_check", "role", "enum", "must be remote_learning_lead"},
+	{"nomination_person_name_check", "person_name", "length", "must be 1 to 200 characters long"},
+	{"nomination_email_check", "email", "length", "must be 3 to 254 characters long"},
 };
 
 const struct resource_def nomination_def = {

@@ -129,6 +129,16 @@ static const struct constraint_def fund_constraints[] = {
 	{"fund_name_key", "name", "duplicate", "is already the name of a fund of this LA for this year"},
 	{"fund_locked", "pot_pence", "rule",
 	 "and the other money rules cannot change while the fund has live allocations"},
+	{"fund_la_fkey", "la_code", "reference", "does not name a local authority"},
+	{"fund_kind_check", "kind", "enum", "must be chair_funding, recovery, remote_learning or other"},
+	{"fund_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"fund_academic_year_check", "academic_year", "format", "must be an academic year such as 2020/21"},
+	{"fund_pot_pence_check", "pot_pence", "range", "must not be negative"},
+	{"fund_per_chair_pence_check", "per_chair_pence", "range", "must not be negative"},
+	{"fund_school_weight_ppm_check", "school_weighting", "range", "must be 0 to 1"},
+	{"fund_primary_minimum_pence_check", "primary_minimum_pence", "range", "must not be negative"},
+	{"fund_network_flat_pence_check", "network_flat_pence", "range", "must not be negative"},
+	{"fund_per_group_pence_check", "per_group_pence", "range", "must not be negative"},
 };
 
 const struct resource_def fund_def = {
@@ -229,6 +239,9 @@ static const struct constraint_def allocation_constraints[] = {
 	{"allocation_fund_la_rule", "fund_id", "reference", "does not name a fund of the group's local authority"},
 	{"allocation_fund_fkey", "fund_id", "reference", "does not name a fund of the group's local authority"},
 	{"allocation_group_fkey", "group_id", "reference", "does not name a group"},
+	{"fund_allocation_amount_pence_check", "amount_pence", "range", "must not be negative"},
+	{"fund_allocation_status_check", "status", "enum", "must be proposed, approved, paid or cancelled"},
+	{"allocation_chair_fkey", "chair_id", "reference", "does not name a chair appointment"},
 };
 
 const struct resource_def allocation_def = {
@@ -287,6 +300,17 @@ static const char *const payment_csv_columns[] = {
 	"remittance_reference", "paid_on", "reverses_payment_id", "reason", "created_at", "updated_at",
 	"version", NULL};
 
+static const struct constraint_def payment_constraints[] = {
+	{"payment_final", "status", "rule", "is final once the payment is paid or cancelled"},
+	{"payment_paid_check", "remittance_reference", "required",
+	 "and paid_on are required to record a payment paid"},
+	{"payment_reversed_once", "reason", "duplicate", "the payment has been reversed already"},
+	{"payment_reference_key", "reference", "duplicate", "is already the reference of a payment"},
+	{"payment_status_check", "status", "enum", "must be due, paid or cancelled"},
+	{"payment_allocation_fkey", "allocation_id", "reference", "does not name an allocation"},
+	{"payment_reverses_fkey", "reverses_payment_id", "reference", "does not name a payment"},
+};
+
 const struct resource_def payment_def = {
 	.noun = "payment", .resource = "payment", .path = "/v1/payments", .key_field = "id",
 	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &no_fields, .get = &PAYMENT_GET,
@@ -297,6 +321,8 @@ const struct resource_def payment_def = {
 	.nfilters = sizeof payment_filters / sizeof payment_filters[0], .sorts = payment_sorts,
 	.nsorts = sizeof payment_sorts / sizeof payment_sorts[0],
 	.csv_columns = payment_csv_columns,
+	.constraints = payment_constraints,
+	.nconstraints = sizeof payment_constraints / sizeof payment_constraints[0],
 };
 
 /* ---- calculation ------------------------------------------------------------ */
@@ -512,6 +538,14 @@ fund_calculate(struct db_conn *c, const struct actor *who, const char *key, bool
 			snprintf(payee, sizeof payee, "%d", pl[i].payee);
 			e = db_exec(c, &ALLOCATION_STORE, 6, v, &ins, p);
 			free(wtext);
+			if (e != ERR_OK && resource_constraint(&allocation_def, p->constraint)) {
+				/* which group's allocation broke which rule, in the words of a created one */
+				const struct constraint_def *cd = resource_constraint(&allocation_def, p->constraint);
+				problem_field(p, IN_BODY, cd->field, cd->code, "group %lld (%s): %s %s",
+				              pl[i].group_id, pl[i].name, cd->field, cd->message);
+				snprintf(p->detail, sizeof p->detail, "the allocation to group %lld (%s): %s %s",
+				         pl[i].group_id, pl[i].name, cd->field, cd->message);
+			}
 			if (e == ERR_OK) {
 				char id[24];
 				snprintf(id, sizeof id, "%s", PQgetvalue(ins, 0, 0));

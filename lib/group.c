@@ -116,6 +116,11 @@ static const struct constraint_def group_constraints[] = {
 	{"school_group_name_key", "name", "duplicate", "is already the name of a group of this kind in this local authority"},
 	{"school_group_area_fkey", "area_id", "reference", "must be an area of the group's local authority"},
 	{"school_group_dates_check", "closed_on", "rule", "must not be before created_on"},
+	{"school_group_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"school_group_kind_check", "kind", "enum", "must be consortium or area_network"},
+	{"school_group_status_check", "status", "enum", "must be active or closed"},
+	{"school_group_la_fkey", "la_code", "reference", "does not name a local authority"},
+	{"school_group_id_kind_key", "id", "duplicate", "is already a group of this kind"},
 };
 
 #define GROUP_DEF(prefix, noun_, resource_, path_, kind)                                        \

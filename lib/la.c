@@ -51,6 +51,9 @@ static const struct sort_def la_sorts[] = {
 
 static const struct constraint_def la_constraints[] = {
 	{"local_authority_code_key", "code", "duplicate", "is already the code of a local authority"},
+	{"local_authority_code_check", "code", "range", "must be an LA code from 100 to 999"},
+	{"local_authority_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"local_authority_review_interval_months_check", "review_interval_months", "range", "must be 1 to 60 months"},
 };
 
 const struct resource_def la_def = {

@@ -175,6 +175,7 @@ static const struct constraint_def meeting_constraints[] = {
 	{"meeting_attendance_rule", "attended_urns", "rule",
 	 "may list only schools that were members of the group on the day"},
 	{"meeting_group_fkey", "group_id", "reference", "does not name a group"},
+	{"meeting_funds_note_check", "funds_note", "length", "must be 1 to 2000 characters long"},
 };
 
 const struct resource_def meeting_def = {
@@ -258,6 +259,8 @@ static const struct constraint_def support_constraints[] = {
 	{"support_vulnerable_rule", "school_urn", "rule", "must be a school flagged vulnerable"},
 	{"support_school_fkey", "school_urn", "reference", "does not name a school"},
 	{"support_dates_check", "ended_on", "rule", "must not be before started_on"},
+	{"support_record_brokered_by_check", "brokered_by", "length", "must be 1 to 200 characters long"},
+	{"support_record_support_check", "support", "length", "must be 1 to 2000 characters long"},
 };
 
 static const struct db_stmt SUPPORT_PARENT = {"support_parent",

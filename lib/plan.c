@@ -184,6 +184,7 @@ static const struct constraint_def plan_constraints[] = {
 	{"plan_group_fkey", "group_id", "reference", "does not name a group"},
 	{"plan_fund_la_rule", "fund_id", "reference", "does not name a fund of the group's local authority"},
 	{"plan_fund_fkey", "fund_id", "reference", "does not name a fund of the group's local authority"},
+	{"action_plan_status_check", "status", "enum", "must be draft, submitted, accepted or returned"},
 };
 
 const struct resource_def plan_def = {
@@ -376,6 +377,9 @@ static const struct constraint_def evaluation_constraints[] = {
 	{"evaluation_overspend", "overspend_reason", "required",
 	 "is required when more is spent than was allocated"},
 	{"evaluation_locked", "what_done", "rule", "cannot change once the evaluation is submitted"},
+	{"evaluation_rating_check", "rating", "enum", "must be exceeded, met, partly_met or not_met"},
+	{"evaluation_spent_pence_check", "spent_pence", "range", "must not be negative"},
+	{"evaluation_status_check", "status", "enum", "must be draft, submitted or reported"},
 };
 
 static const struct db_stmt EVALUATION_PARENT = {"evaluation_parent",

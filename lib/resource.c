@@ -77,17 +77,25 @@ resource_key(const struct resource_def *def, const char *raw, char out[24], stru
 	return ERR_OK;
 }
 
+const struct constraint_def *
+resource_constraint(const struct resource_def *def, const char *name)
+{
+	for (size_t i = 0; i < def->nconstraints; i++)
+		if (strcmp(def->constraints[i].name, name) == 0)
+			return &def->constraints[i];
+	return NULL;
+}
+
 /* Name the field behind a violated constraint, if the def knows it. */
 static void
 blame_constraint(const struct resource_def *def, struct problem *p)
 {
-	for (size_t i = 0; i < def->nconstraints; i++) {
-		const struct constraint_def *cd = &def->constraints[i];
-		if (strcmp(cd->name, p->constraint) == 0) {
-			problem_field(p, IN_BODY, cd->field, cd->code, "%s", cd->message);
-			snprintf(p->detail, sizeof p->detail, "%s %s", cd->field, cd->message);
-			return;
-		}
+	const struct constraint_def *cd = resource_constraint(def, p->constraint);
+
+	if (cd) {
+		problem_field(p, IN_BODY, cd->field, cd->code, "%s", cd->message);
+		snprintf(p->detail, sizeof p->detail, "%s %s", cd->field, cd->message);
+		return;
 	}
 	problem_field(p, IN_BODY, "body", "rule", "breaks a rule of the register (%s)",
 	              p->constraint[0] ? p->constraint : "unnamed");

@@ -116,6 +116,12 @@ struct resource_def {
 	void (*check)(const struct record *rec, struct problem *p);
 };
 
+/* Every resource the service serves, NULL-terminated (registry.c). */
+extern const struct resource_def *const resource_defs[];
+
+/* The def's mapping of the constraint called name, or NULL. */
+const struct constraint_def *resource_constraint(const struct resource_def *def, const char *name);
+
 /* A representation ready to send. */
 struct doc {
 	char *body;        /* owned JSON text */

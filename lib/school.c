@@ -153,6 +153,19 @@ static const struct constraint_def school_constraints[] = {
 	{"school_dates_check", "closed_on", "rule", "must not be before opened_on"},
 	{"school_vulnerable_check", "vulnerable_reason", "required",
 	 "is required when the school is flagged vulnerable"},
+	{"school_urn_check", "urn", "range", "must be a URN from 100000 to 999999"},
+	{"school_la_fkey", "la_code", "reference", "does not name a local authority"},
+	{"school_establishment_number_check", "establishment_number", "range", "must be 0 to 9999"},
+	{"school_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"school_phase_check", "phase", "enum", "is not a phase of education the register knows"},
+	{"school_type_check", "type", "enum", "is not a type of school the register knows"},
+	{"school_status_check", "status", "enum", "must be open, closed or proposed"},
+	{"school_ofsted_grade_check", "ofsted_grade", "enum", "is not an Ofsted grade"},
+	{"school_pupils_check", "pupils", "range", "must be 0 to 100000"},
+	{"school_support_category_check", "support_category", "range", "must be 1 to 4"},
+	{"school_vulnerable_reason_check", "vulnerable_reason", "length", "must be at most 2000 characters long"},
+	{"school_headteacher_name_check", "headteacher_name", "length", "must be at most 200 characters long"},
+	{"school_la_kept", "la_code", "rule", "cannot change while groups, chairs, nominations or allocations of its local authority name the school"},
 };
 
 const struct resource_def school_def = {

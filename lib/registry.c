@@ -1,0 +1,19 @@
+/*
+ * registry.c
+ *    This module lists every resource the service serves (see resource.h),
+ *    for what looks at all of them at once: the tests that hold each
+ *    constraint of the schema against the faults the resources report.
+ */
+#include "account.h"
+#include "audit.h"
+#include "fund.h"
+#include "group.h"
+#include "plan.h"
+#include "register.h"
+
+const struct resource_def *const resource_defs[] = {
+	&la_def,         &area_def,       &school_def,  &account_def,    &audit_def,
+	&consortium_def, &network_def,    &membership_def, &chair_def,   &nomination_def,
+	&fund_def,       &allocation_def, &payment_def, &plan_def,       &evaluation_def,
+	&meeting_def,    &support_def,    NULL,
+};

@@ -1,0 +1,119 @@
+/*
+ * Every refusal names its fault: each constraint of the migrated schema,
+ * and each name a trigger raises, is mapped by some resource to a field, a
+ * code and a message a user can act on, or is listed below as one no
+ * request can break, with the reason.
+ */
+#include <criterion/criterion.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "resource.h"
+
+/* What makes these rows guarantees them: no client's request reaches them. */
+static const struct {
+	const char *name, *why;
+} internal[] = {
+	{"payment_feed_counter_only_row_check", "the change feed's one counter row, kept by a trigger"},
+	{"payment_change_payment_fkey", "the change feed's rows, written by a trigger for the payment changed"},
+	{"school_census_pupils_check", "written by the import from a row whose pupils were checked first"},
+	{"school_census_school_fkey", "written by the import for the school the same row made"},
+};
+
+static bool
+is_internal(const char *name)
+{
+	for (size_t i = 0; i < sizeof internal / sizeof internal[0]; i++)
+		if (strcmp(internal[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_mapped(const char *name)
+{
+	for (const struct resource_def *const *d = resource_defs; *d; d++) {
+		const struct constraint_def *cd = resource_constraint(*d, name);
+		if (cd && cd->field && *cd->field && cd->code && *cd->code && cd->message && *cd->message)
+			return true;
+	}
+	return false;
+}
+
+Test(constraints, every_refusal_the_schema_can_make_names_its_field)
+{
+	/* constraints but primary keys (the service makes its ids), unique indexes, and the
+	 * names the triggers raise (RAISE ... CONSTRAINT = 'name', or a trigger's argument) */
+	static const char *sql =
+		"SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+		"WHERE n.nspname = 'public' AND contype IN ('c', 'f', 'u', 'x') "
+		"UNION SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+		"JOIN pg_namespace n ON n.oid = t.relnamespace "
+		"WHERE n.nspname = 'public' AND i.indisunique AND NOT i.indisprimary "
+		"UNION SELECT (regexp_matches(p.prosrc, 'CONSTRAINT = ''([a-z_]+)''', 'g'))[1] "
+		"FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' "
+		"UNION SELECT encode(substring(t.tgargs from 1 for position('\\x00'::bytea in t.tgargs) - 1), 'escape') "
+		"FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgnargs = 1 ORDER BY 1";
+	PGconn *pg = PQconnectdb(getenv("DATABASE_URL"));
+	PGresult *res;
+	char missing[4096] = "";
+	size_t used = 0;
+	int n;
+
+	cr_assert(PQstatus(pg) == CONNECTION_OK, "%s", PQerrorMessage(pg));
+	res = PQexec(pg, sql);
+	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(pg));
+	n = PQntuples(res);
+	cr_assert_gt(n, 100, "the schema's constraints were read");
+	for (int i = 0; i < n; i++) {
+		const char *name = PQgetvalue(res, i, 0);
+		if (!is_mapped(name) && !is_internal(name) && used < sizeof missing)
+			used += (size_t)snprintf(missing + used, sizeof missing - used, " %s", name);
+	}
+	PQclear(res);
+	PQfinish(pg);
+	cr_assert(used == 0, "constraints no resource names a field for:%s", missing);
+}
+
+Test(constraints, an_allocation_that_breaks_a_rule_names_its_group_and_field)
+{
+	int la = unused_la_code(), member, outsider;
+	char body[1024], path[96], *before;
+	long long group, fund;
+	struct resp *r;
+	json_t *fault;
+
+	make_la(la, "Faultshire");
+	member = make_school(la, 1, "Member Primary", "primary");
+	outsider = make_school(la, 2, "Outsider Primary", "primary");
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Faulty Consortium\"}", la);
+	group = post_created(token("officer"), "/v1/consortia", body);
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"2020-09-01\"}",
+	         group, member);
+	post_created(token("officer"), "/v1/memberships", body);
+	/* a confirmed chair whose school is of the LA but no member of the group */
+	snprintf(body, sizeof body,
+	         "{\"group_id\": %lld, \"role\": \"chair\", \"person_name\": \"Pat\", \"email\": \"p@school.example\", "
+	         "\"school_urn\": %d, \"head_since\": \"2010-09-01\", \"led_school_grades\": [\"good\"], "
+	         "\"governing_body_support_on\": \"2020-06-01\", \"group_backing\": \"vote\", "
+	         "\"time_commitment\": true, \"improvement_note\": \"rising\", \"start_date\": \"2020-09-01\", "
+	         "\"elected_on\": \"2020-07-01\", \"confirmed_on\": \"2020-09-10\"}", group, outsider);
+	post_created(token("officer"), "/v1/chairs", body);
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"chair_funding\", \"name\": \"Chairs\", "
+	         "\"academic_year\": \"2020/21\", \"pot_pence\": 500000}", la);
+	fund = post_created(token("officer"), "/v1/funds", body);
+	snprintf(path, sizeof path, "/v1/funds/%lld/allocate", fund);
+	before = db_fingerprint();
+	r = http_json("POST", path, token("officer"), NULL, "*");
+	assert_problem(r, 422, "validation", "payee_urn");
+	fault = json_array_get(json_object_get(r->json, "errors"), 0);
+	cr_assert(strstr(json_string_value(json_object_get(fault, "message")), "Faulty Consortium") != NULL,
+	          "the fault names the group: %s", r->body);
+	cr_assert(strstr(json_string_value(json_object_get(r->json, "detail")), "member school") != NULL,
+	          "and the rule: %s", r->body);
+	resp_free(r);
+	assert_unchanged(before);
+}
