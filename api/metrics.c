@@ -25,6 +25,7 @@ struct route_counts {
 	unsigned long long by_status[N_STATUS];
 	unsigned long long buckets[N_BUCKET]; /* not cumulative; summed when written */
 	unsigned long long sum_us;
+	unsigned long long statements;        /* database round trips, summed */
 };
 
 /* One per route, and a last one for requests no route matched. */
@@ -57,7 +58,7 @@ status_slot(int status)
 }
 
 void
-metrics_record(const struct route *route, int status, long long us)
+metrics_record(const struct route *route, int status, long long us, unsigned statements)
 {
 	struct route_counts *rc;
 	size_t b = 0;
@@ -70,6 +71,7 @@ metrics_record(const struct route *route, int status, long long us)
 	__atomic_add_fetch(&rc->by_status[status_slot(status)], 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&rc->buckets[b], 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&rc->sum_us, (unsigned long long)(us > 0 ? us : 0), __ATOMIC_RELAXED);
+	__atomic_add_fetch(&rc->statements, statements, __ATOMIC_RELAXED);
 }
 
 static unsigned long long
@@ -104,6 +106,21 @@ write_requests(FILE *f)
 			else
 				fprintf(f, ",status=\"other\"} %llu\n", v);
 		}
+}
+
+static void
+write_statements(FILE *f)
+{
+	fputs("# HELP consortia_db_statements_total Database round trips of the requests, by route.\n"
+	      "# TYPE consortia_db_statements_total counter\n", f);
+	for (size_t i = 0; i < n_counts; i++) {
+		unsigned long long v = load(&counts[i].statements);
+		if (v == 0)
+			continue;
+		fputs("consortia_db_statements_total{", f);
+		labels(f, i);
+		fprintf(f, "} %llu\n", v);
+	}
 }
 
 static void
@@ -208,6 +225,7 @@ api_metrics(struct req *r)
 	if (counts) {
 		write_requests(f);
 		write_latency(f);
+		write_statements(f);
 	}
 	write_database(f, &r->app->pool, &r->app->exports);
 	write_connections(f);

@@ -354,6 +354,7 @@ static void
 finish(struct req *r)
 {
 	struct timespec end;
+	unsigned round_trips;
 	json_int_t us;
 	json_t *line;
 
@@ -378,17 +379,18 @@ finish(struct req *r)
 	cors(r);
 	if (conns_draining())
 		respond_header(r, "Connection", "close");
+	round_trips = r->db ? r->db->round_trips : 0;
 	db_release(&r->app->pool, r->db);
 	r->db = NULL;
 
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	us = (json_int_t)(end.tv_sec - r->start.tv_sec) * 1000000 +
 	     (end.tv_nsec - r->start.tv_nsec) / 1000;
-	metrics_record(r->route, r->status, us);
-	line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:s?, s:s?}", "level", "info", "event",
-	                 "request", "request_id", r->id, "method", r->in->http_verb, "path",
-	                 r->in->url_path, "status", r->status, "duration_us", us, "sub",
-	                 r->claims.sub[0] ? r->claims.sub : NULL, "role",
+	metrics_record(r->route, r->status, us, round_trips);
+	line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:i, s:s?, s:s?}", "level", "info",
+	                 "event", "request", "request_id", r->id, "method", r->in->http_verb, "path",
+	                 r->in->url_path, "status", r->status, "duration_us", us, "statements",
+	                 (int)round_trips, "sub", r->claims.sub[0] ? r->claims.sub : NULL, "role",
 	                 r->claims.role ? role_name(r->claims.role) : NULL);
 	if (line) {
 		log_json(line);

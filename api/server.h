@@ -170,7 +170,8 @@ enum err api_docs_script(struct req *r);
 /* Request counts and latencies for /metrics (metrics.c). */
 bool metrics_init(void);
 void metrics_free(void);
-void metrics_record(const struct route *route, int status, long long us);
+/* A request answered: its route (or none), status, time and database round trips. */
+void metrics_record(const struct route *route, int status, long long us, unsigned statements);
 enum err api_readyz(struct req *r);
 enum err api_openapi(struct req *r);
 

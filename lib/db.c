@@ -154,6 +154,7 @@ db_acquire(struct db_pool *pool, int wait_ms, struct db_conn **out, struct probl
 			if (!pool->conns[i].in_use) {
 				c = &pool->conns[i];
 				c->in_use = true;
+				c->round_trips = 0;
 				break;
 			}
 		}
@@ -352,6 +353,7 @@ run(struct db_conn *c, int sent, bool *late)
 	*late = false;
 	if (!sent)
 		return NULL;
+	c->round_trips++;
 	return await_result(c, late);
 }
 

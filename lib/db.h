@@ -32,6 +32,7 @@ struct db_conn {
 	size_t nprepared, capprepared;
 	bool in_tx;
 	bool in_use;
+	unsigned round_trips;         /* statements sent (a prepare counts) since db_acquire */
 	struct timespec deadline;     /* CLOCK_MONOTONIC; tv_sec 0: none */
 };
 

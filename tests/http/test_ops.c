@@ -276,7 +276,9 @@ Test(ops, metrics_count_requests_by_route_and_status)
 	const char *hist = "consortia_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/schools/:urn\"}";
 	const char *inf = "consortia_http_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/schools/:urn\","
 	                  "le=\"+Inf\"}";
+	const char *trips = "consortia_db_statements_total{method=\"GET\",route=\"/v1/schools/:urn\"}";
 	double before = metric(direct, count), h_before = metric(direct, hist);
+	double t_before = metric(direct, trips);
 	char *url, *ct;
 	struct resp *r;
 
@@ -289,6 +291,9 @@ Test(ops, metrics_count_requests_by_route_and_status)
 	free(url);
 	cr_assert_eq(metric(direct, count) - before, 3, "three more 404s on the route");
 	cr_assert_eq(metric(direct, hist) - h_before, 3, "and three more timings");
+	/* each read of a school is one statement (and one prepare on a connection's first) */
+	cr_assert(metric(direct, trips) - t_before >= 3 && metric(direct, trips) - t_before <= 5,
+	          "three reads, %g round trips", metric(direct, trips) - t_before);
 	cr_assert_eq(metric(direct, inf), metric(direct, hist), "the +Inf bucket holds every timing");
 	cr_assert_eq(metric(direct, "consortia_db_pool_connections"), 2, "WORKERS");
 	cr_assert_eq(metric(direct, "consortia_db_export_connections"), 2, "EXPORT_CONNECTIONS");
