@@ -538,9 +538,10 @@ fund_calculate(struct db_conn *c, const struct actor *who, const char *key, bool
 			snprintf(payee, sizeof payee, "%d", pl[i].payee);
 			e = db_exec(c, &ALLOCATION_STORE, 6, v, &ins, p);
 			free(wtext);
-			if (e != ERR_OK && resource_constraint(&allocation_def, p->constraint)) {
+			const struct constraint_def *cd =
+				e != ERR_OK ? resource_constraint(&allocation_def, p->constraint) : NULL;
+			if (cd) {
 				/* which group's allocation broke which rule, in the words of a created one */
-				const struct constraint_def *cd = resource_constraint(&allocation_def, p->constraint);
 				problem_field(p, IN_BODY, cd->field, cd->code, "group %lld (%s): %s %s",
 				              pl[i].group_id, pl[i].name, cd->field, cd->message);
 				snprintf(p->detail, sizeof p->detail, "the allocation to group %lld (%s): %s %s",
