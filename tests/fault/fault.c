@@ -295,3 +295,13 @@ db_count(PGconn *pg, const char *sql, const char *param)
 	return n;
 }
 
+
+void
+db_run(PGconn *pg, const char *sql)
+{
+	PGresult *res = PQexec(pg, sql);
+
+	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
+	          "%s: %s", sql, PQerrorMessage(pg));
+	PQclear(res);
+}

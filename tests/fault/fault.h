@@ -62,6 +62,8 @@ void cluster_signal(int sig);
 /* A fresh connection to DATABASE_URL (each check opens its own: the cluster restarts). */
 PGconn *db_open(void);
 long long db_count(PGconn *pg, const char *sql, const char *param);
+/* Run sql, which must succeed. */
+void db_run(PGconn *pg, const char *sql);
 
 double now_s(void);
 

@@ -16,15 +16,6 @@
 
 #include "fault.h"
 
-static void
-exec_ok(PGconn *pg, const char *sql)
-{
-	PGresult *res = PQexec(pg, sql);
-
-	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(pg));
-	PQclear(res);
-}
-
 /*
  * A client that asks for the whole register as CSV, reads its status line
  * and then nothing more, with a small receive buffer: the download stalls
@@ -68,9 +59,9 @@ Test(exports, stalled_downloads_hold_their_own_connections_and_json_is_served)
 	server_start(&s, env);
 	/* 60,000 schools with long names: far more than the sockets' buffers hold */
 	pg = db_open();
-	exec_ok(pg, "INSERT INTO local_authority (code, name) SELECT c, 'Export LA ' || c "
+	db_run(pg, "INSERT INTO local_authority (code, name) SELECT c, 'Export LA ' || c "
 	            "FROM generate_series(403, 408) c");
-	exec_ok(pg, "INSERT INTO school (urn, la_id, establishment_number, name, phase, type) "
+	db_run(pg, "INSERT INTO school (urn, la_id, establishment_number, name, phase, type) "
 	            "SELECT 500000 + (l.code - 403) * 10000 + g, l.id, g, "
 	            "'Export school ' || g || repeat(' with a long name', 10), 'primary', 'maintained' "
 	            "FROM local_authority l, generate_series(1, 9999) g WHERE l.code BETWEEN 403 AND 408");
@@ -108,7 +99,7 @@ Test(exports, stalled_downloads_hold_their_own_connections_and_json_is_served)
 	}
 	close(slow[1]);
 	cr_assert_eq(server_signal(&s, SIGTERM, true), 0);
-	exec_ok(pg, "DELETE FROM school WHERE urn BETWEEN 500001 AND 560000");
-	exec_ok(pg, "DELETE FROM local_authority WHERE code BETWEEN 403 AND 408");
+	db_run(pg, "DELETE FROM school WHERE urn BETWEEN 500001 AND 560000");
+	db_run(pg, "DELETE FROM local_authority WHERE code BETWEEN 403 AND 408");
 	PQfinish(pg);
 }

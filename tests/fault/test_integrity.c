@@ -14,16 +14,6 @@
 
 #include "fault.h"
 
-static void
-exec_ok(PGconn *pg, const char *sql)
-{
-	PGresult *res = PQexec(pg, sql);
-
-	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
-	          "%s: %s", sql, PQerrorMessage(pg));
-	PQclear(res);
-}
-
 /* Does the file at path hold needle? */
 static bool
 log_holds(const char *path, const char *needle)
@@ -70,17 +60,17 @@ Test(integrity, rows_from_before_the_rule_are_reported_and_stop_a_strict_start)
 	server_start(&s, NULL);
 	cr_assert_eq(server_signal(&s, SIGTERM, true), 0);
 	pg = db_open();
-	exec_ok(pg, "INSERT INTO local_authority (code, name) VALUES (401, 'Before A'), (402, 'Before B')");
-	exec_ok(pg, "INSERT INTO school (urn, la_id, establishment_number, name, phase, type) "
+	db_run(pg, "INSERT INTO local_authority (code, name) VALUES (401, 'Before A'), (402, 'Before B')");
+	db_run(pg, "INSERT INTO school (urn, la_id, establishment_number, name, phase, type) "
 	            "SELECT 940001, id, 1, 'Before B Primary', 'primary', 'maintained' "
 	            "FROM local_authority WHERE code = 402");
-	exec_ok(pg, "INSERT INTO school_group (kind, la_id, name) "
+	db_run(pg, "INSERT INTO school_group (kind, la_id, name) "
 	            "SELECT 'consortium', id, 'Before A Consortium' FROM local_authority WHERE code = 401");
-	exec_ok(pg, "ALTER TABLE membership DISABLE TRIGGER membership_a_la_rule");
-	exec_ok(pg, "INSERT INTO membership (group_id, kind, school_urn, start_date) "
+	db_run(pg, "ALTER TABLE membership DISABLE TRIGGER membership_a_la_rule");
+	db_run(pg, "INSERT INTO membership (group_id, kind, school_urn, start_date) "
 	            "SELECT id, 'consortium', 940001, '2019-09-01' FROM school_group "
 	            "WHERE name = 'Before A Consortium'");
-	exec_ok(pg, "ALTER TABLE membership ENABLE TRIGGER membership_a_la_rule");
+	db_run(pg, "ALTER TABLE membership ENABLE TRIGGER membership_a_la_rule");
 	cr_assert_eq(db_count(pg, "SELECT count(*) FROM cross_la_reference WHERE resource = 'membership' "
 	                          "AND la_code = 401 AND other_la_code = 402", NULL), 1);
 
@@ -98,10 +88,10 @@ Test(integrity, rows_from_before_the_rule_are_reported_and_stop_a_strict_start)
 	cr_assert(log_holds(s.log, "membership"), "see %s", s.log);
 	cr_assert_eq(server_signal(&s, SIGTERM, true), 0);
 
-	exec_ok(pg, "DELETE FROM membership WHERE school_urn = 940001");
-	exec_ok(pg, "DELETE FROM school_group WHERE name = 'Before A Consortium'");
-	exec_ok(pg, "DELETE FROM school WHERE urn = 940001");
-	exec_ok(pg, "DELETE FROM local_authority WHERE code IN (401, 402)");
+	db_run(pg, "DELETE FROM membership WHERE school_urn = 940001");
+	db_run(pg, "DELETE FROM school_group WHERE name = 'Before A Consortium'");
+	db_run(pg, "DELETE FROM school WHERE urn = 940001");
+	db_run(pg, "DELETE FROM local_authority WHERE code IN (401, 402)");
 	cr_assert_eq(db_count(pg, "SELECT count(*) FROM cross_la_reference", NULL), 0);
 	PQfinish(pg);
 }
