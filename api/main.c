@@ -286,12 +286,14 @@ cmd_import(int argc, char **argv)
 		rc = fail("cannot reach the database", why);
 		goto out;
 	}
-	if (import_gias(&conn, data, len, &opt, &cli, &report, &p) != ERR_OK) {
+	if (db_begin(&conn, &p) != ERR_OK || import_gias(&conn, data, len, &opt, &cli, &report, &p) != ERR_OK ||
+	    db_commit(&conn, &p) != ERR_OK) {
 		json_t *o = problem_to_json(&p, argv[optind], NULL);
 		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 		fprintf(stderr, "consortia: import-gias: %s\n%s\n", p.detail, text ? text : "");
 		free(text);
 		json_decref(o);
+		db_rollback(&conn);
 		goto out;
 	}
 	json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -390,8 +392,8 @@ cmd_create_admin(int argc, char **argv)
 	struct problem p = {0};
 	struct doc d = {0};
 	json_t *body;
-	char why[512], *location = NULL;
-	int status, rc = 1;
+	char why[512], secret[48], *location = NULL, *shown = NULL;
+	int rc = 1;
 
 	if (wants_help(argc, argv) || argc != 2) {
 		fputs(usage_create_admin, wants_help(argc, argv) ? stdout : stderr);
@@ -406,14 +408,21 @@ cmd_create_admin(int argc, char **argv)
 		return fail("cannot reach the database", why);
 	}
 	body = json_pack("{s:s, s:s}", "name", argv[1], "role", "admin");
-	if (account_create(&conn, &who, body, &d, &status, &location, &p) != ERR_OK) {
-		fprintf(stderr, "consortia: create-admin: %s\n", p.detail);
+	if (db_begin(&conn, &p) != ERR_OK ||
+	    account_create(&conn, &who, body, &d, &location, secret, &p) != ERR_OK ||
+	    (shown = account_with_secret(d.body, secret)) == NULL || db_commit(&conn, &p) != ERR_OK) {
+		fprintf(stderr, "consortia: create-admin: %s\n", p.detail[0] ? p.detail : "out of memory");
 		for (size_t i = 0; i < problem_count(&p); i++)
 			fprintf(stderr, "  %s\n", json_string_value(json_object_get(json_array_get(p.errors, i), "message")));
+		db_rollback(&conn);
 	} else {
-		puts(d.body);
+		puts(shown);
 		rc = 0;
 	}
+	explicit_bzero(secret, sizeof secret);
+	if (shown)
+		explicit_bzero(shown, strlen(shown));
+	free(shown);
 	json_decref(body);
 	doc_free(&d);
 	free(location);

@@ -146,16 +146,10 @@ api_payment_paid(struct req *r)
 	char key[24];
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_idempotency(r)) != ERR_OK ||
-	    (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
 		return e;
 	if ((e = payment_paid(c, &r->who, key, r->body, &d, &r->problem)) != ERR_OK)
 		return e;
-	if (d.version == 0) {   /* a replayed answer: its version is in the body */
-		json_t *o = json_loads(d.body, 0, NULL);
-		d.version = (int)json_integer_value(json_object_get(o, "version"));
-		json_decref(o);
-	}
 	respond_doc(r, 200, &d);
 	doc_free(&d);
 	return ERR_OK;

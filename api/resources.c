@@ -10,9 +10,7 @@
 #include "../lib/accept.h"
 #include "../lib/account.h"
 #include "../lib/date.h"
-#include "../lib/hash.h"
 #include "../lib/register.h"
-#include "../lib/idempotency.h"
 #include "server.h"
 
 
@@ -93,45 +91,12 @@ api_resource_get(struct req *r)
 	return ERR_OK;
 }
 
-enum err
-req_idempotency(struct req *r)
-{
-	const char *key = req_header(r, "Idempotency-Key");
-	const void *parts[] = {"POST ", r->in->url_path, "\n", r->in->binary_body};
-	size_t lens[] = {5, strlen(r->in->url_path), 1, r->in->binary_body_length};
-
-	if (key == NULL)
-		return ERR_OK;
-	if (!idem_key_valid(key)) {
-		problem_field(&r->problem, IN_HEADER, "Idempotency-Key", "format",
-		              "must be 1 to 200 printable ASCII characters");
-		return problem_set(&r->problem, ERR_MALFORMED, "the Idempotency-Key is not valid");
-	}
-	sha256_hex(r->request_hash, r->in->binary_body ? 4 : 3, parts, lens);
-	r->who.idempotency_key = key;
-	r->who.request_hash = r->request_hash;
-	return ERR_OK;
-}
-
-/* Answer a create: 201 with Location and ETag, or the replay of the first answer. */
+/* Answer a create: 201 with Location and ETag. */
 static void
-respond_created(struct req *r, int status, const char *location, const struct doc *d)
+respond_created(struct req *r, const char *location, const struct doc *d)
 {
-	if (location)
-		respond_header(r, "Location", location);
-	if (d->version > 0) {
-		respond_doc(r, status, d);
-	} else {
-		/* A replay answers the stored body; its ETag comes from its version. */
-		json_t *o = json_loads(d->body, 0, NULL);
-		char etag[24];
-		respond_json(r, status, d->body, strlen(d->body));
-		if (o && json_is_integer(json_object_get(o, "version"))) {
-			etag_format((int)json_integer_value(json_object_get(o, "version")), etag);
-			respond_header(r, "ETag", etag);
-		}
-		json_decref(o);
-	}
+	respond_header(r, "Location", location);
+	respond_doc(r, 201, d);
 }
 
 enum err
@@ -140,37 +105,34 @@ api_resource_create(struct req *r)
 	struct db_conn *c;
 	struct doc d;
 	char *location = NULL;
-	int status;
 	enum err e;
 
-	if ((e = req_idempotency(r)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_db(r, &c)) != ERR_OK)
 		return e;
-	e = resource_create(c, r->route->def, r->body, &r->who, NULL, 0, &d, &status, &location,
-	                    &r->problem);
-	if (e != ERR_OK)
+	if ((e = resource_create(c, r->route->def, r->body, &r->who, NULL, 0, &d, &location,
+	                         &r->problem)) != ERR_OK)
 		return e;
-	respond_created(r, status, location, &d);
+	respond_created(r, location, &d);
 	free(location);
 	doc_free(&d);
 	return ERR_OK;
 }
 
-enum err
-api_account_create(struct req *r)
+/*
+ * An account's secret is shown once: in the answer that made it. A replay
+ * of that answer (Idempotency-Key) shows the account without it.
+ */
+static enum err
+respond_with_secret(struct req *r, int status, struct doc *d, const char *secret)
 {
-	struct db_conn *c;
-	struct doc d;
-	char *location = NULL;
-	int status;
-	enum err e;
+	char *shown = account_with_secret(d->body, secret);
 
-	if ((e = req_idempotency(r)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
-		return e;
-	if ((e = account_create(c, &r->who, r->body, &d, &status, &location, &r->problem)) != ERR_OK)
-		return e;
-	respond_created(r, status, location, &d);
-	free(location);
-	doc_free(&d);
+	if (shown == NULL)
+		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	r->replay_body = d->body;
+	d->body = shown;
+	respond_doc(r, status, d);
+	explicit_bzero(shown, strlen(shown));
 	return ERR_OK;
 }
 
@@ -179,22 +141,61 @@ api_account_create(struct req *r)
  * tokens; the others hear it from the database's notification.
  */
 static void
-account_refresh(struct req *r, struct db_conn *c, const char *key)
+account_refresh(struct req *r)
 {
 	struct problem ignored = {0};
+	const char *key = req_param(r, "id");
 	bool revoked, found;
 	int gen;
 
-	if (account_state_read(c, atoll(key), &gen, &revoked, &found, &ignored) == ERR_OK && found)
+	if (r->db && key &&
+	    account_state_read(r->db, atoll(key), &gen, &revoked, &found, &ignored) == ERR_OK && found)
 		account_states_put(r->app->accounts, atoll(key), gen, revoked);
 	problem_clear(&ignored);
 }
 
-/* rotate and revoke: an action on one account. */
-static enum err
-account_action(struct req *r, enum err (*act)(struct db_conn *, const struct actor *,
-                                              const char *, const char *, struct doc *,
-                                              struct problem *))
+enum err
+api_account_create(struct req *r)
+{
+	struct db_conn *c;
+	struct doc d;
+	char *location = NULL, secret[48];
+	enum err e;
+
+	if ((e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = account_create(c, &r->who, r->body, &d, &location, secret, &r->problem)) != ERR_OK)
+		return e;
+	respond_header(r, "Location", location);
+	e = respond_with_secret(r, 201, &d, secret);
+	explicit_bzero(secret, sizeof secret);
+	free(location);
+	doc_free(&d);
+	return e;
+}
+
+enum err
+api_account_rotate(struct req *r)
+{
+	const char *im;
+	struct db_conn *c;
+	struct doc d;
+	char key[24], secret[48];
+	enum err e;
+
+	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
+		return e;
+	if ((e = account_rotate(c, &r->who, key, im, &d, secret, &r->problem)) != ERR_OK)
+		return e;
+	e = respond_with_secret(r, 200, &d, secret);
+	explicit_bzero(secret, sizeof secret);
+	doc_free(&d);
+	r->after_commit = account_refresh;
+	return e;
+}
+
+enum err
+api_account_revoke(struct req *r)
 {
 	const char *im;
 	struct db_conn *c;
@@ -204,29 +205,17 @@ account_action(struct req *r, enum err (*act)(struct db_conn *, const struct act
 
 	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
-	if ((e = act(c, &r->who, key, im, &d, &r->problem)) != ERR_OK)
+	if ((e = account_revoke(c, &r->who, key, im, &d, &r->problem)) != ERR_OK)
 		return e;
-	account_refresh(r, c, key);
 	respond_doc(r, 200, &d);
 	doc_free(&d);
+	r->after_commit = account_refresh;
 	return ERR_OK;
 }
 
-enum err
-api_account_rotate(struct req *r)
-{
-	return account_action(r, account_rotate);
-}
-
-enum err
-api_account_revoke(struct req *r)
-{
-	return account_action(r, account_revoke);
-}
-
-/* A merge patch of the route's resource; `then` (may be NULL) runs after it succeeded. */
+/* A merge patch of the route's resource; `then` (may be NULL) runs once it is committed. */
 static enum err
-patch(struct req *r, void (*then)(struct req *, struct db_conn *, const char *))
+patch(struct req *r, void (*then)(struct req *))
 {
 	const char *im;
 	struct db_conn *c;
@@ -238,8 +227,7 @@ patch(struct req *r, void (*then)(struct req *, struct db_conn *, const char *))
 		return e;
 	if ((e = resource_patch(c, r->route->def, &r->who, key, im, r->body, &d, &r->problem)) != ERR_OK)
 		return e;
-	if (then)
-		then(r, c, key);
+	r->after_commit = then;
 	respond_doc(r, 200, &d);
 	doc_free(&d);
 	return ERR_OK;

@@ -58,7 +58,7 @@ enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV, BODY_FORM };
 
 struct route {
 	const char *method;
-	const char *path;                   /* ulfius format: "/v1/schools/:urn" */
+	const char *path;                   /* "/v1/schools/:urn": ":name" matches one segment */
 	handler_fn handler;
 	unsigned roles;
 	const struct resource_def *def;     /* for the generic resource handlers */
@@ -83,12 +83,22 @@ struct req {
 	struct db_conn *db;                 /* borrowed from the pool, released by dispatch */
 	int status;                         /* what was answered, for the log */
 	struct timespec start;
-	char request_hash[65];              /* of an Idempotency-Key request: what who.request_hash names */
+	/* The unit of work of a write (dispatch.c): begun by the first req_db. */
+	bool unit;                          /* this attempt runs as a unit of work */
+	const char *idempotency_key;        /* the request's Idempotency-Key, or NULL */
+	char request_hash[65];              /* digest of method, path and body, kept with the key */
+	char *replay_body;                  /* owned: what a replay answers, if not the body sent */
+	void (*after_commit)(struct req *r);/* run once the unit is committed, or NULL */
 	bool rate_known;                    /* the caller's bucket was counted: rate is set */
 	struct throttle_left rate;          /* for the RateLimit-* headers */
 };
 
-/* Borrow the pool connection for this request (released when it ends). */
+/*
+ * Borrow the pool connection for this request (released when it ends). In
+ * a write's unit of work, the first call also begins the transaction and
+ * claims the Idempotency-Key: ERR_ANSWERED then means the key's first
+ * answer was given again, and the handler returns it at once.
+ */
 enum err req_db(struct req *r, struct db_conn **out);
 
 /* A path parameter as ulfius parsed it; NULL if absent. */
@@ -99,13 +109,6 @@ const char *req_header(const struct req *r, const char *name);
 
 /* A path key for the route's resource, checked (400 naming it when bad). */
 enum err req_key(struct req *r, char key[24]);
-
-/*
- * Take an Idempotency-Key header, if any, into r->who, with the digest of
- * the request (kept in r->request_hash).
- * ERR_MALFORMED for a key that is not 1-200 printable ASCII characters.
- */
-enum err req_idempotency(struct req *r);
 
 /*
  * What a change to one record needs: its path key (400 when bad), the

@@ -163,26 +163,21 @@ credentials_clear(struct credentials *cr)
 	explicit_bzero(cr, sizeof *cr);
 }
 
-/* Add the secret, once, to a representation. */
-static enum err
-with_secret(struct doc *out, const char *secret, struct problem *p)
+char *
+account_with_secret(const char *doc, const char *secret)
 {
-	json_t *o = json_loads(out->body, 0, NULL);
+	json_t *o = json_loads(doc, 0, NULL);
 	char *text = NULL;
 
 	if (o && json_object_set_new(o, "client_secret", json_string(secret)) == 0)
 		text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
-	if (text == NULL)
-		return problem_set(p, ERR_INTERNAL, "out of memory");
-	free(out->body);
-	out->body = text;
-	return ERR_OK;
+	return text;
 }
 
 enum err
 account_create(struct db_conn *c, const struct actor *who, const json_t *body, struct doc *out,
-               int *status, char **location, struct problem *p)
+               char **location, char secret[48], struct problem *p)
 {
 	struct credentials cr;
 	const char *extra[2];
@@ -192,12 +187,9 @@ account_create(struct db_conn *c, const struct actor *who, const json_t *body, s
 		return problem_set(p, ERR_INTERNAL, "could not make credentials");
 	extra[0] = cr.client_id;
 	extra[1] = cr.hash;
-	e = resource_create(c, &account_def, body, who, extra, 2, out, status, location, p);
-	/* A replayed creation does not show the secret again: it was made then. */
-	if (e == ERR_OK && out->version > 0)
-		e = with_secret(out, cr.secret, p);
-	if (e != ERR_OK)
-		doc_free(out);
+	e = resource_create(c, &account_def, body, who, extra, 2, out, location, p);
+	if (e == ERR_OK)
+		memcpy(secret, cr.secret, sizeof cr.secret);
 	credentials_clear(&cr);
 	return e;
 }
@@ -212,7 +204,7 @@ not_revoked(const json_t *doc, struct problem *p)
 
 enum err
 account_rotate(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
-               struct doc *out, struct problem *p)
+               struct doc *out, char secret[48], struct problem *p)
 {
 	struct credentials cr;
 	const char *extra[1];
@@ -223,8 +215,8 @@ account_rotate(struct db_conn *c, const struct actor *who, const char *key, cons
 	extra[0] = cr.hash;
 	e = resource_action(c, &account_def, who, key, if_match, "rotate", not_revoked,
 	                    &ACCOUNT_ROTATE, extra, 1, out, p);
-	if (e == ERR_OK && (e = with_secret(out, cr.secret, p)) != ERR_OK)
-		doc_free(out);
+	if (e == ERR_OK)
+		memcpy(secret, cr.secret, sizeof cr.secret);
 	credentials_clear(&cr);
 	return e;
 }

@@ -26,15 +26,19 @@ void credentials_clear(struct credentials *cr);
 
 /*
  * Create an account from a JSON object {name, role, la_code?, school_urn?}.
- * On success out->body is the account's representation with
- * "client_secret" added (the only time it is ever shown).
+ * On success out is the account's representation and secret its new
+ * secret, which is stored only as a hash: the caller shows it once.
  */
 enum err account_create(struct db_conn *c, const struct actor *who, const json_t *body,
-                        struct doc *out, int *status, char **location, struct problem *p);
+                        struct doc *out, char **location, char secret[48], struct problem *p);
 
-/* Replace the secret (not of a revoked account: ERR_CONFLICT); out as for create. */
+/* Replace the secret (not of a revoked account: ERR_CONFLICT); out and secret as for create. */
 enum err account_rotate(struct db_conn *c, const struct actor *who, const char *key,
-                        const char *if_match, struct doc *out, struct problem *p);
+                        const char *if_match, struct doc *out, char secret[48],
+                        struct problem *p);
+
+/* doc with "client_secret" added, the one time it is shown (malloc'd; NULL: no memory). */
+char *account_with_secret(const char *doc, const char *secret);
 
 /* Revoke: no new token is issued to it from now on. */
 enum err account_revoke(struct db_conn *c, const struct actor *who, const char *key,

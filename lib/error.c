@@ -30,6 +30,7 @@ static const struct error_info error_table[ERR__COUNT] = {
 	[ERR_INTERNAL]              = {500, "internal", "Internal error"},
 	[ERR_UNAVAILABLE]           = {503, "unavailable", "Service unavailable"},
 	[ERR_RETRY]                 = {503, "unavailable", "Service unavailable"},
+	[ERR_ANSWERED]              = {200, "ok", "OK"},
 };
 
 const struct error_info *

@@ -38,6 +38,7 @@ enum err {
 	ERR_INTERNAL,             /* 500: a bug or an unexpected failure */
 	ERR_UNAVAILABLE,          /* 503: the database cannot be reached */
 	ERR_RETRY,                /* serialization failure: caller may retry; 503 if it escapes */
+	ERR_ANSWERED,             /* not a failure: the answer is made already (a replay) */
 	ERR__COUNT
 };
 

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "allocation.h"
-#include "idempotency.h"
 #include "date.h"
 #include "register.h"
 
@@ -421,8 +420,6 @@ fund_calculate(struct db_conn *c, const struct actor *who, const char *key, bool
 	snprintf(la, sizeof la, "%d", who->scope.la_code);
 	snprintf(school, sizeof school, "%d", who->scope.school_urn);
 	snprintf(group, sizeof group, "%lld", who->scope.group_id);
-	if ((e = db_begin(c, p)) != ERR_OK)
-		goto out;
 	if ((e = db_exec(c, &FUND_CONTEXT, 4, sv, &ctx, p)) != ERR_OK)
 		goto out;
 	if (PQntuples(ctx) == 0) {
@@ -581,15 +578,9 @@ fund_calculate(struct db_conn *c, const struct actor *who, const char *key, bool
 			                doc_la_code(fund.body, "la_code"), p);
 		json_decref(summary);
 		doc_free(&fund);
-		if (e != ERR_OK)
-			goto out;
-		e = db_commit(c, p);
-	} else {
-		db_rollback(c);
 	}
 out:
 	if (e != ERR_OK) {
-		db_rollback(c);
 		free(*out);
 		*out = NULL;
 	}
@@ -768,22 +759,6 @@ payment_paid(struct db_conn *c, const struct actor *who, const char *key, const 
 		goto out;
 	v[1] = r.val[0];
 	v[2] = r.val[1];
-	if ((e = db_begin(c, p)) != ERR_OK)
-		goto out;
-	/* With an Idempotency-Key, a retry gets the first answer back, whatever happened since. */
-	if (who->idempotency_key) {
-		struct idem_replay replay;
-		if ((e = idem_claim(c, who->audit.subject, who->idempotency_key, who->method, who->path,
-		                    who->request_hash, &replay, p)) != ERR_OK)
-			goto out;
-		if (replay.status != 0) {
-			out->body = replay.body;
-			replay.body = NULL;
-			idem_replay_free(&replay);
-			db_rollback(c);
-			goto out;
-		}
-	}
 	if ((e = resource_lock(c, &payment_def, who, key, "*", NULL, p)) != ERR_OK ||
 	    (e = resource_fetch(c, &payment_def, who, key, &before, p)) != ERR_OK ||
 	    (e = db_exec(c, &PAYMENT_STATE, 1, v, &res, p)) != ERR_OK)
@@ -793,11 +768,6 @@ payment_paid(struct db_conn *c, const struct actor *who, const char *key, const 
 		if (strcmp(PQgetvalue(res, 0, 1), r.val[0]) == 0 && strcmp(PQgetvalue(res, 0, 2), r.val[1]) == 0) {
 			*out = before;
 			memset(&before, 0, sizeof before);
-			if (who->idempotency_key &&
-			    (e = idem_store(c, who->audit.subject, who->idempotency_key, 200, out->body, NULL,
-			                    p)) != ERR_OK)
-				goto out;
-			e = db_commit(c, p);
 			goto out;
 		}
 		e = problem_set(p, ERR_CONFLICT, "the payment is already paid, with remittance %s on %s",
@@ -814,15 +784,9 @@ payment_paid(struct db_conn *c, const struct actor *who, const char *key, const 
 	    (e = resource_fetch(c, &payment_def, who, key, out, p)) != ERR_OK ||
 	    (e = resource_audit(c, &payment_def, who, key, "pay", before.body, out->body, p)) != ERR_OK)
 		goto out;
-	if (who->idempotency_key &&
-	    (e = idem_store(c, who->audit.subject, who->idempotency_key, 200, out->body, NULL, p)) != ERR_OK)
-		goto out;
-	e = db_commit(c, p);
 out:
-	if (e != ERR_OK) {
-		db_rollback(c);
+	if (e != ERR_OK)
 		doc_free(out);
-	}
 	PQclear(res);
 	doc_free(&before);
 	record_clear(&r);
@@ -851,8 +815,7 @@ payment_reverse(struct db_conn *c, const struct actor *who, const char *key, con
 	if ((e = record_from_json(&reason_set, body, RECORD_CREATE, &r, p)) != ERR_OK)
 		goto out;
 	v[1] = r.val[0];
-	if ((e = db_begin(c, p)) != ERR_OK ||
-	    (e = resource_lock(c, &payment_def, who, key, "*", NULL, p)) != ERR_OK)
+	if ((e = resource_lock(c, &payment_def, who, key, "*", NULL, p)) != ERR_OK)
 		goto out;
 	if ((e = db_exec(c, &PAYMENT_REVERSE, 2, v, &res, p)) != ERR_OK) {
 		if (strcmp(p->sqlstate, "23505") == 0) {
@@ -867,12 +830,9 @@ payment_reverse(struct db_conn *c, const struct actor *who, const char *key, con
 		goto out;
 	}
 	snprintf(id, sizeof id, "%s", PQgetvalue(res, 0, 0));
-	if ((e = resource_made(c, &payment_def, who, id, "reverse", out, location, p)) != ERR_OK)
-		goto out;
-	e = db_commit(c, p);
+	e = resource_made(c, &payment_def, who, id, "reverse", out, location, p);
 out:
 	if (e != ERR_OK) {
-		db_rollback(c);
 		doc_free(out);
 		free(*location);
 		*location = NULL;

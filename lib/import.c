@@ -247,8 +247,6 @@ import_gias(struct db_conn *c, const char *data, size_t len, const struct import
 		e = problem_set(p, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if ((e = db_begin(c, p)) != ERR_OK)
-		goto out;
 	/* Fed a physical line at a time, so that rejections can name their line. */
 	while (start < len && im.err == ERR_OK) {
 		const char *nl = memchr(data + start, '\n', len - start);
@@ -286,8 +284,6 @@ import_gias(struct db_conn *c, const char *data, size_t len, const struct import
 		if (e != ERR_OK)
 			goto out;
 	}
-	if ((e = db_commit(c, p)) != ERR_OK)
-		goto out;
 	*report = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "rows", (json_int_t)im.rows,
 	                    "created", (json_int_t)im.created, "updated", (json_int_t)im.updated,
 	                    "unchanged", (json_int_t)im.unchanged, "skipped", (json_int_t)im.skipped,
@@ -295,8 +291,6 @@ import_gias(struct db_conn *c, const char *data, size_t len, const struct import
 	if (*report == NULL)
 		e = problem_set(p, ERR_INTERNAL, "out of memory");
 out:
-	if (e != ERR_OK)
-		db_rollback(c);
 	csv_free(&parser);
 	free(im.fields);
 	free(im.seen_urns);

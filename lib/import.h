@@ -23,9 +23,9 @@ struct import_options {
  * Import the extract held in data[0..len) for `who` (the import is one
  * audit event, with the report's counts). On success *report is
  * {rows, created, updated, unchanged, skipped, rejected, rejections[]},
- * owned by the caller. A file that is not an extract is ERR_VALIDATION and
- * changes nothing; so does any failure of the database (then nothing of
- * the file is applied).
+ * owned by the caller. Runs inside the caller's open transaction: a file
+ * that is not an extract is ERR_VALIDATION, and on any failure the caller
+ * rolls back, so that nothing of the file is applied.
  */
 enum err import_gias(struct db_conn *c, const char *data, size_t len,
                      const struct import_options *opt, const struct audit_actor *who,

@@ -167,8 +167,7 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 		return problem_set(p, ERR_FORBIDDEN, "a school's account cannot move schools");
 	if ((e = record_from_json(&move_field_set, body, RECORD_CREATE, &mv, p)) != ERR_OK)
 		goto out;
-	if ((e = db_begin(c, p)) != ERR_OK ||
-	    (e = resource_lock(c, &membership_def, who, key, if_match, &cur, p)) != ERR_OK ||
+	if ((e = resource_lock(c, &membership_def, who, key, if_match, &cur, p)) != ERR_OK ||
 	    (e = resource_fetch(c, &membership_def, who, key, &before, p)) != ERR_OK)
 		goto out;
 	/* The move day must fall after the membership starts and within it. */
@@ -216,10 +215,8 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 	    (e = resource_audit(c, &membership_def, who, key, "update", before.body, ended.body, p)) != ERR_OK ||
 	    (e = resource_made(c, &membership_def, who, new_key, "create", out, location, p)) != ERR_OK)
 		goto out;
-	e = db_commit(c, p);
 out:
 	if (e != ERR_OK) {
-		db_rollback(c);
 		doc_free(out);
 		free(*location);
 		*location = NULL;

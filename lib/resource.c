@@ -13,7 +13,6 @@
 #include "config.h"
 #include "cursor.h"
 #include "date.h"
-#include "idempotency.h"
 
 void
 doc_free(struct doc *d)
@@ -101,9 +100,8 @@ blame_constraint(const struct resource_def *def, struct problem *p)
 	              p->constraint[0] ? p->constraint : "unnamed");
 }
 
-/* After a failed insert or update: references that do not resolve are 422. */
-static enum err
-write_failed(const struct resource_def *def, enum err e, struct problem *p)
+enum err
+resource_write_failed(const struct resource_def *def, enum err e, struct problem *p)
 {
 	if (strcmp(p->sqlstate, "23503") == 0)
 		p->err = e = ERR_VALIDATION;
@@ -316,10 +314,9 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 enum err
 resource_create(struct db_conn *c, const struct resource_def *def, const json_t *body,
                 const struct actor *who, const char *const *extra, int nextra,
-                struct doc *out, int *status, char **location, struct problem *p)
+                struct doc *out, char **location, struct problem *p)
 {
 	struct record rec = {0};
-	struct idem_replay replay = {0};
 	const char *params[RECORD_MAX + 8];
 	PGresult *res = NULL;
 	char key[24];
@@ -327,34 +324,17 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 	int n = (int)def->fields->n;
 
 	memset(out, 0, sizeof *out);
-	*status = 201;
 	*location = NULL;
 	if ((e = resource_validate(def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
-	if ((e = db_begin(c, p)) != ERR_OK)
-		goto out;
 	if ((e = check_create_scope(c, def, who, &rec, p)) != ERR_OK)
 		goto out;
-	if (who->idempotency_key) {
-		e = idem_claim(c, who->audit.subject, who->idempotency_key, who->method, who->path,
-		               who->request_hash, &replay, p);
-		if (e != ERR_OK)
-			goto out;
-		if (replay.status != 0) {
-			*status = replay.status;
-			out->body = replay.body;
-			*location = replay.location;
-			replay.body = replay.location = NULL;
-			e = ERR_OK;
-			goto out;
-		}
-	}
 	for (int i = 0; i < n; i++)
 		params[i] = rec.val[i];
 	for (int i = 0; i < nextra && i < 8; i++)
 		params[n + i] = extra[i];
 	if ((e = db_exec(c, def->insert, n + nextra, params, &res, p)) != ERR_OK) {
-		e = write_failed(def, e, p);
+		e = resource_write_failed(def, e, p);
 		goto out;
 	}
 	if (PQntuples(res) != 1) {
@@ -362,24 +342,14 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 		goto out;
 	}
 	snprintf(key, sizeof key, "%s", PQgetvalue(res, 0, 0));
-	if ((e = resource_made(c, def, who, key, "create", out, location, p)) != ERR_OK)
-		goto out;
-	if (who->idempotency_key &&
-	    (e = idem_store(c, who->audit.subject, who->idempotency_key, 201, out->body, *location,
-	                    p)) != ERR_OK)
-		goto out;
-	e = db_commit(c, p);
+	e = resource_made(c, def, who, key, "create", out, location, p);
 out:
 	if (e != ERR_OK) {
-		db_rollback(c);
 		doc_free(out);
 		free(*location);
 		*location = NULL;
-	} else if (c->in_tx) {
-		db_rollback(c);   /* a replay changed nothing */
 	}
 	PQclear(res);
-	idem_replay_free(&replay);
 	record_clear(&rec);
 	return e;
 }
@@ -424,8 +394,6 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 	enum err e;
 
 	memset(out, 0, sizeof *out);
-	if ((e = db_begin(c, p)) != ERR_OK)
-		goto out;
 	if ((e = resource_lock(c, def, who, key, if_match, &rec, p)) != ERR_OK)
 		goto out;
 	if ((e = resource_validate(def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
@@ -437,20 +405,17 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 		for (size_t i = 0; i < def->fields->n; i++)
 			params[i + 1] = rec.val[i];
 		if ((e = db_exec(c, def->update, (int)def->fields->n + 1, params, &res, p)) != ERR_OK) {
-			e = write_failed(def, e, p);
+			e = resource_write_failed(def, e, p);
 			goto out;
 		}
 	}
 	if ((e = resource_fetch(c, def, who, key, out, p)) != ERR_OK)
 		goto out;
-	if (before.body && (e = resource_audit(c, def, who, key, "update", before.body, out->body, p)) != ERR_OK)
-		goto out;
-	e = db_commit(c, p);
+	if (before.body)
+		e = resource_audit(c, def, who, key, "update", before.body, out->body, p);
 out:
-	if (e != ERR_OK) {
-		db_rollback(c);
+	if (e != ERR_OK)
 		doc_free(out);
-	}
 	doc_free(&before);
 	PQclear(res);
 	record_clear(&rec);
@@ -466,8 +431,6 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const struct 
 	PGresult *res = NULL;
 	enum err e;
 
-	if ((e = db_begin(c, p)) != ERR_OK)
-		goto out;
 	if ((e = resource_lock(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
 	    (e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)
 		goto out;
@@ -478,12 +441,8 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const struct 
 		}
 		goto out;
 	}
-	if ((e = resource_audit(c, def, who, key, "delete", before.body, NULL, p)) != ERR_OK)
-		goto out;
-	e = db_commit(c, p);
+	e = resource_audit(c, def, who, key, "delete", before.body, NULL, p);
 out:
-	if (e != ERR_OK)
-		db_rollback(c);
 	doc_free(&before);
 	PQclear(res);
 	return e;
@@ -503,8 +462,6 @@ resource_action(struct db_conn *c, const struct resource_def *def, const struct 
 	enum err e;
 
 	memset(out, 0, sizeof *out);
-	if ((e = db_begin(c, p)) != ERR_OK)
-		goto out;
 	if ((e = resource_lock(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
 	    (e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)
 		goto out;
@@ -519,18 +476,14 @@ resource_action(struct db_conn *c, const struct resource_def *def, const struct 
 	for (int i = 0; i < nextra && i < 7; i++)
 		params[i + 1] = extra[i];
 	if ((e = db_exec(c, st, nextra + 1, params, &res, p)) != ERR_OK) {
-		e = write_failed(def, e, p);
+		e = resource_write_failed(def, e, p);
 		goto out;
 	}
-	if ((e = resource_fetch(c, def, who, key, out, p)) != ERR_OK ||
-	    (e = resource_audit(c, def, who, key, action, before.body, out->body, p)) != ERR_OK)
-		goto out;
-	e = db_commit(c, p);
+	if ((e = resource_fetch(c, def, who, key, out, p)) == ERR_OK)
+		e = resource_audit(c, def, who, key, action, before.body, out->body, p);
 out:
-	if (e != ERR_OK) {
-		db_rollback(c);
+	if (e != ERR_OK)
 		doc_free(out);
-	}
 	json_decref(current);
 	doc_free(&before);
 	PQclear(res);

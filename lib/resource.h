@@ -5,8 +5,9 @@
  *    its statements, its filters and sorts). Each resource's repository file
  *    (la.c, area.c, school.c) holds its definition and its SQL.
  *
- * Every operation runs in one transaction on a borrowed connection and
- * leaves the database unchanged when it fails. Representations are built
+ * Every write runs inside the caller's open transaction (the dispatcher's
+ * unit of work) and never begins or commits one itself: a failure leaves
+ * the transaction for the caller to roll back. Representations are built
  * by PostgreSQL (json_build_object) and passed through as text.
  */
 #ifndef CONSORTIA_RESOURCE_H
@@ -56,6 +57,39 @@ struct constraint_def {
 	const char *field;
 	const char *code;
 	const char *message;
+};
+
+/* A value the server makes for an action (a new secret's hash), and what the answer shows once. */
+struct made_value {
+	char *param;                       /* owned: the change's parameter after the body's fields */
+	char shown[64];                    /* shown once in the answer, as the action's show_as field */
+};
+
+/*
+ * A state change of a resource, POST <path>/{key}/<name>: the states it
+ * may start from, the body it takes, the statement that makes it.
+ */
+struct action_def {
+	const char *name;                  /* in the route and the audit trail: "approve" */
+	const char *const *from;           /* the states it may start from, NULL-terminated */
+	const struct field_set *body;      /* the body it takes, or NULL: none */
+	/* $1 key, the body's fields in order, then the made value -> nothing; or, when
+	 * `creates`, the key of the record it makes (no row: refused with `refused`) */
+	const struct db_stmt *change;
+	bool creates;                      /* it makes a record: 201 with its Location */
+	bool if_match;                     /* it needs If-Match (428 without) */
+	/*
+	 * A rule over the locked row beyond its state (may be NULL): refuse with
+	 * ERR_CONFLICT or ERR_VALIDATION, or set *unchanged when the row is
+	 * already as asked (the answer is then the row, and nothing is written).
+	 */
+	enum err (*check)(const json_t *row, const struct record *body, bool *unchanged,
+	                  struct problem *p);
+	/* A value to make before the change (may be NULL); false when it cannot be made. */
+	bool (*make)(struct made_value *m);
+	const char *show_as;               /* the answer's field for made_value.shown */
+	const char *refused;               /* why a `creates` change made nothing (409) */
+	const char *again;                 /* why a change that is made once is refused again (409) */
 };
 
 struct resource_def {
@@ -110,6 +144,12 @@ struct resource_def {
 	const struct constraint_def *constraints;
 	size_t nconstraints;
 
+	/* State changes: the states a record can be in, and the actions between them. */
+	const char *const *states;         /* NULL-terminated; NULL: no states */
+	const char *(*state_of)(const json_t *row);   /* NULL: the row's "status" */
+	const struct action_def *actions;
+	size_t nactions;
+
 	/* Fill the record's derived fields (F_DERIVED) from the others. */
 	bool (*derive)(struct record *rec);
 	/* Rules across fields, on the complete record; add faults to p. */
@@ -118,6 +158,12 @@ struct resource_def {
 
 /* Every resource the service serves, NULL-terminated (registry.c). */
 extern const struct resource_def *const resource_defs[];
+
+/*
+ * After a failed insert or update: a reference that does not resolve is
+ * 422, and a constraint the def maps names its field. Returns the error.
+ */
+enum err resource_write_failed(const struct resource_def *def, enum err e, struct problem *p);
 
 /* The def's mapping of the constraint called name, or NULL. */
 const struct constraint_def *resource_constraint(const struct resource_def *def, const char *name);
@@ -139,15 +185,11 @@ struct scope {
 	bool admin;                    /* the caller is an admin (sees admin-only rows) */
 };
 
-/* Who asks: for the audit trail, scoping and idempotency keys. */
+/* Who asks: for the audit trail and scoping. */
 struct actor {
 	struct audit_actor audit;
 	struct scope scope;
 	const char *as_of;             /* the date reads are as of, YYYY-MM-DD; NULL: today */
-	const char *idempotency_key;   /* NULL: none given */
-	const char *request_hash;      /* hex digest of method, path and body */
-	const char *method;
-	const char *path;
 };
 
 /*
@@ -173,15 +215,13 @@ enum err resource_get(struct db_conn *c, const struct resource_def *def,
 /*
  * Create from a JSON object; `extra` values (nextra of them) follow the
  * fields as parameters of the insert (server-made values such as a secret's
- * hash). *status is 201, or the status first answered when an idempotency
- * key is replayed (then out->body is that response and out->version 0).
+ * hash). out gets the new record's representation, *location its URL.
  * A scoped caller may create only inside its scope (ERR_FORBIDDEN).
  */
 enum err resource_create(struct db_conn *c, const struct resource_def *def,
                          const json_t *body, const struct actor *who,
                          const char *const *extra, int nextra,
-                         struct doc *out, int *status, char **location,
-                         struct problem *p);
+                         struct doc *out, char **location, struct problem *p);
 
 /*
  * Apply a JSON merge patch if the stored version matches the If-Match
@@ -196,6 +236,28 @@ enum err resource_patch(struct db_conn *c, const struct resource_def *def,
 enum err resource_delete(struct db_conn *c, const struct resource_def *def,
                          const struct actor *who, const char *key, const char *if_match,
                          struct problem *p);
+
+/* The def's action called name, or NULL. */
+const struct action_def *resource_find_action(const struct resource_def *def, const char *name);
+
+/*
+ * May act start from a record in state? ERR_OK, or ERR_CONFLICT naming the
+ * state and the actions the table allows from it. Pure: no database.
+ */
+enum err action_permits(const struct resource_def *def, const struct action_def *act,
+                        const char *state, struct problem *p);
+
+/*
+ * Run act on the record key (in the caller's scope): check the body, lock
+ * the row (if_match, or any version when the action needs none), check
+ * the state and act's rule, make the change and audit it under act's
+ * name. out gets the record afterwards, or with `creates` the new record
+ * and *location its URL; shown what the answer shows once ("" if nothing).
+ */
+enum err resource_act(struct db_conn *c, const struct resource_def *def,
+                      const struct action_def *act, const struct actor *who, const char *key,
+                      const char *if_match, const json_t *body, struct doc *out,
+                      char **location, char shown[64], struct problem *p);
 
 /*
  * A state change that is an action (POST .../{id}/<action>): lock the row,
@@ -246,7 +308,7 @@ enum err resource_list(struct db_conn *c, const struct resource_def *def,
 
 /*
  * The pieces of the operations above, for resources with operations of
- * their own. All run inside the caller's open transaction.
+ * their own.
  *   resource_lock: lock the row in the caller's scope, check if_match
  *     (ERR_NOT_FOUND, ERR_PRECONDITION_FAILED), load its fields into rec
  *     when rec is not NULL;

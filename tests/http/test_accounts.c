@@ -211,6 +211,33 @@ Test(accounts, rotate_replaces_the_secret_and_revoke_ends_new_tokens)
 	free(fresh);
 }
 
+/* A retried rotation (same Idempotency-Key) rotates once, and never shows the secret again. */
+Test(accounts, a_replayed_rotation_rotates_once_and_hides_the_secret)
+{
+	struct account a = new_account("{\"name\": \"retried rotator\", \"role\": \"viewer\"}");
+	char rotate[96], key[96], *fresh;
+	const char *h[] = {"If-Match: *", key, NULL};
+	struct resp *r;
+
+	snprintf(rotate, sizeof rotate, "%s/rotate", a.path);
+	snprintf(key, sizeof key, "Idempotency-Key: rotate-%s", a.client_id);
+	r = http("POST", rotate, token("admin"), NULL, h);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	fresh = strdup(json_string_value(json_object_get(r->json, "client_secret")));
+	resp_free(r);
+	r = http("POST", rotate, token("admin"), NULL, h);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_null(json_object_get(r->json, "client_secret"), "the secret is shown once");
+	cr_assert_eq(json_integer_value(json_object_get(r->json, "version")), 2, "rotated once");
+	resp_free(r);
+	r = basic_token(a.client_id, fresh, NULL);
+	cr_assert_eq(r->status, 200, "the first rotation's secret holds: %s", r->body);
+	resp_free(r);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM idempotency_key WHERE body LIKE '%client_secret%'", NULL), 0,
+	             "no secret is kept with a key");
+	free(fresh);
+}
+
 Test(accounts, fields_the_client_cannot_set_are_refused)
 {
 	char *before = db_fingerprint();

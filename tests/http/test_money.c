@@ -537,3 +537,69 @@ Test(money, a_fund_by_hand_and_what_scoped_callers_may_do)
 	assert_problem(r, 400, "malformed", "academic_year");
 	resp_free(r);
 }
+
+/* Every acting POST takes an Idempotency-Key: a retry gets the first answer, and acts once. */
+Test(money, acting_posts_replay_their_first_answer)
+{
+	struct world w = build();
+	long long fund = recovery_fund(&w, 2400000, false), alloc = 0;
+	char path[128], key[96], id[24], *before;
+	const char *h[] = {"Content-Type: application/json", "If-Match: *", key, NULL};
+	struct resp *a, *b;
+	size_t i;
+	json_t *it;
+
+	snprintf(key, sizeof key, "Idempotency-Key: allocate-%lld", fund);
+	snprintf(path, sizeof path, "/v1/funds/%lld/allocate", fund);
+	a = http("POST", path, token("officer"), NULL, h);
+	cr_assert_eq(a->status, 201, "%s", a->body);
+	json_array_foreach(json_object_get(a->json, "allocations"), i, it)
+		if (num(it, "group_id") == w.c[0])
+			alloc = num(it, "id");
+	before = db_fingerprint();
+	b = http("POST", path, token("officer"), NULL, h);
+	cr_assert_eq(b->status, 201, "the replay keeps the first status, not 409: %s", b->body);
+	cr_assert(json_equal(a->json, b->json), "the replay is the first answer");
+	resp_free(a);
+	resp_free(b);
+	assert_unchanged(before);
+
+	snprintf(key, sizeof key, "Idempotency-Key: approve-%lld", alloc);
+	snprintf(path, sizeof path, "/v1/fund-allocations/%lld/approve", alloc);
+	a = http("POST", path, token("officer"), NULL, h);
+	cr_assert_eq(a->status, 200, "%s", a->body);
+	before = db_fingerprint();
+	b = http("POST", path, token("officer"), NULL, h);
+	cr_assert_eq(b->status, 200, "a retried approval is not refused as already approved: %s", b->body);
+	cr_assert(json_equal(a->json, b->json));
+	{
+		char *ea = resp_header(a, "ETag"), *eb = resp_header(b, "ETag");
+		cr_assert_str_eq(ea, eb);
+		free(ea);
+		free(eb);
+	}
+	resp_free(b);
+	assert_unchanged(before);
+	snprintf(id, sizeof id, "%lld", alloc);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM payment WHERE allocation_id = $1::bigint", id), 1,
+	             "one payment, however often the approval is sent");
+	cr_assert_eq(db_scalar("SELECT count(*) FROM audit_event WHERE resource = 'fund-allocation' "
+	                       "AND resource_id = $1 AND action = 'approve'", id), 1);
+
+	/* the same key for another request: refused, naming the header, nothing changed */
+	snprintf(path, sizeof path, "/v1/fund-allocations/%lld/cancel", alloc);
+	before = db_fingerprint();
+	b = http("POST", path, token("officer"), "{\"reason\": \"typo\"}", h);
+	assert_problem(b, 422, "validation", "Idempotency-Key");
+	resp_free(b);
+	assert_unchanged(before);
+
+	/* a bad key is a malformed request */
+	before = db_fingerprint();
+	snprintf(key, sizeof key, "Idempotency-Key: two words");
+	b = http("POST", path, token("officer"), "{\"reason\": \"typo\"}", h);
+	assert_problem(b, 400, "malformed", "Idempotency-Key");
+	resp_free(b);
+	assert_unchanged(before);
+	resp_free(a);
+}
