@@ -133,33 +133,6 @@ api_report_groups_without_chair(struct req *r)
 	return answer(r, text, e);
 }
 
-/* POST /v1/action-plans/{id}/<action> and /v1/evaluations/{id}/<action>. */
-static enum err
-state_action(struct req *r, const char *action,
-             enum err (*act)(struct db_conn *, const struct actor *, const char *, const char *,
-                             const char *, const json_t *, struct doc *, struct problem *))
-{
-	const char *im;
-	struct db_conn *c;
-	struct doc d;
-	char key[24];
-	enum err e;
-
-	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
-		return e;
-	if ((e = act(c, &r->who, key, im, action, r->body, &d, &r->problem)) != ERR_OK)
-		return e;
-	respond_doc(r, 200, &d);
-	doc_free(&d);
-	return ERR_OK;
-}
-
-enum err api_plan_submit(struct req *r) { return state_action(r, "submit", plan_act); }
-enum err api_plan_accept(struct req *r) { return state_action(r, "accept", plan_act); }
-enum err api_plan_return(struct req *r) { return state_action(r, "return", plan_act); }
-enum err api_evaluation_submit(struct req *r) { return state_action(r, "submit", evaluation_act); }
-enum err api_evaluation_report(struct req *r) { return state_action(r, "report", evaluation_act); }
-
 enum err
 api_report_overdue_evaluations(struct req *r)
 {

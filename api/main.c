@@ -410,7 +410,7 @@ cmd_create_admin(int argc, char **argv)
 	body = json_pack("{s:s, s:s}", "name", argv[1], "role", "admin");
 	if (db_begin(&conn, &p) != ERR_OK ||
 	    account_create(&conn, &who, body, &d, &location, secret, &p) != ERR_OK ||
-	    (shown = account_with_secret(d.body, secret)) == NULL || db_commit(&conn, &p) != ERR_OK) {
+	    (shown = doc_with_field(d.body, "client_secret", secret)) == NULL || db_commit(&conn, &p) != ERR_OK) {
 		fprintf(stderr, "consortia: create-admin: %s\n", p.detail[0] ? p.detail : "out of memory");
 		for (size_t i = 0; i < problem_count(&p); i++)
 			fprintf(stderr, "  %s\n", json_string_value(json_object_get(json_array_get(p.errors, i), "message")));

@@ -1,9 +1,9 @@
 /*
  * money.c
- *    The routes of funds, allocations and payments beyond the generic
- *    ones: calculating and storing a fund's allocations, its summary, the
- *    allocations' approval and cancellation, and the finance system's side
- *    of payments (the change feed, marking paid, reversing).
+ *    The routes of funds and payments beyond the generic ones (whose state
+ *    changes are actions, api_resource_action): calculating and storing a
+ *    fund's allocations, its summary, and the payments' list, change feed
+ *    and CSV.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,42 +58,6 @@ api_fund_summary(struct req *r)
 	return ERR_OK;
 }
 
-enum err
-api_allocation_approve(struct req *r)
-{
-	const char *im;
-	struct db_conn *c;
-	struct doc d;
-	char key[24];
-	enum err e;
-
-	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
-		return e;
-	if ((e = allocation_approve(c, &r->who, key, im, &d, &r->problem)) != ERR_OK)
-		return e;
-	respond_doc(r, 200, &d);
-	doc_free(&d);
-	return ERR_OK;
-}
-
-enum err
-api_allocation_cancel(struct req *r)
-{
-	const char *im;
-	struct db_conn *c;
-	struct doc d;
-	char key[24];
-	enum err e;
-
-	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
-		return e;
-	if ((e = allocation_cancel(c, &r->who, key, im, r->body, &d, &r->problem)) != ERR_OK)
-		return e;
-	respond_doc(r, 200, &d);
-	doc_free(&d);
-	return ERR_OK;
-}
-
 /*
  * GET /v1/payments: the list (keyset, filters), the change feed with
  * ?after=, or CSV with Accept: text/csv.
@@ -136,40 +100,4 @@ api_payments(struct req *r)
 	if (chosen == 1)
 		return api_resource_export(r);
 	return api_resource_list(r);
-}
-
-enum err
-api_payment_paid(struct req *r)
-{
-	struct db_conn *c;
-	struct doc d;
-	char key[24];
-	enum err e;
-
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
-		return e;
-	if ((e = payment_paid(c, &r->who, key, r->body, &d, &r->problem)) != ERR_OK)
-		return e;
-	respond_doc(r, 200, &d);
-	doc_free(&d);
-	return ERR_OK;
-}
-
-enum err
-api_payment_reverse(struct req *r)
-{
-	struct db_conn *c;
-	struct doc d;
-	char key[24], *location = NULL;
-	enum err e;
-
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
-		return e;
-	if ((e = payment_reverse(c, &r->who, key, r->body, &d, &location, &r->problem)) != ERR_OK)
-		return e;
-	respond_header(r, "Location", location);
-	respond_doc(r, 201, &d);
-	free(location);
-	doc_free(&d);
-	return ERR_OK;
 }

@@ -119,13 +119,13 @@ api_resource_create(struct req *r)
 }
 
 /*
- * An account's secret is shown once: in the answer that made it. A replay
- * of that answer (Idempotency-Key) shows the account without it.
+ * A value shown once (an account's secret): in this answer, and not in a
+ * replay of it (Idempotency-Key), which answers the record without it.
  */
 static enum err
-respond_with_secret(struct req *r, int status, struct doc *d, const char *secret)
+respond_shown(struct req *r, int status, struct doc *d, const char *field, const char *value)
 {
-	char *shown = account_with_secret(d->body, secret);
+	char *shown = doc_with_field(d->body, field, value);
 
 	if (shown == NULL)
 		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
@@ -167,50 +167,49 @@ api_account_create(struct req *r)
 	if ((e = account_create(c, &r->who, r->body, &d, &location, secret, &r->problem)) != ERR_OK)
 		return e;
 	respond_header(r, "Location", location);
-	e = respond_with_secret(r, 201, &d, secret);
+	e = respond_shown(r, 201, &d, "client_secret", secret);
 	explicit_bzero(secret, sizeof secret);
 	free(location);
 	doc_free(&d);
 	return e;
 }
 
+/*
+ * POST <path>/{key}/<action>: the action the route's last segment names,
+ * from its resource's table of actions (approve, cancel, submit, accept,
+ * return, report, paid, reverse, rotate, revoke).
+ */
 enum err
-api_account_rotate(struct req *r)
+api_resource_action(struct req *r)
 {
-	const char *im;
+	const struct resource_def *def = r->route->def;
+	const struct action_def *act = resource_find_action(def, strrchr(r->route->path, '/') + 1);
+	const char *im = NULL;
 	struct db_conn *c;
 	struct doc d;
-	char key[24], secret[48];
+	char key[24], shown[64], *location = NULL;
 	enum err e;
 
-	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
+	if (act == NULL)
+		return problem_set(&r->problem, ERR_INTERNAL, "the route %s names no action", r->route->path);
+	if ((e = req_key(r, key)) != ERR_OK || (act->if_match && (e = req_if_match(r, &im)) != ERR_OK) ||
+	    (e = req_db(r, &c)) != ERR_OK)
 		return e;
-	if ((e = account_rotate(c, &r->who, key, im, &d, secret, &r->problem)) != ERR_OK)
+	if ((e = resource_act(c, def, act, &r->who, key, im, r->body, &d, &location, shown,
+	                      &r->problem)) != ERR_OK)
 		return e;
-	e = respond_with_secret(r, 200, &d, secret);
-	explicit_bzero(secret, sizeof secret);
+	if (location)
+		respond_header(r, "Location", location);
+	if (shown[0])
+		e = respond_shown(r, act->creates ? 201 : 200, &d, act->show_as, shown);
+	else
+		respond_doc(r, act->creates ? 201 : 200, &d);
+	explicit_bzero(shown, sizeof shown);
+	if (def == &account_def)
+		r->after_commit = account_refresh;
+	free(location);
 	doc_free(&d);
-	r->after_commit = account_refresh;
 	return e;
-}
-
-enum err
-api_account_revoke(struct req *r)
-{
-	const char *im;
-	struct db_conn *c;
-	struct doc d;
-	char key[24];
-	enum err e;
-
-	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
-		return e;
-	if ((e = account_revoke(c, &r->who, key, im, &d, &r->problem)) != ERR_OK)
-		return e;
-	respond_doc(r, 200, &d);
-	doc_free(&d);
-	r->after_commit = account_refresh;
-	return ERR_OK;
 }
 
 /* A merge patch of the route's resource; `then` (may be NULL) runs once it is committed. */

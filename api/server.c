@@ -874,6 +874,16 @@ server_run(struct app *app)
 		free(bindings);
 		return 1;
 	}
+	/* An action route must name an action of its resource's table: checked here, not per request. */
+	for (size_t i = 0; i < routes_count; i++)
+		if (routes[i].handler == api_resource_action &&
+		    resource_find_action(routes[i].def, strrchr(routes[i].path, '/') + 1) == NULL) {
+			log_msg("error", "start", "%s %s names no action of its resource", routes[i].method,
+			        routes[i].path);
+			free(bindings);
+			metrics_free();
+			return 1;
+		}
 	if (inet_pton(AF_INET, cfg->bind_address, &addr.sin_addr) != 1) {
 		log_msg("error", "config", "BIND_ADDRESS %s is not an IPv4 address", cfg->bind_address);
 		free(bindings);

@@ -93,6 +93,37 @@ static const struct constraint_def account_constraints[] = {
 	{"service_account_client_id_key", "client_id", "duplicate", "is already the client id of another account"},
 };
 
+/* ---- state changes --------------------------------------------------------- */
+
+static const char *const account_states[] = {"active", "revoked", NULL};
+
+static const char *
+account_state(const json_t *row)
+{
+	return json_is_true(json_object_get(row, "revoked")) ? "revoked" : "active";
+}
+
+/* A new secret: its hash for the change, the secret itself for the answer, once. */
+static bool
+new_secret(struct made_value *m)
+{
+	struct credentials cr;
+	bool ok = credentials_new(&cr);
+
+	if (ok && (m->param = strdup(cr.hash)) != NULL)
+		memcpy(m->shown, cr.secret, sizeof cr.secret);
+	credentials_clear(&cr);
+	return ok && m->param != NULL;
+}
+
+static const char *const from_active[] = {"active", NULL};
+
+static const struct action_def account_actions[] = {
+	{.name = "rotate", .from = from_active, .change = &ACCOUNT_ROTATE, .if_match = true,
+	 .make = new_secret, .show_as = "client_secret"},
+	{.name = "revoke", .from = from_active, .change = &ACCOUNT_REVOKE, .if_match = true},
+};
+
 const struct resource_def account_def = {
 	.noun = "service account",
 	.resource = "service-account",
@@ -120,6 +151,10 @@ const struct resource_def account_def = {
 	.nsorts = sizeof account_sorts / sizeof account_sorts[0],
 	.constraints = account_constraints,
 	.nconstraints = sizeof account_constraints / sizeof account_constraints[0],
+	.states = account_states,
+	.state_of = account_state,
+	.actions = account_actions,
+	.nactions = sizeof account_actions / sizeof account_actions[0],
 };
 
 bool
@@ -163,18 +198,6 @@ credentials_clear(struct credentials *cr)
 	explicit_bzero(cr, sizeof *cr);
 }
 
-char *
-account_with_secret(const char *doc, const char *secret)
-{
-	json_t *o = json_loads(doc, 0, NULL);
-	char *text = NULL;
-
-	if (o && json_object_set_new(o, "client_secret", json_string(secret)) == 0)
-		text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	return text;
-}
-
 enum err
 account_create(struct db_conn *c, const struct actor *who, const json_t *body, struct doc *out,
                char **location, char secret[48], struct problem *p)
@@ -192,41 +215,6 @@ account_create(struct db_conn *c, const struct actor *who, const json_t *body, s
 		memcpy(secret, cr.secret, sizeof cr.secret);
 	credentials_clear(&cr);
 	return e;
-}
-
-static enum err
-not_revoked(const json_t *doc, struct problem *p)
-{
-	if (json_is_true(json_object_get(doc, "revoked")))
-		return problem_set(p, ERR_CONFLICT, "the service account is revoked");
-	return ERR_OK;
-}
-
-enum err
-account_rotate(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
-               struct doc *out, char secret[48], struct problem *p)
-{
-	struct credentials cr;
-	const char *extra[1];
-	enum err e;
-
-	if (!credentials_new(&cr))
-		return problem_set(p, ERR_INTERNAL, "could not make credentials");
-	extra[0] = cr.hash;
-	e = resource_action(c, &account_def, who, key, if_match, "rotate", not_revoked,
-	                    &ACCOUNT_ROTATE, extra, 1, out, p);
-	if (e == ERR_OK)
-		memcpy(secret, cr.secret, sizeof cr.secret);
-	credentials_clear(&cr);
-	return e;
-}
-
-enum err
-account_revoke(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
-               struct doc *out, struct problem *p)
-{
-	return resource_action(c, &account_def, who, key, if_match, "revoke", not_revoked,
-	                       &ACCOUNT_REVOKE, NULL, 0, out, p);
 }
 
 /* A hash of a secret nobody has, to spend the same time on unknown clients. */

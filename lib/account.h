@@ -32,17 +32,10 @@ void credentials_clear(struct credentials *cr);
 enum err account_create(struct db_conn *c, const struct actor *who, const json_t *body,
                         struct doc *out, char **location, char secret[48], struct problem *p);
 
-/* Replace the secret (not of a revoked account: ERR_CONFLICT); out and secret as for create. */
-enum err account_rotate(struct db_conn *c, const struct actor *who, const char *key,
-                        const char *if_match, struct doc *out, char secret[48],
-                        struct problem *p);
-
-/* doc with "client_secret" added, the one time it is shown (malloc'd; NULL: no memory). */
-char *account_with_secret(const char *doc, const char *secret);
-
-/* Revoke: no new token is issued to it from now on. */
-enum err account_revoke(struct db_conn *c, const struct actor *who, const char *key,
-                        const char *if_match, struct doc *out, struct problem *p);
+/*
+ * Its actions (account_def's table): rotate, a new secret shown once (the
+ * old one and its tokens end), and revoke; neither of a revoked account.
+ */
 
 /* Who a valid client id and secret belong to. */
 struct account_grant {

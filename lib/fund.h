@@ -30,26 +30,14 @@ enum err fund_calculate(struct db_conn *c, const struct actor *who, const char *
 enum err fund_summary(struct db_conn *c, const struct actor *who, const char *key, char **out,
                       struct problem *p);
 
-/* proposed -> approved, making its payment (due). */
-enum err allocation_approve(struct db_conn *c, const struct actor *who, const char *key,
-                            const char *if_match, struct doc *out, struct problem *p);
-
-/* proposed or approved (payment not yet paid) -> cancelled, with a reason. */
-enum err allocation_cancel(struct db_conn *c, const struct actor *who, const char *key,
-                           const char *if_match, const json_t *body, struct doc *out,
-                           struct problem *p);
-
 /*
- * due -> paid with the finance system's remittance reference and date.
- * Marking a paid payment paid again with the same reference and date
- * answers it as it is (the same call twice records one payment).
+ * The allocations' state changes (approve, cancel) and the payments' (paid,
+ * reverse) are the actions of allocation_def and payment_def, run by
+ * resource_act: approval makes the payment (due); cancelling a proposed or
+ * approved allocation cancels its payment if due; marking a paid payment
+ * paid again with the same remittance answers it as it is; a reversal is a
+ * new payment for minus the amount.
  */
-enum err payment_paid(struct db_conn *c, const struct actor *who, const char *key,
-                      const json_t *body, struct doc *out, struct problem *p);
-
-/* A reversing payment for a paid one, with a reason: out is the new payment. */
-enum err payment_reverse(struct db_conn *c, const struct actor *who, const char *key,
-                         const json_t *body, struct doc *out, char **location, struct problem *p);
 
 /*
  * The change feed: every change to a payment after position `after`, in

@@ -187,51 +187,17 @@ static const struct constraint_def plan_constraints[] = {
 	{"action_plan_status_check", "status", "enum", "must be draft, submitted, accepted or returned"},
 };
 
-const struct resource_def plan_def = {
-	.noun = "action plan", .resource = "action-plan", .path = "/v1/action-plans", .key_field = "id",
-	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &plan_field_set, .get = &PLAN_GET,
-	.load = &PLAN_LOAD, .insert = &PLAN_INSERT, .insert_miss_field = "fund_id",
-	.update = &PLAN_UPDATE, .del = &PLAN_DELETE,
-	.del_conflict = "only a draft plan can be deleted", .list_doc = PLAN_DOC,
-	.list_from = PLAN_FROM, .key_expr = "x.id", .key_type = "bigint",
-	.scope_la = "l.code = $%d::integer",
-	.scope_school = "x.group_id IN (SELECT group_id FROM membership WHERE school_urn = $%d::integer)",
-	.scope_group = "x.group_id = $%d::bigint", .la_field = "la_code", .group_field = "group_id",
-	.filters = plan_filters, .nfilters = sizeof plan_filters / sizeof plan_filters[0],
-	.sorts = plan_sorts, .nsorts = sizeof plan_sorts / sizeof plan_sorts[0],
-	.constraints = plan_constraints, .nconstraints = sizeof plan_constraints / sizeof plan_constraints[0],
-};
+/* ---- a plan's state changes ---------------------------------------------- */
 
 static enum err
-in_state(const json_t *doc, const char *const *allowed, const char *what, struct problem *p)
+has_actions(const json_t *row, const struct record *body, bool *unchanged, struct problem *p)
 {
-	const char *s = json_string_value(json_object_get(doc, "status"));
-
-	for (; *allowed; allowed++)
-		if (s && strcmp(s, *allowed) == 0)
-			return ERR_OK;
-	return problem_set(p, ERR_CONFLICT, "the %s is %s: it cannot be %s",
-	                   json_object_get(doc, "allocation_id") ? "evaluation" : "plan", s ? s : "?", what);
-}
-
-static enum err
-submittable(const json_t *doc, struct problem *p)
-{
-	static const char *const ok[] = {"draft", "returned", NULL};
-	enum err e = in_state(doc, ok, "submitted", p);
-
-	if (e == ERR_OK && json_array_size(json_object_get(doc, "actions")) == 0) {
-		problem_field(p, IN_BODY, "actions", "required", "a plan needs at least one action to be submitted");
-		e = problem_set(p, ERR_VALIDATION, "the plan has no actions");
-	}
-	return e;
-}
-
-static enum err
-decidable(const json_t *doc, struct problem *p)
-{
-	static const char *const ok[] = {"submitted", NULL};
-	return in_state(doc, ok, "decided", p);
+	(void)body;
+	(void)unchanged;
+	if (json_array_size(json_object_get(row, "actions")) > 0)
+		return ERR_OK;
+	problem_field(p, IN_BODY, "actions", "required", "a plan needs at least one action to be submitted");
+	return problem_set(p, ERR_VALIDATION, "the plan has no actions");
 }
 
 /* Submitting after the fund's deadline (the LA's day) is allowed, and marked late. */
@@ -252,29 +218,33 @@ static const struct field comment_fields[] = {
 };
 static const struct field_set comment_set = {comment_fields, 1, NULL};
 
-enum err
-plan_act(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
-         const char *action, const json_t *body, struct doc *out, struct problem *p)
-{
-	struct record r = {0};
-	const char *extra[1];
-	enum err e;
+static const char *const plan_submittable[] = {"draft", "returned", NULL};
+static const char *const plan_submitted[] = {"submitted", NULL};
 
-	memset(out, 0, sizeof *out);
-	if (strcmp(action, "submit") == 0)
-		return resource_action(c, &plan_def, who, key, if_match, "submit", submittable, &PLAN_SUBMIT,
-		                       NULL, 0, out, p);
-	if (strcmp(action, "accept") == 0)
-		return resource_action(c, &plan_def, who, key, if_match, "accept", decidable, &PLAN_ACCEPT,
-		                       NULL, 0, out, p);
-	if ((e = record_from_json(&comment_set, body, RECORD_CREATE, &r, p)) == ERR_OK) {
-		extra[0] = r.val[0];
-		e = resource_action(c, &plan_def, who, key, if_match, "return", decidable, &PLAN_RETURN, extra,
-		                    1, out, p);
-	}
-	record_clear(&r);
-	return e;
-}
+static const struct action_def plan_actions[] = {
+	{.name = "submit", .from = plan_submittable, .change = &PLAN_SUBMIT, .if_match = true,
+	 .check = has_actions},
+	{.name = "accept", .from = plan_submitted, .change = &PLAN_ACCEPT, .if_match = true},
+	{.name = "return", .from = plan_submitted, .body = &comment_set, .change = &PLAN_RETURN,
+	 .if_match = true},
+};
+
+const struct resource_def plan_def = {
+	.noun = "action plan", .resource = "action-plan", .path = "/v1/action-plans", .key_field = "id",
+	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &plan_field_set, .get = &PLAN_GET,
+	.load = &PLAN_LOAD, .insert = &PLAN_INSERT, .insert_miss_field = "fund_id",
+	.update = &PLAN_UPDATE, .del = &PLAN_DELETE,
+	.del_conflict = "only a draft plan can be deleted", .list_doc = PLAN_DOC,
+	.list_from = PLAN_FROM, .key_expr = "x.id", .key_type = "bigint",
+	.scope_la = "l.code = $%d::integer",
+	.scope_school = "x.group_id IN (SELECT group_id FROM membership WHERE school_urn = $%d::integer)",
+	.scope_group = "x.group_id = $%d::bigint", .la_field = "la_code", .group_field = "group_id",
+	.filters = plan_filters, .nfilters = sizeof plan_filters / sizeof plan_filters[0],
+	.sorts = plan_sorts, .nsorts = sizeof plan_sorts / sizeof plan_sorts[0],
+	.constraints = plan_constraints, .nconstraints = sizeof plan_constraints / sizeof plan_constraints[0],
+	.states = plan_statuses, .actions = plan_actions,
+	.nactions = sizeof plan_actions / sizeof plan_actions[0],
+};
 
 /* ---- evaluations ------------------------------------------------------------ */
 
@@ -386,46 +356,23 @@ static const struct db_stmt EVALUATION_PARENT = {"evaluation_parent",
 	"SELECT l.code, a.group_id FROM fund_allocation a JOIN fund f ON f.id = a.fund_id "
 	"JOIN local_authority l ON l.id = f.la_id WHERE a.id = $1::bigint"};
 
-const struct resource_def evaluation_def = {
-	.noun = "evaluation", .resource = "evaluation", .path = "/v1/evaluations", .key_field = "id",
-	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &evaluation_field_set,
-	.get = &EVALUATION_GET, .load = &EVALUATION_LOAD, .insert = &EVALUATION_INSERT,
-	.insert_miss_field = "allocation_id", .update = &EVALUATION_UPDATE,
-	.list_doc = EVALUATION_DOC, .list_from = EVALUATION_FROM, .key_expr = "v.id",
-	.key_type = "bigint", .scope_la = "l.code = $%d::integer",
-	.scope_school = "a.payee_urn = $%d::integer", .scope_group = "a.group_id = $%d::bigint",
-	.la_field = "la_code", .parent_field = "allocation_id", .parent_scope = &EVALUATION_PARENT,
-	.filters = evaluation_filters,
-	.nfilters = sizeof evaluation_filters / sizeof evaluation_filters[0], .sorts = evaluation_sorts,
-	.nsorts = sizeof evaluation_sorts / sizeof evaluation_sorts[0],
-	.constraints = evaluation_constraints,
-	.nconstraints = sizeof evaluation_constraints / sizeof evaluation_constraints[0],
-};
+/* ---- an evaluation's state changes ----------------------------------------- */
 
 static enum err
-evaluation_complete(const json_t *doc, struct problem *p)
+evaluation_complete(const json_t *row, const struct record *body, bool *unchanged,
+                    struct problem *p)
 {
-	static const char *const ok[] = {"draft", NULL};
-	enum err e = in_state(doc, ok, "submitted", p);
-
-	if (e != ERR_OK)
-		return e;
-	if (json_is_null(json_object_get(doc, "what_done")))
+	(void)body;
+	(void)unchanged;
+	if (json_is_null(json_object_get(row, "what_done")))
 		problem_field(p, IN_BODY, "what_done", "required", "is needed to submit");
-	if (json_is_null(json_object_get(doc, "rating")))
+	if (json_is_null(json_object_get(row, "rating")))
 		problem_field(p, IN_BODY, "rating", "required", "is needed to submit");
-	if (json_is_null(json_object_get(doc, "spent_pence")))
+	if (json_is_null(json_object_get(row, "spent_pence")))
 		problem_field(p, IN_BODY, "spent_pence", "required", "is needed to submit");
-	if (json_array_size(json_object_get(doc, "impacts")) == 0)
+	if (json_array_size(json_object_get(row, "impacts")) == 0)
 		problem_field(p, IN_BODY, "impacts", "required", "at least one impact is needed to submit");
 	return problem_count(p) ? problem_set(p, ERR_VALIDATION, "the evaluation is not complete") : ERR_OK;
-}
-
-static enum err
-reportable(const json_t *doc, struct problem *p)
-{
-	static const char *const ok[] = {"submitted", NULL};
-	return in_state(doc, ok, "reported", p);
 }
 
 static const struct db_stmt EVALUATION_SUBMIT = {"evaluation_submit",
@@ -440,23 +387,30 @@ static const struct field report_fields[] = {
 };
 static const struct field_set report_set = {report_fields, 1, NULL};
 
-enum err
-evaluation_act(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
-               const char *action, const json_t *body, struct doc *out, struct problem *p)
-{
-	struct record r = {0};
-	const char *extra[1];
-	enum err e;
+static const char *const evaluation_draft[] = {"draft", NULL};
+static const char *const evaluation_submitted[] = {"submitted", NULL};
 
-	memset(out, 0, sizeof *out);
-	if (strcmp(action, "submit") == 0)
-		return resource_action(c, &evaluation_def, who, key, if_match, "submit", evaluation_complete,
-		                       &EVALUATION_SUBMIT, NULL, 0, out, p);
-	if ((e = record_from_json(&report_set, body, RECORD_CREATE, &r, p)) == ERR_OK) {
-		extra[0] = r.val[0];
-		e = resource_action(c, &evaluation_def, who, key, if_match, "report", reportable,
-		                    &EVALUATION_REPORT, extra, 1, out, p);
-	}
-	record_clear(&r);
-	return e;
-}
+static const struct action_def evaluation_actions[] = {
+	{.name = "submit", .from = evaluation_draft, .change = &EVALUATION_SUBMIT, .if_match = true,
+	 .check = evaluation_complete},
+	{.name = "report", .from = evaluation_submitted, .body = &report_set,
+	 .change = &EVALUATION_REPORT, .if_match = true},
+};
+
+const struct resource_def evaluation_def = {
+	.noun = "evaluation", .resource = "evaluation", .path = "/v1/evaluations", .key_field = "id",
+	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &evaluation_field_set,
+	.get = &EVALUATION_GET, .load = &EVALUATION_LOAD, .insert = &EVALUATION_INSERT,
+	.insert_miss_field = "allocation_id", .update = &EVALUATION_UPDATE,
+	.list_doc = EVALUATION_DOC, .list_from = EVALUATION_FROM, .key_expr = "v.id",
+	.key_type = "bigint", .scope_la = "l.code = $%d::integer",
+	.scope_school = "a.payee_urn = $%d::integer", .scope_group = "a.group_id = $%d::bigint",
+	.la_field = "la_code", .parent_field = "allocation_id", .parent_scope = &EVALUATION_PARENT,
+	.filters = evaluation_filters,
+	.nfilters = sizeof evaluation_filters / sizeof evaluation_filters[0], .sorts = evaluation_sorts,
+	.nsorts = sizeof evaluation_sorts / sizeof evaluation_sorts[0],
+	.constraints = evaluation_constraints,
+	.nconstraints = sizeof evaluation_constraints / sizeof evaluation_constraints[0],
+	.states = evaluation_statuses, .actions = evaluation_actions,
+	.nactions = sizeof evaluation_actions / sizeof evaluation_actions[0],
+};

@@ -14,17 +14,11 @@ extern const struct resource_def meeting_def;
 extern const struct resource_def support_def;
 
 /*
- * A plan's action: "submit" (from draft or returned, with at least one
- * action; late when after the fund's plan deadline), "accept" or "return"
- * (from submitted; return needs {"comments"} in body). ERR_CONFLICT from
- * any other state.
+ * A plan's actions (plan_def's table): submit (from draft or returned,
+ * with at least one action; late when after the fund's plan deadline),
+ * accept, and return with {"comments"} (from submitted). An evaluation's
+ * (evaluation_def's): submit (complete, from draft) and report with
+ * {"reported_on"} (from submitted).
  */
-enum err plan_act(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
-                  const char *action, const json_t *body, struct doc *out, struct problem *p);
-
-/* An evaluation's action: "submit" (complete, from draft) or "report" ({"reported_on"}). */
-enum err evaluation_act(struct db_conn *c, const struct actor *who, const char *key,
-                        const char *if_match, const char *action, const json_t *body,
-                        struct doc *out, struct problem *p);
 
 #endif

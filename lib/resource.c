@@ -171,6 +171,18 @@ resource_fetch(struct db_conn *c, const struct resource_def *def, const struct a
 	return out->body ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
 }
 
+char *
+doc_with_field(const char *doc, const char *name, const char *value)
+{
+	json_t *o = json_loads(doc, 0, NULL);
+	char *text = NULL;
+
+	if (o && json_object_set_new(o, name, json_string(value)) == 0)
+		text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return text;
+}
+
 int
 doc_la_code(const char *doc, const char *field)
 {
@@ -443,48 +455,6 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const struct 
 	}
 	e = resource_audit(c, def, who, key, "delete", before.body, NULL, p);
 out:
-	doc_free(&before);
-	PQclear(res);
-	return e;
-}
-
-enum err
-resource_action(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-                const char *key, const char *if_match, const char *action,
-                enum err (*check)(const json_t *doc, struct problem *p),
-                const struct db_stmt *st, const char *const *extra, int nextra,
-                struct doc *out, struct problem *p)
-{
-	const char *params[8] = {key};
-	struct doc before = {0};
-	PGresult *res = NULL;
-	json_t *current = NULL;
-	enum err e;
-
-	memset(out, 0, sizeof *out);
-	if ((e = resource_lock(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
-	    (e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)
-		goto out;
-	if (check) {
-		if ((current = json_loads(before.body, 0, NULL)) == NULL) {
-			e = problem_set(p, ERR_INTERNAL, "out of memory");
-			goto out;
-		}
-		if ((e = check(current, p)) != ERR_OK)
-			goto out;
-	}
-	for (int i = 0; i < nextra && i < 7; i++)
-		params[i + 1] = extra[i];
-	if ((e = db_exec(c, st, nextra + 1, params, &res, p)) != ERR_OK) {
-		e = resource_write_failed(def, e, p);
-		goto out;
-	}
-	if ((e = resource_fetch(c, def, who, key, out, p)) == ERR_OK)
-		e = resource_audit(c, def, who, key, action, before.body, out->body, p);
-out:
-	if (e != ERR_OK)
-		doc_free(out);
-	json_decref(current);
 	doc_free(&before);
 	PQclear(res);
 	return e;

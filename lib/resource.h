@@ -70,7 +70,8 @@ struct made_value {
  * may start from, the body it takes, the statement that makes it.
  */
 struct action_def {
-	const char *name;                  /* in the route and the audit trail: "approve" */
+	const char *name;                  /* in the route: "approve" */
+	const char *audit;                 /* the audit trail's action, NULL: name */
 	const char *const *from;           /* the states it may start from, NULL-terminated */
 	const struct field_set *body;      /* the body it takes, or NULL: none */
 	/* $1 key, the body's fields in order, then the made value -> nothing; or, when
@@ -88,6 +89,7 @@ struct action_def {
 	/* A value to make before the change (may be NULL); false when it cannot be made. */
 	bool (*make)(struct made_value *m);
 	const char *show_as;               /* the answer's field for made_value.shown */
+	const char *hint;                  /* added to a refusal by state: what to do instead */
 	const char *refused;               /* why a `creates` change made nothing (409) */
 	const char *again;                 /* why a change that is made once is refused again (409) */
 };
@@ -259,19 +261,6 @@ enum err resource_act(struct db_conn *c, const struct resource_def *def,
                       const char *if_match, const json_t *body, struct doc *out,
                       char **location, char shown[64], struct problem *p);
 
-/*
- * A state change that is an action (POST .../{id}/<action>): lock the row,
- * check if_match, call `check` (may be NULL) with the row's current
- * representation to refuse the action in this state (ERR_CONFLICT), run
- * `st` with $1 key and then the nextra `extra` values, and audit it under
- * `action`. out gets the representation afterwards.
- */
-enum err resource_action(struct db_conn *c, const struct resource_def *def,
-                         const struct actor *who, const char *key, const char *if_match,
-                         const char *action, enum err (*check)(const json_t *doc, struct problem *p),
-                         const struct db_stmt *st, const char *const *extra, int nextra,
-                         struct doc *out, struct problem *p);
-
 /* A page of a list. */
 struct page {
 	char *body;          /* owned: {"items":[...],"next_cursor":...} */
@@ -330,6 +319,9 @@ enum err resource_audit(struct db_conn *c, const struct resource_def *def, const
 enum err resource_made(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                        const char *key, const char *action, struct doc *out, char **location,
                        struct problem *p);
+
+/* doc (a JSON object's text) with the string field name set to value: malloc'd, NULL: no memory. */
+char *doc_with_field(const char *doc, const char *name, const char *value);
 
 /* The LA code in a representation's `field` (0 when absent or null). */
 int doc_la_code(const char *doc, const char *field);

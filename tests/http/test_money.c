@@ -189,8 +189,9 @@ Test(money, from_fund_to_paid_and_reversed)
 	resp_free(r);
 	r = http_json("POST", path, token("officer"), NULL, "*");
 	assert_problem(r, 409, "conflict", NULL);
-	cr_assert(strstr(json_string_value(json_object_get(r->json, "detail")), "approved"),
-	          "the refusal names the current state");
+	cr_assert(strstr(json_string_value(json_object_get(r->json, "detail")),
+	                 "is approved: approve is not allowed from approved (allowed: cancel)"),
+	          "the refusal names the current state and what it allows: %s", r->body);
 	resp_free(r);
 
 	snprintf(path, sizeof path, "/v1/payments/%lld", payment);

@@ -1,0 +1,176 @@
+/*
+ * fund_payments.c
+ *    This module defines the payments the finance system pulls: their
+ *    SQL, their life (due, paid or cancelled; a paid one corrected only by
+ *    a reversing payment) as a table of actions, and the change feed (see
+ *    fund.h).
+ */
+#include "fund.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fund_sql.h"
+
+#define PAYMENT_FROM "payment p JOIN fund_allocation a ON a.id = p.allocation_id"
+#define PAYMENT_SCOPE                                                                              \
+	" AND ($2::integer IS NULL OR p.la_code = $2::integer)"                                        \
+	" AND ($3::integer IS NULL OR p.payee_urn = $3::integer)"                                      \
+	" AND ($4::bigint IS NULL OR a.group_id = $4::bigint)"
+
+static const struct db_stmt PAYMENT_GET = {"payment_get",
+	"SELECT p.version, payment_json(p) FROM " PAYMENT_FROM " WHERE p.id = $1::bigint" PAYMENT_SCOPE};
+static const struct db_stmt PAYMENT_LOAD = {"payment_load",
+	"SELECT p.version FROM " PAYMENT_FROM " WHERE p.id = $1::bigint" PAYMENT_SCOPE
+	" FOR UPDATE OF p"};
+
+static const char *const payment_statuses[] = {"due", "paid", "cancelled", NULL};
+
+static const struct filter_def payment_filters[] = {
+	{.name = "status", .kind = FILTER_ENUM, .sql = "p.status = $%d", .values = payment_statuses},
+	{.name = "fund_id", .kind = FILTER_INT, .sql = "p.fund_id = $%d::bigint", .min = 1,
+	 .max = 9223372036854775807LL},
+	{.name = "payee_urn", .kind = FILTER_INT, .sql = "p.payee_urn = $%d::integer", .min = 100000,
+	 .max = 999999},
+	{.name = "academic_year", .kind = FILTER_TEXT, .sql = "p.academic_year = $%d", .max = 7,
+	 .check = academic_year_ok, .format = "an academic year such as 2020/21"},
+	{.name = "financial_year", .kind = FILTER_TEXT, .sql = "p.financial_year = $%d", .max = 7,
+	 .check = academic_year_ok, .format = "a financial year such as 2020/21"},
+	{.name = "la", .kind = FILTER_INT, .sql = "p.la_code = $%d::integer", .min = 100, .max = 999},
+};
+
+static const struct sort_def payment_sorts[] = {
+	{"id", "p.id", "bigint", false}, {"-id", "p.id", "bigint", true},
+};
+
+static const struct field_set no_fields = {NULL, 0, NULL};
+
+static const char *const payment_csv_columns[] = {
+	"id", "reference", "allocation_id", "fund_id", "payee_urn", "la_code", "establishment_number",
+	"dfe_number", "amount_pence", "currency", "academic_year", "due_on", "financial_year", "status",
+	"remittance_reference", "paid_on", "reverses_payment_id", "reason", "created_at", "updated_at",
+	"version", NULL};
+
+static const struct constraint_def payment_constraints[] = {
+	{"payment_final", "status", "rule", "is final once the payment is paid or cancelled"},
+	{"payment_paid_check", "remittance_reference", "required",
+	 "and paid_on are required to record a payment paid"},
+	{"payment_reversed_once", "reason", "duplicate", "the payment has been reversed already"},
+	{"payment_reference_key", "reference", "duplicate", "is already the reference of a payment"},
+	{"payment_status_check", "status", "enum", "must be due, paid or cancelled"},
+	{"payment_allocation_fkey", "allocation_id", "reference", "does not name an allocation"},
+	{"payment_reverses_fkey", "reverses_payment_id", "reference", "does not name a payment"},
+};
+
+/* ---- state changes -------------------------------------------------------- */
+
+static const struct field paid_fields[] = {
+	{.name = "remittance_reference", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 100},
+	{.name = "paid_on", .type = FT_DATE, .flags = F_REQUIRED | F_PAST},
+};
+static const struct field_set paid_set = {paid_fields, 2, NULL};
+
+/* Paid again with the same remittance: nothing new; with another: a conflict. */
+static enum err
+paid_again(const json_t *row, const struct record *body, bool *unchanged, struct problem *p)
+{
+	const char *ref = json_string_value(json_object_get(row, "remittance_reference"));
+	const char *on = json_string_value(json_object_get(row, "paid_on"));
+
+	if (strcmp(json_string_value(json_object_get(row, "status")), "paid") != 0)
+		return ERR_OK;
+	if (ref && on && strcmp(ref, body->val[0]) == 0 && strcmp(on, body->val[1]) == 0) {
+		*unchanged = true;
+		return ERR_OK;
+	}
+	return problem_set(p, ERR_CONFLICT, "the payment is already paid, with remittance %s on %s",
+	                   ref ? ref : "?", on ? on : "?");
+}
+
+static enum err
+not_a_reversal(const json_t *row, const struct record *body, bool *unchanged, struct problem *p)
+{
+	(void)body;
+	(void)unchanged;
+	if (!json_is_null(json_object_get(row, "reverses_payment_id")))
+		return problem_set(p, ERR_CONFLICT,
+		                   "only a paid payment that is not itself a reversal can be reversed");
+	return ERR_OK;
+}
+
+static const struct db_stmt PAYMENT_PAY = {"payment_pay",
+	"WITH p AS (UPDATE payment SET status = 'paid', remittance_reference = $2, paid_on = $3::date, "
+	"updated_at = now(), version = version + 1 WHERE id = $1::bigint RETURNING allocation_id) "
+	"UPDATE fund_allocation a SET status = 'paid', updated_at = now(), version = a.version + 1 "
+	"FROM p WHERE a.id = p.allocation_id AND a.status = 'approved'"};
+static const struct db_stmt PAYMENT_REVERSE = {"payment_reverse",
+	"INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, "
+	"establishment_number, amount_pence, academic_year, due_on, financial_year, "
+	"reverses_payment_id, reason) SELECT allocation_id, '', fund_id, payee_urn, la_code, "
+	"establishment_number, -amount_pence, academic_year, current_date, " FINANCIAL_YEAR ", id, $2 FROM payment "
+	"WHERE id = $1::bigint AND status = 'paid' AND reverses_payment_id IS NULL RETURNING id"};
+
+static const char *const from_due_or_paid[] = {"due", "paid", NULL};
+static const char *const from_paid[] = {"paid", NULL};
+
+static const struct action_def payment_actions[] = {
+	{.name = "paid", .audit = "pay", .from = from_due_or_paid, .body = &paid_set,
+	 .change = &PAYMENT_PAY, .check = paid_again},
+	{.name = "reverse", .from = from_paid, .body = &reason_set, .change = &PAYMENT_REVERSE,
+	 .creates = true, .check = not_a_reversal,
+	 .refused = "only a paid payment that is not itself a reversal can be reversed",
+	 .again = "the payment has been reversed already"},
+};
+
+const struct resource_def payment_def = {
+	.noun = "payment", .resource = "payment", .path = "/v1/payments", .key_field = "id",
+	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &no_fields, .get = &PAYMENT_GET,
+	.load = &PAYMENT_LOAD, .list_doc = "payment_json(p)", .list_from = PAYMENT_FROM,
+	.key_expr = "p.id", .key_type = "bigint", .scope_la = "p.la_code = $%d::integer",
+	.scope_school = "p.payee_urn = $%d::integer", .scope_group = "a.group_id = $%d::bigint",
+	.la_field = "la_code", .filters = payment_filters,
+	.nfilters = sizeof payment_filters / sizeof payment_filters[0], .sorts = payment_sorts,
+	.nsorts = sizeof payment_sorts / sizeof payment_sorts[0],
+	.csv_columns = payment_csv_columns,
+	.constraints = payment_constraints,
+	.nconstraints = sizeof payment_constraints / sizeof payment_constraints[0],
+	.states = payment_statuses, .actions = payment_actions,
+	.nactions = sizeof payment_actions / sizeof payment_actions[0],
+};
+
+/* ---- the change feed ------------------------------------------------------------ */
+
+static const struct db_stmt PAYMENT_FEED = {"payment_feed",
+	"SELECT json_build_object('items', coalesce(json_agg(json_build_object('position', c.position, "
+	"'changed_at', api_ts(c.changed_at), 'payment', c.payment) ORDER BY c.position), '[]'::json), "
+	"'last_position', coalesce(max(c.position), $1::bigint))::text FROM ("
+	"SELECT c.* FROM payment_change c JOIN payment p ON p.id = c.payment_id "
+	"JOIN fund_allocation a ON a.id = p.allocation_id WHERE c.position > $1::bigint"
+	" AND ($3::integer IS NULL OR c.la_code = $3::integer)"
+	" AND ($4::integer IS NULL OR p.payee_urn = $4::integer)"
+	" AND ($5::bigint IS NULL OR a.group_id = $5::bigint)"
+	" ORDER BY c.position LIMIT $2::integer) c"};
+
+enum err
+payment_feed(struct db_conn *c, const struct actor *who, long long after, long limit, char **out,
+             struct problem *p)
+{
+	char a[24], l[16], la[16], school[16], group[24];
+	const char *v[] = {a, l, who->scope.la_code ? la : NULL, who->scope.school_urn ? school : NULL,
+	                   who->scope.group_id ? group : NULL};
+	PGresult *res = NULL;
+	enum err e;
+
+	snprintf(a, sizeof a, "%lld", after);
+	snprintf(l, sizeof l, "%ld", limit);
+	snprintf(la, sizeof la, "%d", who->scope.la_code);
+	snprintf(school, sizeof school, "%d", who->scope.school_urn);
+	snprintf(group, sizeof group, "%lld", who->scope.group_id);
+	*out = NULL;
+	if ((e = db_exec(c, &PAYMENT_FEED, 5, v, &res, p)) != ERR_OK)
+		return e;
+	*out = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return *out ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
+}
