@@ -45,17 +45,7 @@ static const struct field_set account_field_set = {account_fields, AF__COUNT, ac
 	"'revoked', a.revoked_at IS NOT NULL, 'revoked_at', api_ts(a.revoked_at), "               \
 	"'secret_rotated_at', api_ts(a.secret_rotated_at), 'created_at', api_ts(a.created_at), " \
 	"'updated_at', api_ts(a.updated_at), 'version', a.version)"
-#define ACCOUNT_SCOPE                                                    \
-	" AND ($2::integer IS NULL OR a.la_code = $2::integer)"              \
-	" AND ($3::integer IS NULL OR a.school_urn = $3::integer)"           \
-	" AND ($4::bigint IS NULL OR a.group_id = $4::bigint)"
 
-static const struct db_stmt ACCOUNT_GET = {"account_get",
-	"SELECT a.version, " ACCOUNT_DOC " FROM service_account a WHERE a.id = $1::bigint"
-	ACCOUNT_SCOPE};
-static const struct db_stmt ACCOUNT_LOAD = {"account_load",
-	"SELECT a.version, a.name, a.role, a.la_code, a.school_urn, a.group_id FROM service_account a "
-	"WHERE a.id = $1::bigint" ACCOUNT_SCOPE " FOR UPDATE"};
 static const struct db_stmt ACCOUNT_INSERT = {"account_insert",
 	"INSERT INTO service_account (name, role, la_code, school_urn, group_id, client_id, secret_hash) "
 	"VALUES ($1, $2, $3::integer, $4::integer, $5::bigint, $6, $7) RETURNING id"};
@@ -132,8 +122,7 @@ const struct resource_def account_def = {
 	.key_min = 1,
 	.key_max = 9223372036854775807LL,
 	.fields = &account_field_set,
-	.get = &ACCOUNT_GET,
-	.load = &ACCOUNT_LOAD,
+	.load_cols = "a.name, a.role, a.la_code, a.school_urn, a.group_id",
 	.insert = &ACCOUNT_INSERT,
 	.update = &ACCOUNT_UPDATE,
 	.list_doc = ACCOUNT_DOC,

@@ -114,8 +114,7 @@ resource_act(struct db_conn *c, const struct resource_def *def, const struct act
 	/* The body first (422), then the record (404, 412), then its state (409). */
 	if (act->body && (e = record_from_json(act->body, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
-	if ((e = resource_lock(c, def, who, key, if_match ? if_match : "*", NULL, p)) != ERR_OK ||
-	    (e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK ||
+	if ((e = resource_lock(c, def, who, key, if_match ? if_match : "*", NULL, &before, p)) != ERR_OK ||
 	    (e = check_row(def, act, before.body, &rec, &unchanged, p)) != ERR_OK)
 		goto out;
 	if (unchanged) {
@@ -138,9 +137,9 @@ resource_act(struct db_conn *c, const struct resource_def *def, const struct act
 		snprintf(made_key, sizeof made_key, "%s", PQgetvalue(res, 0, 0));
 		e = resource_made(c, def, who, made_key, act->audit ? act->audit : act->name, out,
 		                  location, p);
-	} else if ((e = resource_fetch(c, def, who, key, out, p)) == ERR_OK) {
-		e = resource_audit(c, def, who, key, act->audit ? act->audit : act->name, before.body,
-		                   out->body, p);
+	} else {
+		e = resource_record(c, def, who, key, act->audit ? act->audit : act->name, before.body,
+		                    out, p);
 	}
 	if (e == ERR_OK)
 		memcpy(shown, made.shown, sizeof made.shown);

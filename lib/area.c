@@ -43,17 +43,7 @@ static const struct field_set area_field_set = {area_fields, 4, area_read_only};
 	"'updated_at', api_ts(a.updated_at), 'version', a.version)"
 #define AREA_FROM "area a JOIN local_authority l ON l.id = a.la_id"
 
-/* $2: the caller's LA code, $3: its school's URN, $4: its group (NULL when unscoped). */
-#define AREA_SCOPE                                                              \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                        \
-	" AND ($3::integer IS NULL OR a.id = (SELECT area_id FROM school WHERE urn = $3::integer))" \
-	" AND ($4::bigint IS NULL OR a.id = (SELECT area_id FROM school_group WHERE id = $4::bigint))"
 
-static const struct db_stmt AREA_GET = {"area_get",
-	"SELECT a.version, " AREA_DOC " FROM " AREA_FROM " WHERE a.id = $1::bigint" AREA_SCOPE};
-static const struct db_stmt AREA_LOAD = {"area_load",
-	"SELECT a.version, l.code, a.code, a.name, a.district_codes FROM " AREA_FROM
-	" WHERE a.id = $1::bigint" AREA_SCOPE " FOR UPDATE OF a"};
 static const struct db_stmt AREA_INSERT = {"area_insert",
 	"INSERT INTO area (la_id, code, name, district_codes) "
 	"SELECT l.id, $2, $3, $4::text[] FROM local_authority l WHERE l.code = $1::integer "
@@ -89,8 +79,7 @@ const struct resource_def area_def = {
 	.key_min = 1,
 	.key_max = 9223372036854775807LL,
 	.fields = &area_field_set,
-	.get = &AREA_GET,
-	.load = &AREA_LOAD,
+	.load_cols = "l.code, a.code, a.name, a.district_codes",
 	.insert = &AREA_INSERT,
 	.insert_miss_field = "la_code",
 	.update = &AREA_UPDATE,

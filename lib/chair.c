@@ -174,19 +174,7 @@ chair_check(const struct record *rec, struct problem *p)
 #define CHAIR_FROM                                                                                \
 	"chair_appointment c JOIN school_group g ON g.id = c.group_id "                               \
 	"JOIN local_authority l ON l.id = g.la_id"
-#define CHAIR_SCOPE                                                                               \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                          \
-	" AND ($3::integer IS NULL OR c.group_id IN (SELECT group_id FROM membership WHERE school_urn = $3::integer))" \
-	" AND ($4::bigint IS NULL OR c.group_id = $4::bigint)"
 
-static const struct db_stmt CHAIR_GET = {"chair_get",
-	"SELECT c.version, " CHAIR_DOC " FROM " CHAIR_FROM " WHERE c.id = $1::bigint" CHAIR_SCOPE};
-static const struct db_stmt CHAIR_LOAD = {"chair_load",
-	"SELECT c.version, c.group_id, c.role, c.person_name, c.email, c.school_urn, c.head_since, "
-	"c.led_school_grades, c.governing_body_support_on, c.group_backing, c.group_backing_on, "
-	"c.time_commitment, c.improvement_note, c.start_date, c.end_date, c.elected_on, "
-	"c.confirmed_on, c.override_justification, c.eligibility FROM " CHAIR_FROM
-	" WHERE c.id = $1::bigint" CHAIR_SCOPE " FOR UPDATE OF c"};
 /* The review falls due the LA's review interval after the election. */
 static const struct db_stmt CHAIR_INSERT = {"chair_insert",
 	"INSERT INTO chair_appointment (group_id, role, person_name, email, school_urn, head_since, "
@@ -250,8 +238,11 @@ const struct resource_def chair_def = {
 	.key_min = 1,
 	.key_max = 9223372036854775807LL,
 	.fields = &chair_field_set,
-	.get = &CHAIR_GET,
-	.load = &CHAIR_LOAD,
+	.load_cols = "c.group_id, c.role, c.person_name, c.email, c.school_urn, c.head_since, "
+	             "c.led_school_grades, c.governing_body_support_on, c.group_backing, "
+	             "c.group_backing_on, c.time_commitment, c.improvement_note, c.start_date, "
+	             "c.end_date, c.elected_on, c.confirmed_on, c.override_justification, "
+	             "c.eligibility",
 	.insert = &CHAIR_INSERT,
 	.insert_miss_field = "group_id",
 	.update = &CHAIR_UPDATE,
@@ -334,18 +325,7 @@ nomination_check(const struct record *rec, struct problem *p)
 	"'updated_at', api_ts(n.updated_at), 'version', n.version)"
 #define NOMINATION_FROM                                                                          \
 	"nomination n JOIN school_group g ON g.id = n.group_id JOIN local_authority l ON l.id = g.la_id"
-#define NOMINATION_SCOPE                                                                         \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                         \
-	" AND ($3::integer IS NULL OR n.group_id IN (SELECT group_id FROM membership WHERE school_urn = $3::integer))" \
-	" AND ($4::bigint IS NULL OR n.group_id = $4::bigint)"
 
-static const struct db_stmt NOMINATION_GET = {"nomination_get",
-	"SELECT n.version, " NOMINATION_DOC " FROM " NOMINATION_FROM " WHERE n.id = $1::bigint"
-	NOMINATION_SCOPE};
-static const struct db_stmt NOMINATION_LOAD = {"nomination_load",
-	"SELECT n.version, n.group_id, n.role, n.person_name, n.email, n.school_urn, n.start_date, "
-	"n.end_date FROM " NOMINATION_FROM " WHERE n.id = $1::bigint" NOMINATION_SCOPE
-	" FOR UPDATE OF n"};
 static const struct db_stmt NOMINATION_INSERT = {"nomination_insert",
 	"INSERT INTO nomination (group_id, role, person_name, email, school_urn, start_date, end_date) "
 	"VALUES ($1::bigint, $2, $3, $4, $5::integer, $6::date, $7::date) RETURNING id"};
@@ -390,8 +370,8 @@ const struct resource_def nomination_def = {
 	.key_min = 1,
 	.key_max = 9223372036854775807LL,
 	.fields = &nomination_field_set,
-	.get = &NOMINATION_GET,
-	.load = &NOMINATION_LOAD,
+	.load_cols = "n.group_id, n.role, n.person_name, n.email, n.school_urn, n.start_date, "
+	             "n.end_date",
 	.insert = &NOMINATION_INSERT,
 	.update = &NOMINATION_UPDATE,
 	.del = &NOMINATION_DELETE,

@@ -78,14 +78,7 @@ static const struct field_set fund_field_set = {fund_fields, FF__COUNT, fund_rea
 	"'requires_plan', f.requires_plan, 'created_at', api_ts(f.created_at), "                      \
 	"'updated_at', api_ts(f.updated_at), 'version', f.version)"
 
-static const struct db_stmt FUND_GET = {"fund_get",
-	"SELECT f.version, " FUND_DOC " FROM " FUND_FROM " WHERE f.id = $1::bigint" FUND_SCOPE};
 
-static const struct db_stmt FUND_LOAD = {"fund_load",
-	"SELECT f.version, l.code, f.kind, f.name, f.academic_year, f.pot_pence, f.per_chair_pence, "
-	"trim_scale(f.school_weight_ppm / 1000000.0)::text, f.primary_minimum_pence, "
-	"f.network_flat_pence, f.per_group_pence, f.census_date, f.plan_deadline, f.evaluation_due, "
-	"f.requires_plan FROM " FUND_FROM " WHERE f.id = $1::bigint" FUND_WRITE_SCOPE " FOR UPDATE OF f"};
 static const struct db_stmt FUND_INSERT = {"fund_insert",
 	"INSERT INTO fund (la_id, kind, name, academic_year, pot_pence, per_chair_pence, "
 	"school_weight_ppm, primary_minimum_pence, network_flat_pence, per_group_pence, census_date, "
@@ -134,8 +127,12 @@ static const struct constraint_def fund_constraints[] = {
 
 const struct resource_def fund_def = {
 	.noun = "fund", .resource = "fund", .path = "/v1/funds", .key_field = "id", .key_min = 1,
-	.key_max = 9223372036854775807LL, .fields = &fund_field_set, .get = &FUND_GET,
-	.load = &FUND_LOAD, .insert = &FUND_INSERT, .insert_miss_field = "la_code",
+	.key_max = 9223372036854775807LL, .fields = &fund_field_set, .lock_la_only = true,
+	.load_cols = "l.code, f.kind, f.name, f.academic_year, f.pot_pence, f.per_chair_pence, "
+	             "trim_scale(f.school_weight_ppm / 1000000.0)::text, f.primary_minimum_pence, "
+	             "f.network_flat_pence, f.per_group_pence, f.census_date, f.plan_deadline, "
+	             "f.evaluation_due, f.requires_plan",
+	.insert = &FUND_INSERT, .insert_miss_field = "la_code",
 	.update = &FUND_UPDATE, .del = &FUND_DELETE,
 	.del_conflict = "the fund has allocations; it cannot be deleted",
 	.list_doc = FUND_DOC, .list_from = FUND_FROM, .key_expr = "f.id", .key_type = "bigint",
@@ -155,7 +152,8 @@ const struct field_set reason_set = {reason_fields, 1, NULL};
 
 /* ---- summary -------------------------------------------------------------- */
 
-static const struct db_stmt FUND_SUMMARY = {"fund_summary",
+/* $1 the fund; restricted to the caller's scope by fund_def's. */
+static const char FUND_SUMMARY[] =
 	"SELECT json_build_object('fund_id', f.id, 'currency', 'GBP', 'pot_pence', f.pot_pence, "
 	"'allocated_pence', t.allocated, 'unallocated_pence', f.pot_pence - t.allocated, "
 	"'proposed_pence', t.proposed, 'approved_pence', t.approved, "
@@ -170,23 +168,18 @@ static const struct db_stmt FUND_SUMMARY = {"fund_summary",
 	"coalesce(sum(p.amount_pence) FILTER (WHERE p.status = 'due'), 0) AS outstanding, "
 	"-coalesce(sum(p.amount_pence) FILTER (WHERE p.reverses_payment_id IS NOT NULL "
 	"AND p.status <> 'cancelled'), 0) AS corrected FROM payment p WHERE p.fund_id = f.id) m "
-	"WHERE f.id = $1::bigint" FUND_SCOPE};
+	"WHERE f.id = $1::bigint";
 
 enum err
 fund_summary(struct db_conn *c, const struct actor *who, const char *key, char **out,
              struct problem *p)
 {
-	char la[16], school[16], group[24];
-	const char *v[] = {key, who->scope.la_code ? la : NULL, who->scope.school_urn ? school : NULL,
-	                   who->scope.group_id ? group : NULL};
 	PGresult *res = NULL;
 	enum err e;
 
 	*out = NULL;
-	snprintf(la, sizeof la, "%d", who->scope.la_code);
-	snprintf(school, sizeof school, "%d", who->scope.school_urn);
-	snprintf(group, sizeof group, "%lld", who->scope.group_id);
-	if ((e = db_exec(c, &FUND_SUMMARY, 4, v, &res, p)) != ERR_OK)
+	if ((e = resource_exec_scoped(c, &fund_def, FUND_SUMMARY, NULL, &who->scope, false, 1, &key,
+	                              &res, p)) != ERR_OK)
 		return e;
 	if (PQntuples(res) == 0) {
 		PQclear(res);

@@ -48,17 +48,7 @@ static const struct field_set allocation_field_set = {allocation_fields, AF__N, 
 #define ALLOCATION_FROM                                                                            \
 	"fund_allocation a JOIN fund f ON f.id = a.fund_id JOIN local_authority l ON l.id = f.la_id "    \
 	"JOIN school_group g ON g.id = a.group_id"
-#define ALLOCATION_SCOPE                                                                           \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                           \
-	" AND ($3::integer IS NULL OR a.payee_urn = $3::integer)"                                      \
-	" AND ($4::bigint IS NULL OR a.group_id = $4::bigint)"
 
-static const struct db_stmt ALLOCATION_GET = {"allocation_get",
-	"SELECT a.version, " ALLOCATION_DOC " FROM " ALLOCATION_FROM " WHERE a.id = $1::bigint"
-	ALLOCATION_SCOPE};
-static const struct db_stmt ALLOCATION_LOAD = {"allocation_load",
-	"SELECT a.version, a.fund_id, a.group_id, a.amount_pence, a.payee_urn FROM " ALLOCATION_FROM
-	" WHERE a.id = $1::bigint" ALLOCATION_SCOPE " FOR UPDATE OF a"};
 /* One by one only for a fund of kind 'other': the others are calculated. */
 static const struct db_stmt ALLOCATION_INSERT = {"allocation_insert",
 	"INSERT INTO fund_allocation (fund_id, group_id, amount_pence, payee_urn, working) "
@@ -151,7 +141,7 @@ static const struct action_def allocation_actions[] = {
 const struct resource_def allocation_def = {
 	.noun = "allocation", .resource = "fund-allocation", .path = "/v1/fund-allocations",
 	.key_field = "id", .key_min = 1, .key_max = 9223372036854775807LL,
-	.fields = &allocation_field_set, .get = &ALLOCATION_GET, .load = &ALLOCATION_LOAD,
+	.fields = &allocation_field_set, .load_cols = "a.fund_id, a.group_id, a.amount_pence, a.payee_urn",
 	.insert = &ALLOCATION_INSERT, .insert_miss_field = "fund_id", .update = &ALLOCATION_UPDATE,
 	.list_doc = ALLOCATION_DOC, .list_from = ALLOCATION_FROM, .key_expr = "a.id",
 	.key_type = "bigint", .scope_la = "l.code = $%d::integer",

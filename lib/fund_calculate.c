@@ -18,10 +18,11 @@
 /* ---- calculation ------------------------------------------------------------ */
 
 
-static const struct db_stmt FUND_CONTEXT = {"fund_context",
+/* $1 the fund, locked; restricted to the caller's scope by fund_def's. */
+static const char FUND_CONTEXT[] =
 	"SELECT f.kind, f.pot_pence, f.per_chair_pence, f.school_weight_ppm, f.primary_minimum_pence, "
 	"f.network_flat_pence, f.per_group_pence, f.census_date, f.academic_year, f.la_id "
-	"FROM " FUND_FROM " WHERE f.id = $1::bigint" FUND_WRITE_SCOPE " FOR UPDATE OF f"};
+	"FROM " FUND_FROM " WHERE f.id = $1::bigint";
 
 /*
  * Every active group of the LA with members on the census date: its
@@ -95,9 +96,7 @@ enum err
 fund_calculate(struct db_conn *c, const struct actor *who, const char *key, bool store,
                char **out, struct problem *p)
 {
-	char la[16], school[16], group[24], start[11], end[11], census[11], year[8];
-	const char *sv[] = {key, who->scope.la_code ? la : NULL, who->scope.school_urn ? school : NULL,
-	                    who->scope.group_id ? group : NULL};
+	char start[11], end[11], census[11], year[8];
 	PGresult *ctx = NULL, *res = NULL;
 	struct planned *pl = NULL;
 	struct alloc_rules rules = {0};
@@ -108,10 +107,8 @@ fund_calculate(struct db_conn *c, const struct actor *who, const char *key, bool
 	enum err e;
 
 	*out = NULL;
-	snprintf(la, sizeof la, "%d", who->scope.la_code);
-	snprintf(school, sizeof school, "%d", who->scope.school_urn);
-	snprintf(group, sizeof group, "%lld", who->scope.group_id);
-	if ((e = db_exec(c, &FUND_CONTEXT, 4, sv, &ctx, p)) != ERR_OK)
+	if ((e = resource_exec_scoped(c, &fund_def, FUND_CONTEXT, " FOR UPDATE OF f", &who->scope, true,
+	                              1, &key, &ctx, p)) != ERR_OK)
 		goto out;
 	if (PQntuples(ctx) == 0) {
 		e = problem_set(p, ERR_NOT_FOUND, "no fund %s", key);
@@ -239,8 +236,7 @@ fund_calculate(struct db_conn *c, const struct actor *who, const char *key, bool
 				char id[24];
 				snprintf(id, sizeof id, "%s", PQgetvalue(ins, 0, 0));
 				json_object_set_new(item, "id", json_integer(atoll(id)));
-				if ((e = resource_fetch(c, &allocation_def, who, id, &d, p)) == ERR_OK)
-					e = resource_audit(c, &allocation_def, who, id, "create", NULL, d.body, p);
+				e = resource_record(c, &allocation_def, who, id, "create", NULL, &d, p);
 				doc_free(&d);
 			}
 			PQclear(ins);

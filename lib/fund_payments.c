@@ -14,16 +14,7 @@
 #include "fund_sql.h"
 
 #define PAYMENT_FROM "payment p JOIN fund_allocation a ON a.id = p.allocation_id"
-#define PAYMENT_SCOPE                                                                              \
-	" AND ($2::integer IS NULL OR p.la_code = $2::integer)"                                        \
-	" AND ($3::integer IS NULL OR p.payee_urn = $3::integer)"                                      \
-	" AND ($4::bigint IS NULL OR a.group_id = $4::bigint)"
 
-static const struct db_stmt PAYMENT_GET = {"payment_get",
-	"SELECT p.version, payment_json(p) FROM " PAYMENT_FROM " WHERE p.id = $1::bigint" PAYMENT_SCOPE};
-static const struct db_stmt PAYMENT_LOAD = {"payment_load",
-	"SELECT p.version FROM " PAYMENT_FROM " WHERE p.id = $1::bigint" PAYMENT_SCOPE
-	" FOR UPDATE OF p"};
 
 static const char *const payment_statuses[] = {"due", "paid", "cancelled", NULL};
 
@@ -125,8 +116,8 @@ static const struct action_def payment_actions[] = {
 
 const struct resource_def payment_def = {
 	.noun = "payment", .resource = "payment", .path = "/v1/payments", .key_field = "id",
-	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &no_fields, .get = &PAYMENT_GET,
-	.load = &PAYMENT_LOAD, .list_doc = "payment_json(p)", .list_from = PAYMENT_FROM,
+	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &no_fields,
+	.list_doc = "payment_json(p)", .list_from = PAYMENT_FROM,
 	.key_expr = "p.id", .key_type = "bigint", .scope_la = "p.la_code = $%d::integer",
 	.scope_school = "p.payee_urn = $%d::integer", .scope_group = "a.group_id = $%d::bigint",
 	.la_field = "la_code", .filters = payment_filters,
@@ -141,34 +132,30 @@ const struct resource_def payment_def = {
 
 /* ---- the change feed ------------------------------------------------------------ */
 
-static const struct db_stmt PAYMENT_FEED = {"payment_feed",
+/* $1 the position after which, $2 the limit; restricted to the caller's scope by payment_def's. */
+static const char PAYMENT_FEED[] =
 	"SELECT json_build_object('items', coalesce(json_agg(json_build_object('position', c.position, "
 	"'changed_at', api_ts(c.changed_at), 'payment', c.payment) ORDER BY c.position), '[]'::json), "
 	"'last_position', coalesce(max(c.position), $1::bigint))::text FROM ("
 	"SELECT c.* FROM payment_change c JOIN payment p ON p.id = c.payment_id "
-	"JOIN fund_allocation a ON a.id = p.allocation_id WHERE c.position > $1::bigint"
-	" AND ($3::integer IS NULL OR c.la_code = $3::integer)"
-	" AND ($4::integer IS NULL OR p.payee_urn = $4::integer)"
-	" AND ($5::bigint IS NULL OR a.group_id = $5::bigint)"
-	" ORDER BY c.position LIMIT $2::integer) c"};
+	"JOIN fund_allocation a ON a.id = p.allocation_id "
+	"WHERE c.position > $1::bigint";
+static const char PAYMENT_FEED_END[] = " ORDER BY c.position LIMIT $2::integer) c";
 
 enum err
 payment_feed(struct db_conn *c, const struct actor *who, long long after, long limit, char **out,
              struct problem *p)
 {
-	char a[24], l[16], la[16], school[16], group[24];
-	const char *v[] = {a, l, who->scope.la_code ? la : NULL, who->scope.school_urn ? school : NULL,
-	                   who->scope.group_id ? group : NULL};
+	char a[24], l[16];
+	const char *v[] = {a, l};
 	PGresult *res = NULL;
 	enum err e;
 
 	snprintf(a, sizeof a, "%lld", after);
 	snprintf(l, sizeof l, "%ld", limit);
-	snprintf(la, sizeof la, "%d", who->scope.la_code);
-	snprintf(school, sizeof school, "%d", who->scope.school_urn);
-	snprintf(group, sizeof group, "%lld", who->scope.group_id);
 	*out = NULL;
-	if ((e = db_exec(c, &PAYMENT_FEED, 5, v, &res, p)) != ERR_OK)
+	if ((e = resource_exec_scoped(c, &payment_def, PAYMENT_FEED, PAYMENT_FEED_END, &who->scope, false,
+	                              2, v, &res, p)) != ERR_OK)
 		return e;
 	*out = strdup(PQgetvalue(res, 0, 0));
 	PQclear(res);

@@ -71,20 +71,7 @@ group_check(const struct record *rec, struct problem *p)
 	"ORDER BY s.name, s.urn), '[]'::json) AS members FROM membership m "                        \
 	"JOIN school s ON s.urn = m.school_urn WHERE m.group_id = g.id AND m.valid @> " d ") mc"
 
-#define GROUP_SCOPE                                                                             \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                        \
-	" AND ($3::integer IS NULL OR g.id IN (SELECT group_id FROM membership WHERE school_urn = $3::integer))" \
-	" AND ($4::bigint IS NULL OR g.id = $4::bigint)"
-
 #define GROUP_STATEMENTS(prefix, kind)                                                          \
-	static const struct db_stmt prefix##_GET = {#prefix "_get",                                  \
-		"SELECT g.version, " GROUP_DOC("coalesce($5::date, current_date)") " FROM "              \
-		GROUP_FROM("coalesce($5::date, current_date)") " WHERE g.id = $1::bigint AND g.kind = '" \
-		kind "'" GROUP_SCOPE};                                                                  \
-	static const struct db_stmt prefix##_LOAD = {#prefix "_load",                                \
-		"SELECT g.version, l.code, g.area_id, g.name, g.status, g.created_on, g.closed_on "       \
-		"FROM school_group g JOIN local_authority l ON l.id = g.la_id WHERE g.id = $1::bigint "   \
-		"AND g.kind = '" kind "'" GROUP_SCOPE " FOR UPDATE OF g"};                               \
 	static const struct db_stmt prefix##_INSERT = {#prefix "_insert",                            \
 		"INSERT INTO school_group (kind, la_id, area_id, name, status, created_on, closed_on) "   \
 		"SELECT '" kind "', l.id, $2::bigint, $3, $4, coalesce($5::date, current_date), $6::date " \
@@ -126,8 +113,9 @@ static const struct constraint_def group_constraints[] = {
 #define GROUP_DEF(prefix, noun_, resource_, path_, kind)                                        \
 	{                                                                                           \
 		.noun = noun_, .resource = resource_, .path = path_, .key_field = "id", .key_min = 1,    \
-		.key_max = 9223372036854775807LL, .fields = &group_field_set, .get = &prefix##_GET,      \
-		.load = &prefix##_LOAD, .insert = &prefix##_INSERT, .insert_miss_field = "la_code",      \
+		.key_max = 9223372036854775807LL, .fields = &group_field_set,                            \
+		.load_cols = "l.code, g.area_id, g.name, g.status, g.created_on, g.closed_on",         \
+		.insert = &prefix##_INSERT, .insert_miss_field = "la_code",                               \
 		.update = &prefix##_UPDATE, .del = &prefix##_DELETE,                                    \
 		.del_conflict = "the group has members, chairs, nominations or service accounts; close it instead", \
 		.as_of = true, .list_doc = GROUP_DOC("coalesce($1::date, current_date)"),                \

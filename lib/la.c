@@ -19,17 +19,7 @@ static const struct field_set la_field_set = {la_fields, 3, la_read_only};
 	"'review_interval_months', l.review_interval_months, 'created_at', api_ts(l.created_at), " \
 	"'updated_at', api_ts(l.updated_at), 'version', l.version)"
 
-/* $2: the caller's LA code, $3: its school's URN, $4: its group (NULL when unscoped). */
-#define LA_SCOPE                                                                 \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                         \
-	" AND ($3::integer IS NULL OR l.id = (SELECT la_id FROM school WHERE urn = $3::integer))" \
-	" AND ($4::bigint IS NULL OR l.id = (SELECT la_id FROM school_group WHERE id = $4::bigint))"
 
-static const struct db_stmt LA_GET = {"la_get",
-	"SELECT l.version, " LA_DOC " FROM local_authority l WHERE l.id = $1::bigint" LA_SCOPE};
-static const struct db_stmt LA_LOAD = {"la_load",
-	"SELECT l.version, l.code, l.name, l.review_interval_months FROM local_authority l "
-	"WHERE l.id = $1::bigint" LA_SCOPE " FOR UPDATE"};
 static const struct db_stmt LA_INSERT = {"la_insert",
 	"INSERT INTO local_authority (code, name, review_interval_months) "
 	"VALUES ($1::integer, $2, $3::integer) RETURNING id"};
@@ -64,8 +54,7 @@ const struct resource_def la_def = {
 	.key_min = 1,
 	.key_max = 9223372036854775807LL,
 	.fields = &la_field_set,
-	.get = &LA_GET,
-	.load = &LA_LOAD,
+	.load_cols = "l.code, l.name, l.review_interval_months",
 	.insert = &LA_INSERT,
 	.update = &LA_UPDATE,
 	.del = &LA_DELETE,

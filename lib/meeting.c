@@ -129,16 +129,7 @@ static const struct field_set meeting_field_set = {meeting_fields, MF__COUNT, me
 	"'funds_note', m.funds_note, 'created_at', api_ts(m.created_at), "                              \
 	"'updated_at', api_ts(m.updated_at), 'version', m.version)"
 #define MEETING_FROM "meeting m JOIN school_group g ON g.id = m.group_id JOIN local_authority l ON l.id = g.la_id"
-#define MEETING_SCOPE                                                                              \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                           \
-	" AND ($3::integer IS NULL OR m.group_id IN (SELECT group_id FROM membership WHERE school_urn = $3::integer))" \
-	" AND ($4::bigint IS NULL OR m.group_id = $4::bigint)"
 
-static const struct db_stmt MEETING_GET = {"meeting_get",
-	"SELECT m.version, " MEETING_DOC " FROM " MEETING_FROM " WHERE m.id = $1::bigint" MEETING_SCOPE};
-static const struct db_stmt MEETING_LOAD = {"meeting_load",
-	"SELECT m.version, m.group_id, m.held_on, m.attended_urns, m.agreements, m.actions, m.funds_note "
-	"FROM " MEETING_FROM " WHERE m.id = $1::bigint" MEETING_SCOPE " FOR UPDATE OF m"};
 static const struct db_stmt MEETING_INSERT = {"meeting_insert",
 	"INSERT INTO meeting (group_id, held_on, attended_urns, agreements, actions, funds_note) "
 	"VALUES ($1::bigint, $2::date, $3::jsonb, $4::jsonb, $5::jsonb, $6) RETURNING id"};
@@ -180,8 +171,9 @@ static const struct constraint_def meeting_constraints[] = {
 
 const struct resource_def meeting_def = {
 	.noun = "meeting", .resource = "meeting", .path = "/v1/meetings", .key_field = "id", .key_min = 1,
-	.key_max = 9223372036854775807LL, .fields = &meeting_field_set, .get = &MEETING_GET,
-	.load = &MEETING_LOAD, .insert = &MEETING_INSERT, .update = &MEETING_UPDATE, .del = &MEETING_DELETE,
+	.key_max = 9223372036854775807LL, .fields = &meeting_field_set,
+	.load_cols = "m.group_id, m.held_on, m.attended_urns, m.agreements, m.actions, m.funds_note",
+	.insert = &MEETING_INSERT, .update = &MEETING_UPDATE, .del = &MEETING_DELETE,
 	.del_conflict = "the meeting is referred to", .list_doc = MEETING_DOC, .list_from = MEETING_FROM,
 	.key_expr = "m.id", .key_type = "bigint", .scope_la = "l.code = $%d::integer",
 	.scope_school = "m.group_id IN (SELECT group_id FROM membership WHERE school_urn = $%d::integer)",
@@ -224,16 +216,7 @@ support_check(const struct record *rec, struct problem *p)
 	"'started_on', r.started_on, 'ended_on', r.ended_on, 'progress_notes', r.progress_notes, "       \
 	"'created_at', api_ts(r.created_at), 'updated_at', api_ts(r.updated_at), 'version', r.version)"
 #define SUPPORT_FROM "support_record r JOIN school s ON s.urn = r.school_urn JOIN local_authority l ON l.id = s.la_id"
-#define SUPPORT_SCOPE                                                                              \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                           \
-	" AND ($3::integer IS NULL OR r.school_urn = $3::integer)"                                     \
-	" AND ($4::bigint IS NULL OR r.school_urn IN (" GROUP_SCHOOLS("$4") "))"
 
-static const struct db_stmt SUPPORT_GET = {"support_get",
-	"SELECT r.version, " SUPPORT_DOC " FROM " SUPPORT_FROM " WHERE r.id = $1::bigint" SUPPORT_SCOPE};
-static const struct db_stmt SUPPORT_LOAD = {"support_load",
-	"SELECT r.version, r.school_urn, r.brokered_by, r.support, r.started_on, r.ended_on, "
-	"r.progress_notes FROM " SUPPORT_FROM " WHERE r.id = $1::bigint" SUPPORT_SCOPE " FOR UPDATE OF r"};
 static const struct db_stmt SUPPORT_INSERT = {"support_insert",
 	"INSERT INTO support_record (school_urn, brokered_by, support, started_on, ended_on, progress_notes) "
 	"VALUES ($1::integer, $2, $3, $4::date, $5::date, $6::jsonb) RETURNING id"};
@@ -269,7 +252,8 @@ static const struct db_stmt SUPPORT_PARENT = {"support_parent",
 const struct resource_def support_def = {
 	.noun = "support record", .resource = "support-record", .path = "/v1/support-records",
 	.key_field = "id", .key_min = 1, .key_max = 9223372036854775807LL, .fields = &support_field_set,
-	.get = &SUPPORT_GET, .load = &SUPPORT_LOAD, .insert = &SUPPORT_INSERT, .update = &SUPPORT_UPDATE,
+	.load_cols = "r.school_urn, r.brokered_by, r.support, r.started_on, r.ended_on, "
+	             "r.progress_notes", .insert = &SUPPORT_INSERT, .update = &SUPPORT_UPDATE,
 	.list_doc = SUPPORT_DOC, .list_from = SUPPORT_FROM, .key_expr = "r.id", .key_type = "bigint",
 	.scope_la = "l.code = $%d::integer", .scope_school = "r.school_urn = $%d::integer",
 	.scope_group = "r.school_urn IN (" GROUP_SCHOOLS("$%d") ")",

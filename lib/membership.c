@@ -45,17 +45,7 @@ membership_check(const struct record *rec, struct problem *p)
 #define MEMBERSHIP_FROM                                                                      \
 	"membership m JOIN school_group g ON g.id = m.group_id JOIN local_authority l ON l.id = g.la_id " \
 	"JOIN school s ON s.urn = m.school_urn"
-#define MEMBERSHIP_SCOPE                                                                     \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                     \
-	" AND ($3::integer IS NULL OR m.school_urn = $3::integer)"                               \
-	" AND ($4::bigint IS NULL OR m.group_id = $4::bigint)"
 
-static const struct db_stmt MEMBERSHIP_GET = {"membership_get",
-	"SELECT m.version, " MEMBERSHIP_DOC " FROM " MEMBERSHIP_FROM " WHERE m.id = $1::bigint"
-	MEMBERSHIP_SCOPE};
-static const struct db_stmt MEMBERSHIP_LOAD = {"membership_load",
-	"SELECT m.version, m.group_id, m.school_urn, m.start_date, m.end_date FROM " MEMBERSHIP_FROM
-	" WHERE m.id = $1::bigint" MEMBERSHIP_SCOPE " FOR UPDATE OF m"};
 static const struct db_stmt MEMBERSHIP_INSERT = {"membership_insert",
 	"INSERT INTO membership (group_id, kind, school_urn, start_date, end_date) "
 	"SELECT g.id, g.kind, $2::integer, $3::date, $4::date FROM school_group g "
@@ -106,8 +96,7 @@ const struct resource_def membership_def = {
 	.key_min = 1,
 	.key_max = 9223372036854775807LL,
 	.fields = &membership_field_set,
-	.get = &MEMBERSHIP_GET,
-	.load = &MEMBERSHIP_LOAD,
+	.load_cols = "m.group_id, m.school_urn, m.start_date, m.end_date",
 	.insert = &MEMBERSHIP_INSERT,
 	.insert_miss_field = "group_id",
 	.update = &MEMBERSHIP_UPDATE,
@@ -167,8 +156,7 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 		return problem_set(p, ERR_FORBIDDEN, "a school's account cannot move schools");
 	if ((e = record_from_json(&move_field_set, body, RECORD_CREATE, &mv, p)) != ERR_OK)
 		goto out;
-	if ((e = resource_lock(c, &membership_def, who, key, if_match, &cur, p)) != ERR_OK ||
-	    (e = resource_fetch(c, &membership_def, who, key, &before, p)) != ERR_OK)
+	if ((e = resource_lock(c, &membership_def, who, key, if_match, &cur, &before, p)) != ERR_OK)
 		goto out;
 	/* The move day must fall after the membership starts and within it. */
 	if (strcmp(mv.val[1], cur.val[MF_START_DATE]) <= 0 ||
@@ -211,8 +199,7 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 		}
 		snprintf(new_key, sizeof new_key, "%s", PQgetvalue(res, 0, 0));
 	}
-	if ((e = resource_fetch(c, &membership_def, who, key, &ended, p)) != ERR_OK ||
-	    (e = resource_audit(c, &membership_def, who, key, "update", before.body, ended.body, p)) != ERR_OK ||
+	if ((e = resource_record(c, &membership_def, who, key, "update", before.body, &ended, p)) != ERR_OK ||
 	    (e = resource_made(c, &membership_def, who, new_key, "create", out, location, p)) != ERR_OK)
 		goto out;
 out:

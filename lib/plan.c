@@ -142,16 +142,7 @@ static const struct field_set plan_field_set = {plan_fields, PF__COUNT, plan_rea
 #define PLAN_FROM                                                                                  \
 	"action_plan x JOIN school_group g ON g.id = x.group_id JOIN fund f ON f.id = x.fund_id "        \
 	"JOIN local_authority l ON l.id = g.la_id"
-#define PLAN_SCOPE                                                                                 \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                           \
-	" AND ($3::integer IS NULL OR x.group_id IN (SELECT group_id FROM membership WHERE school_urn = $3::integer))" \
-	" AND ($4::bigint IS NULL OR x.group_id = $4::bigint)"
 
-static const struct db_stmt PLAN_GET = {"plan_get",
-	"SELECT x.version, " PLAN_DOC " FROM " PLAN_FROM " WHERE x.id = $1::bigint" PLAN_SCOPE};
-static const struct db_stmt PLAN_LOAD = {"plan_load",
-	"SELECT x.version, x.group_id, x.fund_id, x.priorities, x.actions FROM " PLAN_FROM
-	" WHERE x.id = $1::bigint" PLAN_SCOPE " FOR UPDATE OF x"};
 /* A plan is for a fund of its group's LA. */
 static const struct db_stmt PLAN_INSERT = {"plan_insert",
 	/* a fund of another LA than the group's is the database's to refuse (plan_fund_la_rule) */
@@ -231,8 +222,9 @@ static const struct action_def plan_actions[] = {
 
 const struct resource_def plan_def = {
 	.noun = "action plan", .resource = "action-plan", .path = "/v1/action-plans", .key_field = "id",
-	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &plan_field_set, .get = &PLAN_GET,
-	.load = &PLAN_LOAD, .insert = &PLAN_INSERT, .insert_miss_field = "fund_id",
+	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &plan_field_set,
+	.load_cols = "x.group_id, x.fund_id, x.priorities, x.actions", .insert = &PLAN_INSERT,
+	.insert_miss_field = "fund_id",
 	.update = &PLAN_UPDATE, .del = &PLAN_DELETE,
 	.del_conflict = "only a draft plan can be deleted", .list_doc = PLAN_DOC,
 	.list_from = PLAN_FROM, .key_expr = "x.id", .key_type = "bigint",
@@ -303,18 +295,7 @@ static const struct field_set evaluation_field_set = {evaluation_fields, EF__COU
 #define EVALUATION_FROM                                                                            \
 	"evaluation v JOIN fund_allocation a ON a.id = v.allocation_id JOIN fund f ON f.id = a.fund_id "   \
 	"JOIN local_authority l ON l.id = f.la_id"
-#define EVALUATION_SCOPE                                                                           \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                           \
-	" AND ($3::integer IS NULL OR a.payee_urn = $3::integer)"                                      \
-	" AND ($4::bigint IS NULL OR a.group_id = $4::bigint)"
 
-static const struct db_stmt EVALUATION_GET = {"evaluation_get",
-	"SELECT v.version, " EVALUATION_DOC " FROM " EVALUATION_FROM " WHERE v.id = $1::bigint"
-	EVALUATION_SCOPE};
-static const struct db_stmt EVALUATION_LOAD = {"evaluation_load",
-	"SELECT v.version, v.allocation_id, v.what_done, v.impacts, v.rating, v.spent_pence, "
-	"v.overspend_reason FROM " EVALUATION_FROM " WHERE v.id = $1::bigint" EVALUATION_SCOPE
-	" FOR UPDATE OF v"};
 /* Only an allocation that was approved (or paid) is evaluated. */
 static const struct db_stmt EVALUATION_INSERT = {"evaluation_insert",
 	"INSERT INTO evaluation (allocation_id, what_done, impacts, rating, spent_pence, overspend_reason) "
@@ -400,7 +381,8 @@ static const struct action_def evaluation_actions[] = {
 const struct resource_def evaluation_def = {
 	.noun = "evaluation", .resource = "evaluation", .path = "/v1/evaluations", .key_field = "id",
 	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &evaluation_field_set,
-	.get = &EVALUATION_GET, .load = &EVALUATION_LOAD, .insert = &EVALUATION_INSERT,
+	.load_cols = "v.allocation_id, v.what_done, v.impacts, v.rating, v.spent_pence, "
+	             "v.overspend_reason", .insert = &EVALUATION_INSERT,
 	.insert_miss_field = "allocation_id", .update = &EVALUATION_UPDATE,
 	.list_doc = EVALUATION_DOC, .list_from = EVALUATION_FROM, .key_expr = "v.id",
 	.key_type = "bigint", .scope_la = "l.code = $%d::integer",

@@ -5,7 +5,6 @@
  */
 #include "resource.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,36 +128,26 @@ resource_validate(const struct resource_def *def, const json_t *body, enum recor
 	return ERR_OK;
 }
 
-/* The scope as statement parameters $2..$4 (NULL: no restriction), and $5 the read's date. */
-struct scope_params {
-	char la[16], school[16], group[24];
-	const char *v[5];
-};
-
-static void
-scope_params(struct scope_params *sp, const struct actor *who, const char *key)
+/* One record by a built statement: its parameters, then `after` (nafter of them). */
+static enum err
+read_one(struct db_conn *c, const struct resource_def *def, enum stmt_kind kind,
+         const struct actor *who, const char *as_of, const char *key, const char *const *after,
+         int nafter, struct doc *out, struct problem *p)
 {
-	snprintf(sp->la, sizeof sp->la, "%d", who->scope.la_code);
-	snprintf(sp->school, sizeof sp->school, "%d", who->scope.school_urn);
-	snprintf(sp->group, sizeof sp->group, "%lld", who->scope.group_id);
-	sp->v[0] = key;
-	sp->v[1] = who->scope.la_code ? sp->la : NULL;
-	sp->v[2] = who->scope.school_urn ? sp->school : NULL;
-	sp->v[3] = who->scope.group_id ? sp->group : NULL;
-	sp->v[4] = who->as_of;
-}
-
-enum err
-resource_fetch(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-          const char *key, struct doc *out, struct problem *p)
-{
-	struct scope_params sp;
+	const struct db_stmt *st = resource_stmt(def, kind, &who->scope);
+	struct scope_values sv;
+	const char *v[16];
 	PGresult *res = NULL;
 	enum err e;
+	int n;
 
 	memset(out, 0, sizeof *out);
-	scope_params(&sp, who, key);
-	if ((e = db_exec(c, def->get, def->as_of ? 5 : 4, sp.v, &res, p)) != ERR_OK)
+	if (st == NULL)
+		return problem_set(p, ERR_INTERNAL, "out of memory");
+	n = resource_stmt_params(def, &who->scope, as_of, key, &sv, v);
+	for (int i = 0; i < nafter; i++)
+		v[n++] = after[i];
+	if ((e = db_exec(c, st, n, v, &res, p)) != ERR_OK)
 		return e;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -169,6 +158,25 @@ resource_fetch(struct db_conn *c, const struct resource_def *def, const struct a
 	snprintf(out->key, sizeof out->key, "%s", key);
 	PQclear(res);
 	return out->body ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
+}
+
+enum err
+resource_fetch(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+               const char *key, struct doc *out, struct problem *p)
+{
+	return read_one(c, def, STMT_GET, who, who->as_of, key, NULL, 0, out, p);
+}
+
+enum err
+resource_record(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                const char *key, const char *action, const char *before, struct doc *out,
+                struct problem *p)
+{
+	const char *audit[] = {who->audit.subject, role_name(who->audit.role), who->audit.issuer,
+	                       def->resource, key, action, who->audit.request_id, before};
+
+	/* A write's record is as of today, whatever date its caller reads at. */
+	return read_one(c, def, STMT_RECORD, who, NULL, key, audit, 8, out, p);
 }
 
 char *
@@ -217,8 +225,7 @@ resource_made(struct db_conn *c, const struct resource_def *def, const struct ac
 	enum err e;
 
 	*location = NULL;
-	if ((e = resource_fetch(c, def, who, key, out, p)) != ERR_OK ||
-	    (e = resource_audit(c, def, who, key, action, NULL, out->body, p)) != ERR_OK)
+	if ((e = resource_record(c, def, who, key, action, NULL, out, p)) != ERR_OK)
 		return e;
 	if (asprintf(location, "%s/%s", def->path, key) < 0) {
 		*location = NULL;
@@ -366,18 +373,26 @@ out:
 	return e;
 }
 
-/* Lock the row (in scope), check its version, load its fields into rec if given. */
+/*
+ * Lock the row (in scope) and read it in one statement: check its version,
+ * load its fields into rec and its representation into doc, each if given.
+ */
 enum err
 resource_lock(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-                const char *key, const char *if_match, struct record *rec, struct problem *p)
+              const char *key, const char *if_match, struct record *rec, struct doc *doc,
+              struct problem *p)
 {
-	struct scope_params sp;
+	const struct db_stmt *st = resource_stmt(def, STMT_LOCK, &who->scope);
+	struct scope_values sv;
+	const char *v[5];
 	PGresult *res = NULL;
 	enum err e;
 	int version;
 
-	scope_params(&sp, who, key);
-	if ((e = db_exec(c, def->load, 4, sp.v, &res, p)) != ERR_OK)
+	if (st == NULL)
+		return problem_set(p, ERR_INTERNAL, "out of memory");
+	if ((e = db_exec(c, st, resource_stmt_params(def, &who->scope, NULL, key, &sv, v), v, &res,
+	                 p)) != ERR_OK)
 		return e;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
@@ -389,7 +404,13 @@ resource_lock(struct db_conn *c, const struct resource_def *def, const struct ac
 		return problem_set(p, ERR_PRECONDITION_FAILED,
 		                   "the %s has changed: its current version is %d", def->noun, version);
 	}
-	e = rec ? record_load(def->fields, res, 0, 1, rec) : ERR_OK;
+	e = rec ? record_load(def->fields, res, 0, 2, rec) : ERR_OK;
+	if (e == ERR_OK && doc) {
+		doc->version = version;
+		snprintf(doc->key, sizeof doc->key, "%s", key);
+		if ((doc->body = strdup(PQgetvalue(res, 0, 1))) == NULL)
+			e = ERR_INTERNAL;
+	}
 	PQclear(res);
 	return e == ERR_OK ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
 }
@@ -406,13 +427,16 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 	enum err e;
 
 	memset(out, 0, sizeof *out);
-	if ((e = resource_lock(c, def, who, key, if_match, &rec, p)) != ERR_OK)
+	if ((e = resource_lock(c, def, who, key, if_match, &rec, &before, p)) != ERR_OK)
 		goto out;
 	if ((e = resource_validate(def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
 		goto out;
-	if (record_any_set(def->fields, &rec)) {
-		if ((e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)
-			goto out;
+	if (!record_any_set(def->fields, &rec)) {
+		*out = before;   /* nothing to change: the record as it is */
+		memset(&before, 0, sizeof before);
+		goto out;
+	}
+	{
 		params[0] = key;
 		for (size_t i = 0; i < def->fields->n; i++)
 			params[i + 1] = rec.val[i];
@@ -421,10 +445,7 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 			goto out;
 		}
 	}
-	if ((e = resource_fetch(c, def, who, key, out, p)) != ERR_OK)
-		goto out;
-	if (before.body)
-		e = resource_audit(c, def, who, key, "update", before.body, out->body, p);
+	e = resource_record(c, def, who, key, "update", before.body, out, p);
 out:
 	if (e != ERR_OK)
 		doc_free(out);
@@ -443,8 +464,7 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const struct 
 	PGresult *res = NULL;
 	enum err e;
 
-	if ((e = resource_lock(c, def, who, key, if_match, NULL, p)) != ERR_OK ||
-	    (e = resource_fetch(c, def, who, key, &before, p)) != ERR_OK)
+	if ((e = resource_lock(c, def, who, key, if_match, NULL, &before, p)) != ERR_OK)
 		goto out;
 	if ((e = db_exec(c, def->del, 1, v, &res, p)) != ERR_OK) {
 		if (strcmp(p->sqlstate, "23503") == 0) {
@@ -478,47 +498,6 @@ find_filter(const struct resource_def *def, const char *name)
 		if (strcmp(def->filters[i].name, name) == 0)
 			return &def->filters[i];
 	return NULL;
-}
-
-/* Append a printf-formatted fragment to *sql. false when out of memory. */
-static bool
-sql_append(char **sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool
-sql_append(char **sql, const char *fmt, ...)
-{
-	va_list ap;
-	char *frag, *joined;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&frag, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return false;
-	if (asprintf(&joined, "%s%s", *sql ? *sql : "", frag) < 0) {
-		free(frag);
-		return false;
-	}
-	free(frag);
-	free(*sql);
-	*sql = joined;
-	return true;
-}
-
-/* Append a filter fragment, its one "%d" replaced by the parameter number n. */
-static bool
-sql_append_filter(char **sql, const char *frag, int n)
-{
-	const char *mark;
-
-	if (frag == NULL)   /* a scope the resource has no rule for sees nothing of it */
-		return sql_append(sql, " AND false AND $%d IS NOT NULL", n);
-	mark = strstr(frag, "%d");
-
-	if (mark == NULL)
-		return sql_append(sql, " AND %s", frag);
-	return sql_append(sql, " AND %.*s%d%s", (int)(mark - frag), frag, n, mark + 2);
 }
 
 static int
@@ -686,24 +665,20 @@ list_prepare(const struct resource_def *def, const struct scope *scope, const st
 			continue;
 		if (f->kind == FILTER_ID_OR_CODE && strspn(v, "0123456789") != strlen(v))
 			frag = f->alt_sql;
-		oom |= !sql_append_filter(&lr->sql, frag, add_param(lr, v, false));
+		oom |= !sql_append_fragment(&lr->sql, frag, add_param(lr, v, false));
 	}
-	if (scope->la_code && !oom) {
-		char *code = NULL;
-		oom |= asprintf(&code, "%d", scope->la_code) < 0 ||
-		       !sql_append_filter(&lr->sql, def->scope_la, add_param(lr, code, true));
-	}
-	if (!scope->admin && def->admin_only_unless && !oom)
-		oom |= !sql_append(&lr->sql, " AND %s", def->admin_only_unless);
-	if (scope->group_id && !oom) {
-		char *group = NULL;
-		oom |= asprintf(&group, "%lld", scope->group_id) < 0 ||
-		       !sql_append_filter(&lr->sql, def->scope_group, add_param(lr, group, true));
-	}
-	if (scope->school_urn && !oom) {
-		char *urn = NULL;
-		oom |= asprintf(&urn, "%d", scope->school_urn) < 0 ||
-		       !sql_append_filter(&lr->sql, def->scope_school, add_param(lr, urn, true));
+	if (!oom) {
+		struct scope_values sv;
+		const char *sp[3];
+		int next = lr->nparams + 1, nscope = scope_params(scope, &sv, sp);
+
+		oom |= !scope_append(&lr->sql, def, scope_mask(def, scope), false, &next);
+		for (int i = 0; i < nscope && !oom; i++) {
+			char *copy = strdup(sp[i]);
+			oom |= copy == NULL;
+			if (copy)
+				add_param(lr, copy, true);
+		}
 	}
 	if ((v = query_get(q, "q")) != NULL && def->q_expr && !oom) {
 		char *pattern = like_pattern(v);

@@ -103,14 +103,13 @@ struct resource_def {
 	const struct field_set *fields;
 
 	/*
-	 * $1 key, $2 the caller's LA code scope, $3 its school scope, $4 its
-	 * group scope (NULL when unscoped), and with `as_of` $5 the date of the
-	 * read (NULL: today) -> (version, doc); no row when absent or out of scope.
+	 * The columns of the record's fields in table order, for a lock that
+	 * loads them into a record ("s.urn, l.code, ..."); NULL: none.
 	 */
-	const struct db_stmt *get;
-	/* $1..$4 as for get -> (version, fields in table order...), locking the row */
-	const struct db_stmt *load;
-	/* The representation depends on a date (?as_of=): $1 in lists, $5 in get. */
+	const char *load_cols;
+	/* Only the LA's callers may lock it: a school's or a group's caller reads it only. */
+	bool lock_la_only;
+	/* The representation depends on a date (?as_of=): its $1, in lists and reads. */
 	bool as_of;
 	/* $1..$n fields -> (key); no row: `insert_miss` names the unresolved reference */
 	const struct db_stmt *insert;
@@ -129,9 +128,15 @@ struct resource_def {
 	const char *key_expr;              /* e.g. "s.urn" */
 	const char *key_type;              /* e.g. "integer" */
 	const char *q_expr;                /* searched by ?q=, NULL: no q */
-	const char *scope_la;              /* list fragment ("%d": LA code), for LA-scoped callers */
-	const char *scope_school;          /* list fragment ("%d": URN), for school-scoped callers */
-	const char *scope_group;           /* list fragment ("%d": group id), for group-scoped callers */
+	/*
+	 * What a scoped caller reaches, written once: a condition with one "%d"
+	 * for the parameter's number, for callers of an LA (its code), of a
+	 * school (its URN) and of a group (its id); NULL: such a caller sees
+	 * none. Lists, exports, reads and locks all use them (scope.c).
+	 */
+	const char *scope_la;
+	const char *scope_school;
+	const char *scope_group;
 	const char *la_field;              /* the representation's LA code field, NULL if none */
 	const char *group_field;           /* the field naming the record's group, NULL if none */
 	/* or the field naming a parent record, and $1 parent -> (LA code, group id) */
@@ -186,6 +191,61 @@ struct scope {
 	long long group_id;
 	bool admin;                    /* the caller is an admin (sees admin-only rows) */
 };
+
+/* The kinds of caller a statement is built for: bits of a scope mask. */
+enum { SCOPE_LA = 1, SCOPE_SCHOOL = 2, SCOPE_GROUP = 4, SCOPE_NOT_ADMIN = 8 };
+
+/* The restrictions of s that apply to def's records. */
+unsigned scope_mask(const struct resource_def *def, const struct scope *s);
+
+/*
+ * Append to *sql " AND <fragment>" for each restriction in mask, in the
+ * order LA, group, school, numbering their parameters from *next (which
+ * moves on). lock: the statement locks (lock_la_only applies). false when
+ * out of memory.
+ */
+bool scope_append(char **sql, const struct resource_def *def, unsigned mask, bool lock, int *next);
+
+/* The values of a scope's parameters, as text. */
+struct scope_values {
+	char text[3][24];
+};
+
+/* The scope's parameters, in scope_append's order, into v; returns their number. */
+int scope_params(const struct scope *s, struct scope_values *sv, const char **v);
+
+/* Append a printf-formatted fragment to *sql; false when out of memory. */
+bool sql_append(char **sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append " AND frag" with its one "%d" replaced by n (frag NULL: nothing matches). */
+bool sql_append_fragment(char **sql, const char *frag, int n);
+
+/*
+ * The read of one record (STMT_GET: version, representation), its lock
+ * (STMT_LOCK: version, representation, then load_cols) and its read after
+ * a write together with the write's audit event (STMT_RECORD: version,
+ * representation; resource_record), built from the def for each kind of
+ * caller. Parameters: the date of the read for a dated representation, the
+ * key, then the scope's (resource_stmt_params).
+ */
+enum stmt_kind { STMT_GET, STMT_LOCK, STMT_RECORD, STMT__COUNT };
+
+const struct db_stmt *resource_stmt(const struct resource_def *def, enum stmt_kind kind,
+                                    const struct scope *s);
+int resource_stmt_params(const struct resource_def *def, const struct scope *s, const char *as_of,
+                         const char *key, struct scope_values *sv, const char **v);
+/*
+ * Run base (which ends in a WHERE clause; its own parameters are own[0..nown))
+ * restricted to s by def's scope, then suffix (ORDER BY, FOR UPDATE...).
+ * For statements beyond a record's read and lock: a fund's summary, the
+ * payments' change feed. lock: lock_la_only applies.
+ */
+enum err resource_exec_scoped(struct db_conn *c, const struct resource_def *def, const char *base,
+                              const char *suffix, const struct scope *s, bool lock, int nown,
+                              const char *const *own, PGresult **res, struct problem *p);
+
+/* The SQL of that statement for the scope mask (malloc'd; NULL: no memory), for tests. */
+char *resource_stmt_sql(const struct resource_def *def, enum stmt_kind kind, unsigned mask);
 
 /* Who asks: for the audit trail and scoping. */
 struct actor {
@@ -298,23 +358,31 @@ enum err resource_list(struct db_conn *c, const struct resource_def *def,
 /*
  * The pieces of the operations above, for resources with operations of
  * their own.
- *   resource_lock: lock the row in the caller's scope, check if_match
- *     (ERR_NOT_FOUND, ERR_PRECONDITION_FAILED), load its fields into rec
- *     when rec is not NULL;
+ *   resource_lock: lock the row in the caller's scope and read it, in one
+ *     statement; check if_match (ERR_NOT_FOUND, ERR_PRECONDITION_FAILED);
+ *     load its fields into rec and its representation into doc, each
+ *     when not NULL;
  *   resource_fetch: the representation (ERR_NOT_FOUND out of scope);
  *   resource_audit: an audit event of `action` from before to after;
+ *   resource_record: the record as the transaction left it, into out, and
+ *     the audit event of `action` from before (NULL: a create) to it, in
+ *     one statement;
  *   resource_made: a record the transaction made: its representation into
  *     out, an audit event of `action` (from nothing), and its URL into
  *     *location (the caller frees it).
  */
 enum err resource_lock(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-                       const char *key, const char *if_match, struct record *rec,
+                       const char *key, const char *if_match, struct record *rec, struct doc *doc,
                        struct problem *p);
 enum err resource_fetch(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                         const char *key, struct doc *out, struct problem *p);
 enum err resource_audit(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                         const char *key, const char *action, const char *before, const char *after,
                         struct problem *p);
+
+enum err resource_record(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                         const char *key, const char *action, const char *before, struct doc *out,
+                         struct problem *p);
 
 enum err resource_made(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                        const char *key, const char *action, struct doc *out, char **location,

@@ -90,21 +90,7 @@ school_check(const struct record *rec, struct problem *p)
 	"'version', s.version)"
 #define SCHOOL_FROM "school s JOIN local_authority l ON l.id = s.la_id"
 
-/* $2: the caller's LA code, $3: its school's URN, $4: its group (NULL when unscoped). */
-#define SCHOOL_SCOPE                                                                      \
-	" AND ($2::integer IS NULL OR l.code = $2::integer)"                                    \
-	" AND ($3::integer IS NULL OR s.urn = $3::integer)"                                     \
-	" AND ($4::bigint IS NULL OR s.urn IN (" GROUP_SCHOOLS("$4") "))"
 
-static const struct db_stmt SCHOOL_GET = {"school_get",
-	"SELECT s.version, " SCHOOL_DOC("coalesce($5::date, current_date)") " FROM " SCHOOL_FROM
-	" WHERE s.urn = $1::integer" SCHOOL_SCOPE};
-static const struct db_stmt SCHOOL_LOAD = {"school_load",
-	"SELECT s.version, s.urn, l.code, s.establishment_number, s.name, s.phase, s.type, "
-	"s.status, s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, s.vulnerable, "
-	"s.vulnerable_reason, s.headteacher_name, s.headteacher_appointed_on, s.area_id, "
-	"s.opened_on, s.closed_on FROM " SCHOOL_FROM " WHERE s.urn = $1::integer" SCHOOL_SCOPE
-	" FOR UPDATE OF s"};
 static const struct db_stmt SCHOOL_INSERT = {"school_insert",
 	"INSERT INTO school (urn, la_id, establishment_number, name, phase, type, status, "
 	"ofsted_grade, ofsted_date, pupils, support_category, vulnerable, vulnerable_reason, "
@@ -176,8 +162,10 @@ const struct resource_def school_def = {
 	.key_min = 100000,
 	.key_max = 999999,
 	.fields = &school_field_set,
-	.get = &SCHOOL_GET,
-	.load = &SCHOOL_LOAD,
+	.load_cols = "s.urn, l.code, s.establishment_number, s.name, s.phase, s.type, s.status, "
+	             "s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, s.vulnerable, "
+	             "s.vulnerable_reason, s.headteacher_name, s.headteacher_appointed_on, s.area_id, "
+	             "s.opened_on, s.closed_on",
 	.insert = &SCHOOL_INSERT,
 	.insert_miss_field = "la_code",
 	.update = &SCHOOL_UPDATE,

@@ -1,0 +1,274 @@
+/*
+ * Unit tests of scope written once and of the list builder: for every
+ * resource and every kind of caller (none, LA, school, group) the list,
+ * read and lock statements restrict by the def's one fragment, numbered
+ * right, with the right parameter; and the list builder's filters, sorts,
+ * search, limit and cursor. No database.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cursor.h"
+#include "query.h"
+#include "register.h"
+#include "resource.h"
+
+enum kind { NONE, LA, SCHOOL, GROUP };
+static const char *const kind_names[] = {"none", "LA", "school", "group"};
+
+static struct scope
+scope_of(enum kind k)
+{
+	struct scope s = {.admin = false};
+
+	if (k == LA)
+		s.la_code = 937;
+	if (k == SCHOOL)
+		s.school_urn = 123456;
+	if (k == GROUP)
+		s.group_id = 42;
+	return s;
+}
+
+static const char *
+value_of(enum kind k)
+{
+	return k == LA ? "937" : k == SCHOOL ? "123456" : "42";
+}
+
+static const char *
+fragment_of(const struct resource_def *def, enum kind k)
+{
+	return k == LA ? def->scope_la : k == SCHOOL ? def->scope_school : def->scope_group;
+}
+
+/* " AND <fragment with $n>", as the builder writes it, or its "sees nothing" form. */
+static void
+expected(const struct resource_def *def, enum kind k, int n, char *out, size_t size)
+{
+	const char *frag = fragment_of(def, k), *mark = frag ? strstr(frag, "%d") : NULL;
+
+	if (frag == NULL)
+		snprintf(out, size, " AND false AND $%d::text IS NOT NULL", n);
+	else
+		snprintf(out, size, " AND %.*s%d%s", (int)(mark - frag), frag, n, mark + 2);
+}
+
+static struct query
+parse(const char *url)
+{
+	struct query q = {0};
+	struct problem p = {0};
+
+	cr_assert_eq(query_parse(url, &q, &p), ERR_OK, "%s", p.detail);
+	problem_clear(&p);
+	return q;
+}
+
+Test(scope, every_list_is_restricted_by_the_defs_one_fragment)
+{
+	for (const struct resource_def *const *d = resource_defs; *d; d++)
+		for (enum kind k = NONE; k <= GROUP; k++) {
+			struct scope s = scope_of(k);
+			struct query q = parse("/x");
+			struct list_request lr;
+			struct problem p = {0};
+			int dated = (*d)->as_of ? 1 : 0;
+			char want[512];
+
+			cr_assert_eq(list_prepare(*d, &s, &q, NULL, true, &lr, &p), ERR_OK, "%s %s: %s",
+			             (*d)->resource, kind_names[k], p.detail);
+			if (k == NONE) {
+				cr_assert_eq(lr.nparams, dated, "%s: no scope, no parameter", (*d)->resource);
+			} else {
+				cr_assert_eq(lr.nparams, dated + 1, "%s %s", (*d)->resource, kind_names[k]);
+				cr_assert_str_eq(lr.params[dated], value_of(k));
+				expected(*d, k, dated + 1, want, sizeof want);
+				cr_assert(strstr(lr.sql, want) != NULL, "%s %s: %s lacks %s", (*d)->resource,
+				          kind_names[k], lr.sql, want);
+			}
+			list_request_free(&lr);
+			query_free(&q);
+			problem_clear(&p);
+		}
+}
+
+Test(scope, every_read_and_lock_is_restricted_by_the_same_fragment)
+{
+	for (const struct resource_def *const *d = resource_defs; *d; d++)
+		for (enum kind k = NONE; k <= GROUP; k++) {
+			struct scope s = scope_of(k);
+			struct scope_values sv;
+			const char *v[5];
+			int key_at = (*d)->as_of ? 2 : 1;
+			int n = resource_stmt_params(*d, &s, "2020-09-01", "7", &sv, v);
+			char want[512], *get = resource_stmt_sql(*d, STMT_GET, scope_mask(*d, &s));
+			char *lock = resource_stmt_sql(*d, STMT_LOCK, scope_mask(*d, &s));
+
+			cr_assert_not_null(get);
+			cr_assert_not_null(lock);
+			cr_assert_not_null(resource_stmt(*d, STMT_GET, &s), "%s has a read", (*d)->resource);
+			cr_assert_eq(n, key_at + (k != NONE), "%s %s: parameters", (*d)->resource,
+			             kind_names[k]);
+			cr_assert_str_eq(v[key_at - 1], "7", "the key is $%d", key_at);
+			if ((*d)->as_of)
+				cr_assert_str_eq(v[0], "2020-09-01", "a dated read takes its date as $1");
+			cr_assert(strstr(lock, " FOR UPDATE OF ") != NULL, "%s", lock);
+			if (k != NONE) {
+				cr_assert_str_eq(v[key_at], value_of(k));
+				expected(*d, k, key_at + 1, want, sizeof want);
+				cr_assert(strstr(get, want) != NULL, "%s: %s lacks %s", (*d)->resource, get, want);
+				cr_assert(strstr(lock, want) != NULL, "%s: %s lacks %s", (*d)->resource, lock, want);
+				if ((*d)->lock_la_only && k != LA)
+					cr_assert(strstr(lock, " AND false") != NULL, "%s: only its LA locks it",
+					          (*d)->resource);
+			} else {
+				cr_assert(strstr(get, "$2") == NULL || (*d)->as_of, "%s: unscoped: %s",
+				          (*d)->resource, get);
+			}
+			free(get);
+			free(lock);
+		}
+}
+
+Test(scope, an_admin_only_condition_binds_all_but_admins)
+{
+	struct scope officer = {.la_code = 937}, admin = {.admin = true};
+
+	cr_assert(scope_mask(&audit_def, &officer) & SCOPE_NOT_ADMIN);
+	cr_assert_eq(scope_mask(&audit_def, &admin) & SCOPE_NOT_ADMIN, 0u);
+	cr_assert_eq(scope_mask(&school_def, &officer) & SCOPE_NOT_ADMIN, 0u,
+	             "a resource without the condition has no such kind");
+}
+
+/* ---- the list builder ------------------------------------------------------ */
+
+/* The list's parameters borrow the query's values: it lives as long as the test. */
+static struct query q;
+
+static void
+fresh(void)
+{
+	memset(&q, 0, sizeof q);
+}
+
+static void
+done(void)
+{
+	query_free(&q);
+}
+
+static enum err
+prepare(const char *url, struct list_request *lr, struct problem *p)
+{
+	struct scope none = {0};
+
+	query_free(&q);
+	q = parse(url);
+	return list_prepare(&school_def, &none, &q, NULL, true, lr, p);
+}
+
+TestSuite(list_builder, .init = fresh, .fini = done);
+
+Test(list_builder, defaults_to_the_first_sort_and_fifty_rows)
+{
+	struct list_request lr;
+	struct problem p = {0};
+
+	cr_assert_eq(prepare("/v1/schools", &lr, &p), ERR_OK);
+	cr_assert_str_eq(lr.sort, school_def.sorts[0].name);
+	cr_assert(strstr(lr.sql, " LIMIT 51") != NULL, "one more than the page: %s", lr.sql);
+	cr_assert_eq(lr.nparams, 1, "only the date of the representation");
+	cr_assert_null(lr.params[0], "no as_of: today");
+	list_request_free(&lr);
+}
+
+Test(list_builder, filters_are_parameters_in_order)
+{
+	struct list_request lr;
+	struct problem p = {0};
+
+	cr_assert_eq(prepare("/v1/schools?phase=primary&la=937&as_of=2020-09-01&limit=10", &lr, &p),
+	             ERR_OK, "%s", p.detail);
+	cr_assert_str_eq(lr.params[0], "2020-09-01");
+	/* filters in the def's order: la, then phase */
+	cr_assert_str_eq(lr.params[1], "937");
+	cr_assert_str_eq(lr.params[2], "primary");
+	cr_assert(strstr(lr.sql, "l.code = $2::integer") != NULL, "%s", lr.sql);
+	cr_assert(strstr(lr.sql, "s.phase = $3") != NULL, "%s", lr.sql);
+	cr_assert(strstr(lr.sql, " LIMIT 11") != NULL);
+	list_request_free(&lr);
+}
+
+Test(list_builder, an_id_or_a_code_picks_its_fragment)
+{
+	struct list_request lr;
+	struct problem p = {0};
+
+	cr_assert_eq(prepare("/v1/schools?area=12", &lr, &p), ERR_OK);
+	cr_assert(strstr(lr.sql, "s.area_id = $2::bigint") != NULL, "%s", lr.sql);
+	list_request_free(&lr);
+	cr_assert_eq(prepare("/v1/schools?area=north-east", &lr, &p), ERR_OK);
+	cr_assert(strstr(lr.sql, "SELECT id FROM area WHERE code = $2") != NULL, "%s", lr.sql);
+	list_request_free(&lr);
+}
+
+Test(list_builder, a_search_matches_its_text_literally)
+{
+	struct list_request lr;
+	struct problem p = {0};
+
+	cr_assert_eq(prepare("/v1/schools?q=50%25_off", &lr, &p), ERR_OK);
+	cr_assert_str_eq(lr.params[lr.nparams - 1], "%50\\%\\_off%");
+	cr_assert(strstr(lr.sql, "ILIKE $2") != NULL, "%s", lr.sql);
+	list_request_free(&lr);
+}
+
+Test(list_builder, a_descending_sort_and_its_cursor)
+{
+	struct list_request lr;
+	struct problem p = {0};
+	char url[512], *cursor = cursor_encode("-name", "Oak", "123456");
+
+	snprintf(url, sizeof url, "/v1/schools?sort=-name&cursor=%s", cursor);
+	cr_assert_eq(prepare(url, &lr, &p), ERR_OK, "%s", p.detail);
+	cr_assert(strstr(lr.sql, "DESC") != NULL, "%s", lr.sql);
+	cr_assert(strstr(lr.sql, ") < ($2::text, $3::integer)") != NULL, "keyset after the cursor: %s",
+	          lr.sql);
+	cr_assert_str_eq(lr.params[1], "Oak");
+	cr_assert_str_eq(lr.params[2], "123456");
+	list_request_free(&lr);
+	free(cursor);
+}
+
+Test(list_builder, every_bad_parameter_is_named_at_once)
+{
+	struct list_request lr;
+	struct problem p = {0};
+
+	cr_assert_eq(prepare("/v1/schools?limit=0&sort=colour&phase=tertiary&nope=1", &lr, &p),
+	             ERR_MALFORMED);
+	cr_assert(problem_names(&p, "limit", "range"));
+	cr_assert(problem_names(&p, "sort", "enum"));
+	cr_assert(problem_names(&p, "phase", "enum"));
+	cr_assert(problem_names(&p, "nope", "unknown"));
+	cr_assert_eq(problem_count(&p), 4);
+	problem_clear(&p);
+	list_request_free(&lr);
+}
+
+Test(list_builder, a_cursor_of_another_sort_is_refused)
+{
+	struct list_request lr;
+	struct problem p = {0};
+	char url[512], *cursor = cursor_encode("name", "Oak", "123456");
+
+	snprintf(url, sizeof url, "/v1/schools?sort=-name&cursor=%s", cursor);
+	cr_assert_eq(prepare(url, &lr, &p), ERR_MALFORMED);
+	cr_assert(problem_names(&p, "cursor", "format") || problem_count(&p) > 0, "%s", p.detail);
+	problem_clear(&p);
+	list_request_free(&lr);
+	free(cursor);
+}
