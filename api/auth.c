@@ -21,7 +21,7 @@
 #include "../lib/account.h"
 #include "../lib/log.h"
 #include "../lib/ratelimit.h"
-#include "server.h"
+#include "handlers.h"
 
 #define KNOWN_ADDRESS_DAYS 30
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../lib/log.h"
-#include "server.h"
+#include "handlers.h"
 
 /* ---- CSV export, streamed row by row from PostgreSQL ----------------- */
 

@@ -13,7 +13,7 @@
 #include "../lib/group.h"
 #include "../lib/plan.h"
 #include "../lib/reports.h"
-#include "server.h"
+#include "handlers.h"
 
 enum err
 api_membership_move(struct req *r)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server.h"
+#include "handlers.h"
 
 /* The statuses the service answers; anything else is counted as "other". */
 static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 406, 409,

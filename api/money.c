@@ -12,7 +12,7 @@
 #include "../lib/accept.h"
 #include "../lib/config.h"
 #include "../lib/fund.h"
-#include "server.h"
+#include "handlers.h"
 
 static enum err
 fund_calc(struct req *r, bool store)

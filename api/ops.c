@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../lib/embedded.h"
-#include "server.h"
+#include "handlers.h"
 
 enum err
 api_healthz(struct req *r)

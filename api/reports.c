@@ -13,7 +13,7 @@
 #include "../lib/date.h"
 #include "../lib/register.h"
 #include "../lib/reports.h"
-#include "server.h"
+#include "handlers.h"
 
 /* Write s to f escaped for HTML text and attributes. */
 static void

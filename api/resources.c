@@ -11,7 +11,7 @@
 #include "../lib/account.h"
 #include "../lib/date.h"
 #include "../lib/register.h"
-#include "server.h"
+#include "handlers.h"
 
 
 enum err

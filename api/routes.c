@@ -8,7 +8,7 @@
  * tries the routes in this order and the first that matches takes the
  * request (a GET route answers HEAD too).
  */
-#include "server.h"
+#include "handlers.h"
 
 #include "../lib/account.h"
 #include "../lib/audit.h"

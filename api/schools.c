@@ -12,7 +12,7 @@
 #include "../lib/import.h"
 #include "../lib/log.h"
 #include "../lib/register.h"
-#include "server.h"
+#include "handlers.h"
 
 /* The whole of an import's time on the database. */
 #define IMPORT_DEADLINE_MS (10 * 60 * 1000)

@@ -1,0 +1,50 @@
+/*
+ * dispatch.h
+ *    What the router, dispatch, the unit of work and the server share
+ *    (router.c, dispatch.c, unit.c, request.c, server.c); not for handlers.
+ */
+#ifndef CONSORTIA_DISPATCH_H
+#define CONSORTIA_DISPATCH_H
+
+#include "handlers.h"
+
+/* A route and the app it runs in, as the router hands it to dispatch. */
+struct binding {
+	struct app *app;
+	const struct route *route;
+};
+
+/* The one endpoint given to ulfius (router.c): every route, in the table's order. */
+struct router;
+struct router *router_new(struct app *app);
+void router_free(struct router *rt);
+int route_request(const struct _u_request *in, struct _u_response *out, void *user_data);
+
+/* Run a request on its route: admit it, run its handler, answer and log it (dispatch.c). */
+int dispatch(const struct _u_request *in, struct _u_response *out, void *user_data);
+void req_init(struct req *r, struct app *app, const struct route *route,
+              const struct _u_request *in, struct _u_response *out);
+/* Answer r->problem as application/problem+json (or an RFC 6749 error). */
+void respond_problem(struct req *r);
+/* The common headers, the connection back to the pool, the metrics and the log line. */
+void finish(struct req *r);
+
+/* The route's body, read and checked against its kind; the query of a route that is not a list. */
+enum err req_read_body(struct req *r);
+enum err req_check_query(struct req *r);
+
+/*
+ * The unit of work of a write (unit.c). route_writes: every POST, PATCH
+ * and DELETE of a signed-in caller; the unit begins only when the handler
+ * asks for the database (a dry run such as the chair eligibility check
+ * never does). run_unit: begin (at the handler's first req_db), claim the
+ * Idempotency-Key, run the handler in the open transaction, keep its
+ * answer with the key, commit; a serialization failure or a deadlock
+ * anywhere in it runs the whole unit again, up to four times, then 503.
+ * unit_begin: what req_db calls first in a unit.
+ */
+bool route_writes(const struct route *route);
+enum err run_unit(struct req *r);
+enum err unit_begin(struct req *r);
+
+#endif

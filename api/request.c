@@ -1,0 +1,176 @@
+/*
+ * request.c
+ *    This module implements what handlers read a request and answer it
+ *    through (request.h), and the checks of a request's body and query
+ *    that dispatch makes before a handler runs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../lib/accept.h"
+#include "dispatch.h"
+
+enum err
+req_db(struct req *r, struct db_conn **out)
+{
+	enum err e;
+
+	*out = NULL;
+	if (r->db == NULL && (e = db_acquire(&r->app->pool, 5000, &r->db, &r->problem)) != ERR_OK)
+		return e;
+	if (r->unit && !r->db->in_tx && (e = unit_begin(r)) != ERR_OK)
+		return e;
+	*out = r->db;
+	return ERR_OK;
+}
+
+enum err
+req_key(struct req *r, char key[24])
+{
+	const struct resource_def *def = r->route->def;
+	return resource_key(def, req_param(r, def->key_field), key, &r->problem);
+}
+
+enum err
+req_target(struct req *r, char key[24], const char **if_match, struct db_conn **c)
+{
+	enum err e;
+
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, if_match)) != ERR_OK)
+		return e;
+	return req_db(r, c);
+}
+
+enum err
+req_if_match(struct req *r, const char **out)
+{
+	*out = req_header(r, "If-Match");
+	if (*out == NULL || **out == '\0')
+		return problem_set(&r->problem, ERR_PRECONDITION_REQUIRED,
+		                   "send If-Match with the ETag you last read");
+	return ERR_OK;
+}
+
+const char *
+req_param(const struct req *r, const char *name)
+{
+	return u_map_get(r->in->map_url, name);
+}
+
+const char *
+req_header(const struct req *r, const char *name)
+{
+	return u_map_get_case(r->in->map_header, name);
+}
+
+void
+respond_header(struct req *r, const char *name, const char *value)
+{
+	u_map_put(r->out->map_header, name, value);
+}
+
+void
+respond_json(struct req *r, int status, const char *body, size_t len)
+{
+	ulfius_set_binary_body_response(r->out, (unsigned int)status, body, len);
+	respond_header(r, "Content-Type", "application/json; charset=utf-8");
+	r->status = status;
+}
+
+void
+respond_doc(struct req *r, int status, const struct doc *d)
+{
+	char etag[24];
+
+	etag_format(d->version, etag);
+	respond_json(r, status, d->body, strlen(d->body));
+	respond_header(r, "ETag", etag);
+}
+
+void
+respond_empty(struct req *r, int status)
+{
+	ulfius_set_empty_body_response(r->out, (unsigned int)status);
+	r->status = status;
+}
+
+static bool
+media_type_is(const char *header, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (header == NULL || strncasecmp(header, want, n) != 0)
+		return false;
+	return header[n] == '\0' || header[n] == ';' || header[n] == ' ';
+}
+
+enum err
+req_read_body(struct req *r)
+{
+	const char *ct = req_header(r, "Content-Type");
+	const char *cl = req_header(r, "Content-Length");
+	size_t max = r->route->body == BODY_CSV ? r->app->cfg.import_max_body : r->app->cfg.max_body;
+	long long declared;
+	json_error_t jerr;
+
+	if (cl && parse_int(cl, 0, 9223372036854775807LL, &declared) && (size_t)declared > max)
+		return problem_set(&r->problem, ERR_TOO_LARGE,
+		                   "the body is %lld bytes; this route takes at most %zu", declared, max);
+	if (r->in->binary_body_length > max)
+		return problem_set(&r->problem, ERR_TOO_LARGE, "the body is larger than %zu bytes", max);
+	if (r->route->body == BODY_CSV) {
+		if (!media_type_is(ct, "text/csv"))
+			return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA,
+			                   "send the extract as Content-Type: text/csv");
+		return ERR_OK;
+	}
+	{
+		/* JSON and forms are UTF-8 here; a body in another charset would be stored mangled. */
+		char charset[32];
+		bool named = media_type_param(ct, "charset", charset, sizeof charset);
+		if ((named && strcasecmp(charset, "utf-8") != 0) ||
+		    (!named && ct && strcasestr(ct, "charset") != NULL))
+			return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA,
+			                   "send the body in UTF-8 (charset=utf-8, or no charset)");
+	}
+	if (r->route->body == BODY_FORM && media_type_is(ct, "application/x-www-form-urlencoded"))
+		return ERR_OK;   /* the handler reads the form */
+	if (!media_type_is(ct, "application/json") &&
+	    !(strcmp(r->route->method, "PATCH") == 0 &&
+	      media_type_is(ct, "application/merge-patch+json")))
+		return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA, "send JSON: Content-Type: %s",
+		                   strcmp(r->route->method, "PATCH") == 0
+		                       ? "application/merge-patch+json or application/json"
+		                       : "application/json");
+	r->body = json_loadb(r->in->binary_body ? r->in->binary_body : "",
+	                     r->in->binary_body_length, JSON_REJECT_DUPLICATES, &jerr);
+	if (r->body == NULL) {
+		problem_field(&r->problem, IN_BODY, "body", "format", "is not valid JSON: %s", jerr.text);
+		return problem_set(&r->problem, ERR_MALFORMED,
+		                   "the body is not valid JSON: %s (line %d, column %d)", jerr.text,
+		                   jerr.line, jerr.column);
+	}
+	if (!json_is_object(r->body)) {
+		problem_field(&r->problem, IN_BODY, "body", "type", "must be a JSON object");
+		return problem_set(&r->problem, ERR_MALFORMED, "the body must be a JSON object");
+	}
+	return ERR_OK;
+}
+
+enum err
+req_check_query(struct req *r)
+{
+	for (size_t i = 0; i < r->query.n; i++) {
+		bool ok = false;
+		for (const char *const *q = r->route->query; q && *q && !ok; q++)
+			ok = strcmp(*q, r->query.items[i].name) == 0;
+		if (!ok)
+			problem_field(&r->problem, IN_QUERY, r->query.items[i].name, "unknown",
+			              "is not a parameter of this route");
+	}
+	if (problem_count(&r->problem) > 0)
+		return problem_set(&r->problem, ERR_MALFORMED, "the query has unknown parameters");
+	return ERR_OK;
+}
