@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../http/forwarded.h"
+#include "../http/query_string.h"
 #include "../lib/account.h"
 #include "../lib/log.h"
 #include "../lib/ratelimit.h"
@@ -44,7 +46,7 @@ static enum err
 oauth_fail(struct req *r, enum err e, const char *code, const char *detail)
 {
 	problem_clear(&r->problem);
-	r->problem.oauth_error = code;
+	r->oauth_error = code;
 	return problem_set(&r->problem, e, "%s", detail);
 }
 
@@ -189,7 +191,7 @@ api_token(struct req *r)
 		goto out;
 	if ((e = check_limits(r, c, &keys)) != ERR_OK) {
 		if (e == ERR_RATE_LIMITED) {
-			r->problem.oauth_error = "temporarily_unavailable";
+			r->oauth_error = "temporarily_unavailable";
 			log_msg("warn", "token_rate_limited", "client %s from %s", t.client_id, addr);
 		}
 		goto out;

@@ -12,6 +12,8 @@
 #include <strings.h>
 #include <sys/random.h>
 
+#include "../http/problem.h"
+#include "../http/query_string.h"
 #include "../lib/log.h"
 #include "dispatch.h"
 
@@ -127,13 +129,13 @@ authenticate(struct req *r)
 void
 respond_problem(struct req *r)
 {
-	const struct error_info *info = error_info(r->problem.err);
-	json_t *o = problem_to_json(&r->problem, r->in->url_path, r->id);
+	const struct http_error *info = http_error_info(r->problem.err);
+	json_t *o = problem_to_json(&r->problem, r->in->url_path, r->id, r->oauth_error);
 	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	char fallback[256];
 
 	if (text == NULL) {   /* out of memory: a body that needs no allocation */
-		info = error_info(ERR_INTERNAL);
+		info = http_error_info(ERR_INTERNAL);
 		snprintf(fallback, sizeof fallback,
 		         "{\"type\":\"urn:consortia:problem:internal\",\"title\":\"Internal error\","
 		         "\"status\":500,\"detail\":\"out of memory\",\"instance\":\"/\","
@@ -143,8 +145,8 @@ respond_problem(struct req *r)
 	                                 strlen(text ? text : fallback));
 	/* RFC 6749 wants its token errors as application/json. */
 	respond_header(r, "Content-Type",
-	               r->problem.oauth_error ? "application/json" : "application/problem+json");
-	if (info->status == 401 && r->problem.oauth_error)
+	               r->oauth_error ? "application/json" : "application/problem+json");
+	if (info->status == 401 && r->oauth_error)
 		respond_header(r, "WWW-Authenticate", "Basic realm=\"consortia\"");
 	else if (info->status == 401)
 		respond_header(r, "WWW-Authenticate", req_header(r, "Authorization")
@@ -324,7 +326,7 @@ dispatch(const struct _u_request *in, struct _u_response *out, void *user_data)
 		e = route_writes(b->route) ? run_unit(&r) : b->route->handler(&r);
 	if (e != ERR_OK) {
 		if (r.problem.err == ERR_OK)
-			problem_set(&r.problem, e, "%s", error_info(e)->title);
+			problem_set(&r.problem, e, "%s", http_error_info(e)->title);
 		r.problem.err = e;
 		respond_problem(&r);
 	}

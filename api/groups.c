@@ -18,19 +18,17 @@
 enum err
 api_membership_move(struct req *r)
 {
-	const char *im;
+	struct expected_version im;
 	struct db_conn *c;
 	struct doc d;
-	char key[24], *location = NULL;
+	char key[24];
 	enum err e;
 
 	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
-	if ((e = membership_move(c, &r->who, key, im, r->body, &d, &location, &r->problem)) != ERR_OK)
+	if ((e = membership_move(c, &r->who, key, &im, r->body, &d, &r->problem)) != ERR_OK)
 		return e;
-	respond_header(r, "Location", location);
-	respond_doc(r, 201, &d);
-	free(location);
+	respond_created(r, &membership_def, &d);
 	doc_free(&d);
 	return ERR_OK;
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../http/problem.h"
 #include "../lib/account.h"
 #include "../lib/config.h"
 #include "../lib/import.h"
@@ -288,7 +289,7 @@ cmd_import(int argc, char **argv)
 	}
 	if (db_begin(&conn, &p) != ERR_OK || import_gias(&conn, data, len, &opt, &cli, &report, &p) != ERR_OK ||
 	    db_commit(&conn, &p) != ERR_OK) {
-		json_t *o = problem_to_json(&p, argv[optind], NULL);
+		json_t *o = problem_to_json(&p, argv[optind], NULL, NULL);
 		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 		fprintf(stderr, "consortia: import-gias: %s\n%s\n", p.detail, text ? text : "");
 		free(text);
@@ -392,7 +393,7 @@ cmd_create_admin(int argc, char **argv)
 	struct problem p = {0};
 	struct doc d = {0};
 	json_t *body;
-	char why[512], secret[48], *location = NULL, *shown = NULL;
+	char why[512], secret[48], *shown = NULL;
 	int rc = 1;
 
 	if (wants_help(argc, argv) || argc != 2) {
@@ -409,7 +410,7 @@ cmd_create_admin(int argc, char **argv)
 	}
 	body = json_pack("{s:s, s:s}", "name", argv[1], "role", "admin");
 	if (db_begin(&conn, &p) != ERR_OK ||
-	    account_create(&conn, &who, body, &d, &location, secret, &p) != ERR_OK ||
+	    account_create(&conn, &who, body, &d, secret, &p) != ERR_OK ||
 	    (shown = doc_with_field(d.body, "client_secret", secret)) == NULL || db_commit(&conn, &p) != ERR_OK) {
 		fprintf(stderr, "consortia: create-admin: %s\n", p.detail[0] ? p.detail : "out of memory");
 		for (size_t i = 0; i < problem_count(&p); i++)
@@ -425,7 +426,6 @@ cmd_create_admin(int argc, char **argv)
 	free(shown);
 	json_decref(body);
 	doc_free(&d);
-	free(location);
 	problem_clear(&p);
 	PQfinish(conn.pg);
 	config_free(&cfg);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/accept.h"
+#include "../http/accept.h"
 #include "../lib/config.h"
 #include "../lib/fund.h"
 #include "handlers.h"

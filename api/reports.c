@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/accept.h"
+#include "../http/accept.h"
 #include "../lib/date.h"
 #include "../lib/register.h"
 #include "../lib/reports.h"

@@ -9,7 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../lib/accept.h"
+#include "../http/accept.h"
+#include "../http/etag.h"
 #include "dispatch.h"
 
 enum err
@@ -34,22 +35,24 @@ req_key(struct req *r, char key[24])
 }
 
 enum err
-req_target(struct req *r, char key[24], const char **if_match, struct db_conn **c)
+req_target(struct req *r, char key[24], struct expected_version *expect, struct db_conn **c)
 {
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, if_match)) != ERR_OK)
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_if_match(r, expect)) != ERR_OK)
 		return e;
 	return req_db(r, c);
 }
 
 enum err
-req_if_match(struct req *r, const char **out)
+req_if_match(struct req *r, struct expected_version *out)
 {
-	*out = req_header(r, "If-Match");
-	if (*out == NULL || **out == '\0')
+	const char *h = req_header(r, "If-Match");
+
+	if (h == NULL || *h == '\0')
 		return problem_set(&r->problem, ERR_PRECONDITION_REQUIRED,
 		                   "send If-Match with the ETag you last read");
+	if_match_parse(h, out);
 	return ERR_OK;
 }
 
@@ -87,6 +90,18 @@ respond_doc(struct req *r, int status, const struct doc *d)
 	etag_format(d->version, etag);
 	respond_json(r, status, d->body, strlen(d->body));
 	respond_header(r, "ETag", etag);
+}
+
+void
+respond_created(struct req *r, const struct resource_def *def, const struct doc *d)
+{
+	char *location = NULL;
+
+	if (asprintf(&location, "%s/%s", def->path, d->key) >= 0) {
+		respond_header(r, "Location", location);
+		free(location);
+	}
+	respond_doc(r, 201, d);
 }
 
 void

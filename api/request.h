@@ -57,6 +57,7 @@ struct req {
 	struct query query;
 	json_t *body;                       /* BODY_JSON: the parsed object */
 	struct problem problem;
+	const char *oauth_error;            /* the token route's RFC 6749 error code, or NULL */
 	struct db_conn *db;                 /* borrowed from the pool, released by dispatch */
 	int status;                         /* what was answered, for the log */
 	struct timespec start;
@@ -91,16 +92,20 @@ enum err req_key(struct req *r, char key[24]);
  * What a change to one record needs: its path key (400 when bad), the
  * If-Match header (428 when missing) and a database connection.
  */
-enum err req_target(struct req *r, char key[24], const char **if_match, struct db_conn **c);
+enum err req_target(struct req *r, char key[24], struct expected_version *expect,
+                    struct db_conn **c);
 
-/* The If-Match header, or ERR_PRECONDITION_REQUIRED. */
-enum err req_if_match(struct req *r, const char **out);
+/* The versions the If-Match header expects, or ERR_PRECONDITION_REQUIRED without one. */
+enum err req_if_match(struct req *r, struct expected_version *out);
 
 /* Answer with a JSON text body (copied). */
 void respond_json(struct req *r, int status, const char *body, size_t len);
 
 /* Answer with a resource representation and its ETag. */
 void respond_doc(struct req *r, int status, const struct doc *d);
+
+/* Answer 201 with a new record of def: its representation, ETag and Location. */
+void respond_created(struct req *r, const struct resource_def *def, const struct doc *d);
 
 /* Answer 204 No Content. */
 void respond_empty(struct req *r, int status);

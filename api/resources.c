@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/accept.h"
+#include "../http/accept.h"
+#include "../http/query_string.h"
 #include "../lib/account.h"
 #include "../lib/date.h"
 #include "../lib/register.h"
@@ -91,49 +92,46 @@ api_resource_get(struct req *r)
 	return ERR_OK;
 }
 
-/* Answer a create: 201 with Location and ETag. */
-static void
-respond_created(struct req *r, const char *location, const struct doc *d)
-{
-	respond_header(r, "Location", location);
-	respond_doc(r, 201, d);
-}
-
 enum err
 api_resource_create(struct req *r)
 {
 	struct db_conn *c;
 	struct doc d;
-	char *location = NULL;
 	enum err e;
 
 	if ((e = req_db(r, &c)) != ERR_OK)
 		return e;
-	if ((e = resource_create(c, r->route->def, r->body, &r->who, NULL, 0, &d, &location,
-	                         &r->problem)) != ERR_OK)
+	if ((e = resource_create(c, r->route->def, r->body, &r->who, NULL, 0, &d, &r->problem)) != ERR_OK)
 		return e;
-	respond_created(r, location, &d);
-	free(location);
+	respond_created(r, r->route->def, &d);
 	doc_free(&d);
 	return ERR_OK;
 }
 
 /*
- * A value shown once (an account's secret): in this answer, and not in a
- * replay of it (Idempotency-Key), which answers the record without it.
+ * A value shown once (an account's secret) goes into d's body, for this
+ * answer only: a replay of it (Idempotency-Key) answers the record without.
  */
 static enum err
-respond_shown(struct req *r, int status, struct doc *d, const char *field, const char *value)
+show_once(struct req *r, struct doc *d, const char *field, const char *value)
 {
 	char *shown = doc_with_field(d->body, field, value);
 
 	if (shown == NULL)
 		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	free(r->replay_body);
 	r->replay_body = d->body;
 	d->body = shown;
-	respond_doc(r, status, d);
-	explicit_bzero(shown, strlen(shown));
 	return ERR_OK;
+}
+
+/* Forget a shown secret once answered: the response holds its own copy. */
+static void
+doc_free_shown(struct doc *d)
+{
+	if (d->body)
+		explicit_bzero(d->body, strlen(d->body));
+	doc_free(d);
 }
 
 /*
@@ -159,18 +157,17 @@ api_account_create(struct req *r)
 {
 	struct db_conn *c;
 	struct doc d;
-	char *location = NULL, secret[48];
+	char secret[48];
 	enum err e;
 
 	if ((e = req_db(r, &c)) != ERR_OK)
 		return e;
-	if ((e = account_create(c, &r->who, r->body, &d, &location, secret, &r->problem)) != ERR_OK)
+	if ((e = account_create(c, &r->who, r->body, &d, secret, &r->problem)) != ERR_OK)
 		return e;
-	respond_header(r, "Location", location);
-	e = respond_shown(r, 201, &d, "client_secret", secret);
+	if ((e = show_once(r, &d, "client_secret", secret)) == ERR_OK)
+		respond_created(r, &account_def, &d);
 	explicit_bzero(secret, sizeof secret);
-	free(location);
-	doc_free(&d);
+	doc_free_shown(&d);
 	return e;
 }
 
@@ -184,10 +181,10 @@ api_resource_action(struct req *r)
 {
 	const struct resource_def *def = r->route->def;
 	const struct action_def *act = resource_find_action(def, strrchr(r->route->path, '/') + 1);
-	const char *im = NULL;
+	struct expected_version im = {.any = true};
 	struct db_conn *c;
 	struct doc d;
-	char key[24], shown[64], *location = NULL;
+	char key[24], shown[64];
 	enum err e;
 
 	if (act == NULL)
@@ -195,20 +192,18 @@ api_resource_action(struct req *r)
 	if ((e = req_key(r, key)) != ERR_OK || (act->if_match && (e = req_if_match(r, &im)) != ERR_OK) ||
 	    (e = req_db(r, &c)) != ERR_OK)
 		return e;
-	if ((e = resource_act(c, def, act, &r->who, key, im, r->body, &d, &location, shown,
-	                      &r->problem)) != ERR_OK)
+	if ((e = resource_act(c, def, act, &r->who, key, &im, r->body, &d, shown, &r->problem)) != ERR_OK)
 		return e;
-	if (location)
-		respond_header(r, "Location", location);
 	if (shown[0])
-		e = respond_shown(r, act->creates ? 201 : 200, &d, act->show_as, shown);
-	else
-		respond_doc(r, act->creates ? 201 : 200, &d);
+		e = show_once(r, &d, act->show_as, shown);
+	if (e == ERR_OK && act->creates)
+		respond_created(r, def, &d);
+	else if (e == ERR_OK)
+		respond_doc(r, 200, &d);
 	explicit_bzero(shown, sizeof shown);
 	if (def == &account_def)
 		r->after_commit = account_refresh;
-	free(location);
-	doc_free(&d);
+	doc_free_shown(&d);
 	return e;
 }
 
@@ -216,7 +211,7 @@ api_resource_action(struct req *r)
 static enum err
 patch(struct req *r, void (*then)(struct req *))
 {
-	const char *im;
+	struct expected_version im;
 	struct db_conn *c;
 	struct doc d;
 	char key[24];
@@ -224,7 +219,7 @@ patch(struct req *r, void (*then)(struct req *))
 
 	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
-	if ((e = resource_patch(c, r->route->def, &r->who, key, im, r->body, &d, &r->problem)) != ERR_OK)
+	if ((e = resource_patch(c, r->route->def, &r->who, key, &im, r->body, &d, &r->problem)) != ERR_OK)
 		return e;
 	r->after_commit = then;
 	respond_doc(r, 200, &d);
@@ -248,14 +243,14 @@ api_account_patch(struct req *r)
 enum err
 api_resource_delete(struct req *r)
 {
-	const char *im;
+	struct expected_version im;
 	struct db_conn *c;
 	char key[24];
 	enum err e;
 
 	if ((e = req_target(r, key, &im, &c)) != ERR_OK)
 		return e;
-	if ((e = resource_delete(c, r->route->def, &r->who, key, im, &r->problem)) != ERR_OK)
+	if ((e = resource_delete(c, r->route->def, &r->who, key, &im, &r->problem)) != ERR_OK)
 		return e;
 	respond_empty(r, 204);
 	return ERR_OK;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../lib/accept.h"
+#include "../http/accept.h"
 #include "../lib/import.h"
 #include "../lib/log.h"
 #include "../lib/register.h"

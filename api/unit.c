@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../http/etag.h"
 #include "../lib/hash.h"
 #include "../lib/idempotency.h"
 #include "../lib/log.h"

@@ -189,7 +189,7 @@ credentials_clear(struct credentials *cr)
 
 enum err
 account_create(struct db_conn *c, const struct actor *who, const json_t *body, struct doc *out,
-               char **location, char secret[48], struct problem *p)
+               char secret[48], struct problem *p)
 {
 	struct credentials cr;
 	const char *extra[2];
@@ -199,7 +199,7 @@ account_create(struct db_conn *c, const struct actor *who, const json_t *body, s
 		return problem_set(p, ERR_INTERNAL, "could not make credentials");
 	extra[0] = cr.client_id;
 	extra[1] = cr.hash;
-	e = resource_create(c, &account_def, body, who, extra, 2, out, location, p);
+	e = resource_create(c, &account_def, body, who, extra, 2, out, p);
 	if (e == ERR_OK)
 		memcpy(secret, cr.secret, sizeof cr.secret);
 	credentials_clear(&cr);

@@ -30,7 +30,7 @@ void credentials_clear(struct credentials *cr);
  * secret, which is stored only as a hash: the caller shows it once.
  */
 enum err account_create(struct db_conn *c, const struct actor *who, const json_t *body,
-                        struct doc *out, char **location, char secret[48], struct problem *p);
+                        struct doc *out, char secret[48], struct problem *p);
 
 /*
  * Its actions (account_def's table): rotate, a new secret shown once (the

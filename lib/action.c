@@ -98,8 +98,8 @@ change(struct db_conn *c, const struct resource_def *def, const struct action_de
 
 enum err
 resource_act(struct db_conn *c, const struct resource_def *def, const struct action_def *act,
-             const struct actor *who, const char *key, const char *if_match, const json_t *body,
-             struct doc *out, char **location, char shown[64], struct problem *p)
+             const struct actor *who, const char *key, const struct expected_version *expect,
+             const json_t *body, struct doc *out, char shown[64], struct problem *p)
 {
 	struct record rec = {0};
 	struct made_value made = {0};
@@ -109,12 +109,11 @@ resource_act(struct db_conn *c, const struct resource_def *def, const struct act
 	enum err e = ERR_OK;
 
 	memset(out, 0, sizeof *out);
-	*location = NULL;
 	shown[0] = '\0';
 	/* The body first (422), then the record (404, 412), then its state (409). */
 	if (act->body && (e = record_from_json(act->body, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
-	if ((e = resource_lock(c, def, who, key, if_match ? if_match : "*", NULL, &before, p)) != ERR_OK ||
+	if ((e = resource_lock(c, def, who, key, expect, NULL, &before, p)) != ERR_OK ||
 	    (e = check_row(def, act, before.body, &rec, &unchanged, p)) != ERR_OK)
 		goto out;
 	if (unchanged) {
@@ -135,8 +134,7 @@ resource_act(struct db_conn *c, const struct resource_def *def, const struct act
 			goto out;
 		}
 		snprintf(made_key, sizeof made_key, "%s", PQgetvalue(res, 0, 0));
-		e = resource_made(c, def, who, made_key, act->audit ? act->audit : act->name, out,
-		                  location, p);
+		e = resource_made(c, def, who, made_key, act->audit ? act->audit : act->name, out, p);
 	} else {
 		e = resource_record(c, def, who, key, act->audit ? act->audit : act->name, before.body,
 		                    out, p);
@@ -144,11 +142,8 @@ resource_act(struct db_conn *c, const struct resource_def *def, const struct act
 	if (e == ERR_OK)
 		memcpy(shown, made.shown, sizeof made.shown);
 out:
-	if (e != ERR_OK) {
+	if (e != ERR_OK)
 		doc_free(out);
-		free(*location);
-		*location = NULL;
-	}
 	explicit_bzero(made.shown, sizeof made.shown);
 	free(made.param);
 	doc_free(&before);

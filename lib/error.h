@@ -4,12 +4,9 @@
  *    the details of a refused request to whoever answers it.
  *
  * Every fallible function returns an enum err; details (which field, which
- * rule) go into a struct problem owned by the caller. error_info() is the
- * single mapping from an err to a status code, a problem type and a title,
- * used by api/ to build application/problem+json bodies.
- *
- * NB: the status codes belong to the HTTP layer rather than to lib/; they
- * are kept here, in this one table, until that layer exists.
+ * rule) go into a struct problem owned by the caller. What an error means
+ * in HTTP (its status, problem type and title, and the problem+json body)
+ * is the HTTP layer's: http/problem.h.
  */
 #ifndef CONSORTIA_ERROR_H
 #define CONSORTIA_ERROR_H
@@ -20,36 +17,27 @@
 
 enum err {
 	ERR_OK = 0,
-	ERR_MALFORMED,            /* 400: unparseable request, unknown parameter */
-	ERR_UNAUTHORIZED,         /* 401: no or bad credentials */
-	ERR_FORBIDDEN,            /* 403: authenticated, not allowed */
-	ERR_NOT_FOUND,            /* 404 */
-	ERR_METHOD_NOT_ALLOWED,   /* 405 */
-	ERR_NOT_ACCEPTABLE,       /* 406 */
-	ERR_CONFLICT,             /* 409: clashes with stored state */
-	ERR_PRECONDITION_FAILED,  /* 412: stale If-Match */
-	ERR_TOO_LARGE,            /* 413 */
-	ERR_URI_TOO_LONG,         /* 414 */
-	ERR_HEADERS_TOO_LARGE,    /* 431 */
-	ERR_UNSUPPORTED_MEDIA,    /* 415 */
-	ERR_VALIDATION,           /* 422: well-formed but breaks a rule */
-	ERR_PRECONDITION_REQUIRED,/* 428: If-Match missing */
-	ERR_RATE_LIMITED,         /* 429 */
-	ERR_INTERNAL,             /* 500: a bug or an unexpected failure */
-	ERR_UNAVAILABLE,          /* 503: the database cannot be reached */
-	ERR_RETRY,                /* serialization failure: caller may retry; 503 if it escapes */
+	ERR_MALFORMED,            /* unparseable request, unknown parameter */
+	ERR_UNAUTHORIZED,         /* no or bad credentials */
+	ERR_FORBIDDEN,            /* known, not allowed */
+	ERR_NOT_FOUND,            /* no such record, or not the caller's */
+	ERR_METHOD_NOT_ALLOWED,   /* no such operation on it */
+	ERR_NOT_ACCEPTABLE,       /* no representation the caller takes */
+	ERR_CONFLICT,             /* clashes with stored state */
+	ERR_PRECONDITION_FAILED,  /* the record is not at the version expected */
+	ERR_TOO_LARGE,            /* the body is too large */
+	ERR_URI_TOO_LONG,         /* the target is too long */
+	ERR_HEADERS_TOO_LARGE,    /* the headers are too large */
+	ERR_UNSUPPORTED_MEDIA,    /* a body of a kind not taken */
+	ERR_VALIDATION,           /* well-formed but breaks a rule */
+	ERR_PRECONDITION_REQUIRED,/* no version expected, where one must be */
+	ERR_RATE_LIMITED,         /* too many requests */
+	ERR_INTERNAL,             /* a bug or an unexpected failure */
+	ERR_UNAVAILABLE,          /* the database cannot be reached */
+	ERR_RETRY,                /* serialization failure or deadlock: run the unit again */
 	ERR_ANSWERED,             /* not a failure: the answer is made already (a replay) */
 	ERR__COUNT
 };
-
-struct error_info {
-	int status;
-	const char *slug;   /* problem type is "urn:consortia:problem:<slug>" */
-	const char *title;
-};
-
-/* Status, slug and title of an error; never NULL, ERR_INTERNAL's for junk. */
-const struct error_info *error_info(enum err e);
 
 /* Where a faulty value came from, as reported in problem errors[].in. */
 enum problem_in { IN_BODY, IN_QUERY, IN_HEADER, IN_PATH };
@@ -67,7 +55,6 @@ struct problem {
 	char sqlstate[6];
 	char constraint[64];
 	int retry_after;      /* seconds, for 503 / 429; 0 = none */
-	const char *oauth_error;  /* the token endpoint's RFC 6749 error code, or NULL */
 };
 
 /*
@@ -92,12 +79,5 @@ bool problem_names(const struct problem *p, const char *field, const char *code)
 /* Free what the problem owns and zero it; accepts NULL. */
 void problem_clear(struct problem *p);
 
-/*
- * The problem as a JSON object (RFC 9457) for `instance` and `request_id`
- * (either may be NULL). Caller owns the returned json_t; NULL only when out
- * of memory.
- */
-json_t *problem_to_json(const struct problem *p, const char *instance,
-                        const char *request_id);
 
 #endif

@@ -21,8 +21,8 @@ extern const struct resource_def nomination_def;
  * starts that day, in one transaction. out is the new membership.
  */
 enum err membership_move(struct db_conn *c, const struct actor *who, const char *key,
-                         const char *if_match, const json_t *body, struct doc *out,
-                         char **location, struct problem *p);
+                         const struct expected_version *expect, const json_t *body,
+                         struct doc *out, struct problem *p);
 
 /*
  * The eligibility verdict on a would-be appointment (a chair's create

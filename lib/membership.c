@@ -141,8 +141,9 @@ static const struct db_stmt MEMBERSHIP_SUCCEED = {"membership_succeed",
 	"AND ($6::bigint IS NULL OR g.id = $6::bigint) RETURNING id"};
 
 enum err
-membership_move(struct db_conn *c, const struct actor *who, const char *key, const char *if_match,
-                const json_t *body, struct doc *out, char **location, struct problem *p)
+membership_move(struct db_conn *c, const struct actor *who, const char *key,
+                const struct expected_version *expect, const json_t *body, struct doc *out,
+                struct problem *p)
 {
 	struct record mv = {0}, cur = {0};
 	struct doc before = {0}, ended = {0};
@@ -151,12 +152,11 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 	enum err e;
 
 	memset(out, 0, sizeof *out);
-	*location = NULL;
 	if (who->scope.school_urn)
 		return problem_set(p, ERR_FORBIDDEN, "a school's account cannot move schools");
 	if ((e = record_from_json(&move_field_set, body, RECORD_CREATE, &mv, p)) != ERR_OK)
 		goto out;
-	if ((e = resource_lock(c, &membership_def, who, key, if_match, &cur, &before, p)) != ERR_OK)
+	if ((e = resource_lock(c, &membership_def, who, key, expect, &cur, &before, p)) != ERR_OK)
 		goto out;
 	/* The move day must fall after the membership starts and within it. */
 	if (strcmp(mv.val[1], cur.val[MF_START_DATE]) <= 0 ||
@@ -200,14 +200,11 @@ membership_move(struct db_conn *c, const struct actor *who, const char *key, con
 		snprintf(new_key, sizeof new_key, "%s", PQgetvalue(res, 0, 0));
 	}
 	if ((e = resource_record(c, &membership_def, who, key, "update", before.body, &ended, p)) != ERR_OK ||
-	    (e = resource_made(c, &membership_def, who, new_key, "create", out, location, p)) != ERR_OK)
+	    (e = resource_made(c, &membership_def, who, new_key, "create", out, p)) != ERR_OK)
 		goto out;
 out:
-	if (e != ERR_OK) {
+	if (e != ERR_OK)
 		doc_free(out);
-		free(*location);
-		*location = NULL;
-	}
 	PQclear(res);
 	doc_free(&before);
 	doc_free(&ended);

@@ -1,9 +1,8 @@
 /*
  * query.h
- *    The query string of a request, parsed strictly from the raw URL:
- *    percent-decoding checked, UTF-8 checked, a parameter given twice
- *    refused. (ulfius merges query and path parameters and silently drops
- *    values that are not UTF-8, so the raw string is parsed here instead.)
+ *    A request's named parameters, as a list takes them (filters, sort,
+ *    limit, cursor): names and values as text, each name once. The HTTP
+ *    layer fills them from the query string (http/query_string.h).
  */
 #ifndef CONSORTIA_QUERY_H
 #define CONSORTIA_QUERY_H
@@ -24,23 +23,9 @@ struct query {
 	size_t n;
 };
 
-/*
- * Parse the part of url after its first '?' (no '?': no parameters) into
- * q, which must be zeroed. ERR_MALFORMED with the parameter named in p for
- * bad encoding, a name given twice or more than QUERY_MAX_PARAMS names.
- * q owns its strings: release with query_free() whatever the result.
- */
-enum err query_parse(const char *url, struct query *q, struct problem *p);
-
 /* Value of name, or NULL. Borrowed from q. */
 const char *query_get(const struct query *q, const char *name);
 
 void query_free(struct query *q);
-
-/*
- * Percent-encode s for a query string value into a new string (caller
- * frees); NULL when out of memory.
- */
-char *query_escape(const char *s);
 
 #endif

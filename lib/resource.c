@@ -33,29 +33,14 @@ page_free(struct page *pg)
 	memset(pg, 0, sizeof *pg);
 }
 
-void
-etag_format(int version, char out[24])
-{
-	snprintf(out, 24, "\"%d\"", version);
-}
-
 bool
-etag_matches(const char *h, int version)
+expected_allows(const struct expected_version *e, int version)
 {
-	char want[24];
-	size_t wl;
-
-	etag_format(version, want);
-	wl = strlen(want);
-	while (h && *h) {
-		while (*h == ' ' || *h == '\t' || *h == ',')
-			h++;
-		if (*h == '*')
+	if (e == NULL || e->any)
+		return true;
+	for (int i = 0; i < e->n; i++)
+		if (e->versions[i] == version)
 			return true;
-		if (strncmp(h, want, wl) == 0 && (h[wl] == '\0' || h[wl] == ',' || h[wl] == ' '))
-			return true;
-		h += strcspn(h, ",");
-	}
 	return false;
 }
 
@@ -220,19 +205,9 @@ resource_audit(struct db_conn *c, const struct resource_def *def, const struct a
 
 enum err
 resource_made(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-              const char *key, const char *action, struct doc *out, char **location,
-              struct problem *p)
+              const char *key, const char *action, struct doc *out, struct problem *p)
 {
-	enum err e;
-
-	*location = NULL;
-	if ((e = resource_record(c, def, who, key, action, NULL, out, p)) != ERR_OK)
-		return e;
-	if (asprintf(location, "%s/%s", def->path, key) < 0) {
-		*location = NULL;
-		return problem_set(p, ERR_INTERNAL, "out of memory");
-	}
-	return ERR_OK;
+	return resource_record(c, def, who, key, action, NULL, out, p);
 }
 
 enum err
@@ -334,7 +309,7 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 enum err
 resource_create(struct db_conn *c, const struct resource_def *def, const json_t *body,
                 const struct actor *who, const char *const *extra, int nextra,
-                struct doc *out, char **location, struct problem *p)
+                struct doc *out, struct problem *p)
 {
 	struct record rec = {0};
 	const char *params[RECORD_MAX + 8];
@@ -344,7 +319,6 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 	int n = (int)def->fields->n;
 
 	memset(out, 0, sizeof *out);
-	*location = NULL;
 	if ((e = resource_validate(def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
 	if ((e = check_create_scope(c, def, who, &rec, p)) != ERR_OK)
@@ -362,13 +336,10 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 		goto out;
 	}
 	snprintf(key, sizeof key, "%s", PQgetvalue(res, 0, 0));
-	e = resource_made(c, def, who, key, "create", out, location, p);
+	e = resource_made(c, def, who, key, "create", out, p);
 out:
-	if (e != ERR_OK) {
+	if (e != ERR_OK)
 		doc_free(out);
-		free(*location);
-		*location = NULL;
-	}
 	PQclear(res);
 	record_clear(&rec);
 	return e;
@@ -380,7 +351,8 @@ out:
  */
 enum err
 resource_lock(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-              const char *key, const char *if_match, struct record *rec, struct doc *doc,
+              const char *key, const struct expected_version *expect, struct record *rec,
+              struct doc *doc,
               struct problem *p)
 {
 	const struct db_stmt *st = resource_stmt(def, STMT_LOCK, &who->scope);
@@ -400,7 +372,7 @@ resource_lock(struct db_conn *c, const struct resource_def *def, const struct ac
 		return problem_set(p, ERR_NOT_FOUND, "no %s %s", def->noun, key);
 	}
 	version = atoi(PQgetvalue(res, 0, 0));
-	if (!etag_matches(if_match, version)) {
+	if (!expected_allows(expect, version)) {
 		PQclear(res);
 		return problem_set(p, ERR_PRECONDITION_FAILED,
 		                   "the %s has changed: its current version is %d", def->noun, version);
@@ -418,7 +390,8 @@ resource_lock(struct db_conn *c, const struct resource_def *def, const struct ac
 
 enum err
 resource_patch(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-               const char *key, const char *if_match, const json_t *patch, struct doc *out,
+               const char *key, const struct expected_version *expect, const json_t *patch,
+               struct doc *out,
                struct problem *p)
 {
 	struct record rec = {0};
@@ -428,7 +401,7 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 	enum err e;
 
 	memset(out, 0, sizeof *out);
-	if ((e = resource_lock(c, def, who, key, if_match, &rec, &before, p)) != ERR_OK)
+	if ((e = resource_lock(c, def, who, key, expect, &rec, &before, p)) != ERR_OK)
 		goto out;
 	if ((e = resource_validate(def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
 		goto out;
@@ -458,14 +431,14 @@ out:
 
 enum err
 resource_delete(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-                const char *key, const char *if_match, struct problem *p)
+                const char *key, const struct expected_version *expect, struct problem *p)
 {
 	const char *v[] = {key};
 	struct doc before = {0};
 	PGresult *res = NULL;
 	enum err e;
 
-	if ((e = resource_lock(c, def, who, key, if_match, NULL, &before, p)) != ERR_OK)
+	if ((e = resource_lock(c, def, who, key, expect, NULL, &before, p)) != ERR_OK)
 		goto out;
 	if ((e = db_exec(c, def->del, 1, v, &res, p)) != ERR_OK) {
 		if (strcmp(p->sqlstate, "23503") == 0) {

@@ -78,7 +78,7 @@ struct action_def {
 	 * `creates`, the key of the record it makes (no row: refused with `refused`) */
 	const struct db_stmt *change;
 	bool creates;                      /* it makes a record: 201 with its Location */
-	bool if_match;                     /* it needs If-Match (428 without) */
+	bool if_match;                     /* it needs an expected version (If-Match) */
 	/*
 	 * A rule over the locked row beyond its state (may be NULL): refuse with
 	 * ERR_CONFLICT or ERR_VALIDATION, or set *unchanged when the row is
@@ -247,6 +247,20 @@ enum err resource_exec_scoped(struct db_conn *c, const struct resource_def *def,
 /* The SQL of that statement for the scope mask (malloc'd; NULL: no memory), for tests. */
 char *resource_stmt_sql(const struct resource_def *def, enum stmt_kind kind, unsigned mask);
 
+/*
+ * The versions a change may find its record at (what the HTTP layer reads
+ * from If-Match): any, or one of versions[]. NULL where one is taken:
+ * any.
+ */
+struct expected_version {
+	bool any;
+	int n;
+	int versions[8];
+};
+
+/* Does e allow a record at version? */
+bool expected_allows(const struct expected_version *e, int version);
+
 /* Who asks: for the audit trail and scoping. */
 struct actor {
 	struct audit_actor audit;
@@ -277,27 +291,27 @@ enum err resource_get(struct db_conn *c, const struct resource_def *def,
 /*
  * Create from a JSON object; `extra` values (nextra of them) follow the
  * fields as parameters of the insert (server-made values such as a secret's
- * hash). out gets the new record's representation, *location its URL.
+ * hash). out gets the new record's representation and key.
  * A scoped caller may create only inside its scope (ERR_FORBIDDEN).
  */
 enum err resource_create(struct db_conn *c, const struct resource_def *def,
                          const json_t *body, const struct actor *who,
                          const char *const *extra, int nextra,
-                         struct doc *out, char **location, struct problem *p);
+                         struct doc *out, struct problem *p);
 
 /*
- * Apply a JSON merge patch if the stored version matches the If-Match
- * header value if_match (ERR_PRECONDITION_FAILED otherwise). A patch that
+ * Apply a JSON merge patch if the stored version is one expected
+ * (ERR_PRECONDITION_FAILED otherwise). A patch that
  * changes nothing leaves the version as it was and writes no audit event.
  */
 enum err resource_patch(struct db_conn *c, const struct resource_def *def,
-                        const struct actor *who, const char *key, const char *if_match,
-                        const json_t *patch, struct doc *out, struct problem *p);
+                        const struct actor *who, const char *key,
+                        const struct expected_version *expect, const json_t *patch, struct doc *out, struct problem *p);
 
-/* Delete if the stored version matches if_match; ERR_CONFLICT if referred to. */
+/* Delete if the stored version is one expected; ERR_CONFLICT if referred to. */
 enum err resource_delete(struct db_conn *c, const struct resource_def *def,
-                         const struct actor *who, const char *key, const char *if_match,
-                         struct problem *p);
+                         const struct actor *who, const char *key,
+                         const struct expected_version *expect, struct problem *p);
 
 /* The def's action called name, or NULL. */
 const struct action_def *resource_find_action(const struct resource_def *def, const char *name);
@@ -311,15 +325,15 @@ enum err action_permits(const struct resource_def *def, const struct action_def 
 
 /*
  * Run act on the record key (in the caller's scope): check the body, lock
- * the row (if_match, or any version when the action needs none), check
+ * the row (at a version expected; NULL: any), check
  * the state and act's rule, make the change and audit it under act's
- * name. out gets the record afterwards, or with `creates` the new record
- * and *location its URL; shown what the answer shows once ("" if nothing).
+ * name. out gets the record afterwards, or with `creates` the new record;
+ * shown what the answer shows once ("" if nothing).
  */
 enum err resource_act(struct db_conn *c, const struct resource_def *def,
                       const struct action_def *act, const struct actor *who, const char *key,
-                      const char *if_match, const json_t *body, struct doc *out,
-                      char **location, char shown[64], struct problem *p);
+                      const struct expected_version *expect, const json_t *body,
+                      struct doc *out, char shown[64], struct problem *p);
 
 /* A page of a list. */
 struct page {
@@ -359,7 +373,8 @@ enum err resource_list(struct db_conn *c, const struct resource_def *def,
  * The pieces of the operations above, for resources with operations of
  * their own.
  *   resource_lock: lock the row in the caller's scope and read it, in one
- *     statement; check if_match (ERR_NOT_FOUND, ERR_PRECONDITION_FAILED);
+ *     statement; check its version is one expected (ERR_NOT_FOUND,
+ *     ERR_PRECONDITION_FAILED);
  *     load its fields into rec and its representation into doc, each
  *     when not NULL;
  *   resource_fetch: the representation (ERR_NOT_FOUND out of scope);
@@ -368,12 +383,11 @@ enum err resource_list(struct db_conn *c, const struct resource_def *def,
  *     the audit event of `action` from before (NULL: a create) to it, in
  *     one statement;
  *   resource_made: a record the transaction made: its representation into
- *     out, an audit event of `action` (from nothing), and its URL into
- *     *location (the caller frees it).
+ *     out and an audit event of `action` (from nothing).
  */
 enum err resource_lock(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-                       const char *key, const char *if_match, struct record *rec, struct doc *doc,
-                       struct problem *p);
+                       const char *key, const struct expected_version *expect,
+                       struct record *rec, struct doc *doc, struct problem *p);
 enum err resource_fetch(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                         const char *key, struct doc *out, struct problem *p);
 enum err resource_audit(struct db_conn *c, const struct resource_def *def, const struct actor *who,
@@ -385,8 +399,7 @@ enum err resource_record(struct db_conn *c, const struct resource_def *def, cons
                          struct problem *p);
 
 enum err resource_made(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-                       const char *key, const char *action, struct doc *out, char **location,
-                       struct problem *p);
+                       const char *key, const char *action, struct doc *out, struct problem *p);
 
 /* doc (a JSON object's text) with the string field name set to value: malloc'd, NULL: no memory. */
 char *doc_with_field(const char *doc, const char *name, const char *value);
@@ -394,13 +407,5 @@ char *doc_with_field(const char *doc, const char *name, const char *value);
 /* The LA code in a representation's `field` (0 when absent or null). */
 int doc_la_code(const char *doc, const char *field);
 
-/* The ETag of a version: "\"<version>\"" into out (24 bytes). */
-void etag_format(int version, char out[24]);
-
-/*
- * True if the If-Match header value (a list of entity tags, or "*") names
- * version. Weak tags (W/"3") never match: If-Match compares strongly.
- */
-bool etag_matches(const char *header, int version);
 
 #endif

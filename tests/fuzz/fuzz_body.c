@@ -29,6 +29,7 @@
 #include "fuzz.h"
 #include "group.h"
 #include "plan.h"
+#include "problem.h"
 #include "register.h"
 
 /* What each slot validates; base: a valid create, the stored record a patch starts from. */
@@ -191,7 +192,7 @@ check_record(const struct field_set *fs, const json_t *body, enum record_mode mo
 static void
 check_problem(const struct problem *p, enum err e)
 {
-	json_t *o = problem_to_json(p, "/v1/fuzz", "req-1");
+	json_t *o = problem_to_json(p, "/v1/fuzz", "req-1", NULL);
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 	FUZZ_CHECK(e == ERR_OK || e == ERR_VALIDATION, "unexpected error %d: %s", e, p->detail);

@@ -1,8 +1,9 @@
 /*
  * fuzz_headers.c
- *    libFuzzer target: the request headers and path parts lib/ parses:
+ *    libFuzzer target: the request headers and path parts the service parses
+ *    (http/ and lib/):
  *    Accept (accept_choose), a Content-Type parameter (media_type_param),
- *    If-Match (etag_matches), X-Forwarded-For (forwarded_client),
+ *    If-Match (if_match_parse), X-Forwarded-For (forwarded_client),
  *    Idempotency-Key (idem_key_valid), a path key (resource_key) and
  *    Content-Length (parse_int), and the request digest (sha256_hex).
  *
@@ -20,6 +21,8 @@
 
 #include "accept.h"
 #include "config.h"
+#include "etag.h"
+#include "forwarded.h"
 #include "fuzz.h"
 #include "hash.h"
 #include "idempotency.h"
@@ -61,6 +64,17 @@ fuzz_media_type(const char *h)
 		FUZZ_CHECK(len > 0 && len < sizeof out, "charset of %zu bytes", len);
 		FUZZ_CHECK(strstr(h, out) != NULL, "charset %s is not in the header", out);
 	}
+}
+
+/* Does the If-Match header value h let a change find the record at version? */
+static bool
+etag_matches(const char *h, int version)
+{
+	struct expected_version e;
+
+	if_match_parse(h, &e);
+	FUZZ_CHECK(e.n >= 0 && e.n <= 8, "%d versions", e.n);
+	return expected_allows(&e, version);
 }
 
 static void

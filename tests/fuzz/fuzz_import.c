@@ -5,8 +5,8 @@
  *    UTF-8 decoding, the header, gias_row_map and the school field table.
  *
  * The database is replaced by the stubs below (this target links neither
- * db.c nor audit.c): a transaction that always opens and commits, an
- * import_school() that answers "created", "updated", "unchanged" or a
+ * db.c nor audit.c): a transaction the target opens and ends itself, as
+ * the dispatcher's unit of work does, an import_school() that answers "created", "updated", "unchanged" or a
  * rejection by the URN, and an audit_write that only checks its input.
  * What the stubs receive is what PostgreSQL would: the stub checks every
  * value is NULL or valid UTF-8 without NUL (PostgreSQL refuses anything
@@ -156,8 +156,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	opt.encoding = (data[0] & 1) ? IMPORT_UTF8 : IMPORT_CP1252;
 	opt.la_filter = (data[0] & 2) ? 937 : 0;
+	/* as the dispatcher's unit of work does: open, run, then commit or roll back */
+	db_begin(&conn, &p);
 	e = import_gias(&conn, (const char *)data + 1, size - 1, &opt, &who, &report, &p);
-	FUZZ_CHECK(!conn.in_tx, "the transaction is left open");
+	FUZZ_CHECK(conn.in_tx, "the import ended its caller's transaction");
+	if (e == ERR_OK)
+		db_commit(&conn, &p);
+	else
+		db_rollback(&conn);
 	if (e == ERR_OK) {
 		json_t *rejections = json_object_get(report, "rejections");
 		json_int_t rows = count(report, "rows");

@@ -1,6 +1,6 @@
 /*
  * fuzz_query.c
- *    libFuzzer target: a query string through query_parse (as api/server.c
+ *    libFuzzer target: a query string through query_parse (as api/dispatch.c
  *    parses every request's URL, and api/auth.c a form body), then through
  *    list_prepare for every resource's list (limit, cursor, sort, q,
  *    as_of and the resource's filters), as resource_list and the CSV
@@ -26,7 +26,8 @@
 #include "fuzz.h"
 #include "group.h"
 #include "plan.h"
-#include "query.h"
+#include "problem.h"
+#include "query_string.h"
 #include "register.h"
 
 static const struct resource_def *const lists[] = {
@@ -121,7 +122,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_sql(def, &lr);
 			FUZZ_CHECK(problem_count(&lp) == 0, "%s: accepted with faults", def->noun);
 		} else {
-			json_t *o = problem_to_json(&lp, "/v1/x", NULL);
+			json_t *o = problem_to_json(&lp, "/v1/x", NULL, NULL);
 			char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 			FUZZ_CHECK(problem_count(&lp) > 0, "%s: refused naming nothing: %s", def->noun, lp.detail);
 			FUZZ_CHECK(text != NULL, "%s: the problem is not JSON", def->noun);

@@ -65,20 +65,21 @@ fi
 cflags=(-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer
         -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
         -fsanitize=address,undefined -fno-sanitize-recover=undefined
-        -I"$root/lib" -I"$here" $pkgflags)
+        -I"$root/lib" -I"$root/http" -I"$here" $pkgflags)
 libs=($pkglibs -lcsv -lunistring -lpthread)
 
-# The library as meson builds it (core_sources), without the module that needs
-# the generated migrations.c; the archive lets each target take what it uses.
-mapfile -t sources < <(sed -n '/^core_sources = files(/,/)/p' "$root/meson.build" |
-                       grep -o "'lib/[A-Za-z0-9_]*\.c'" | tr -d "'" | grep -v '^lib/migrate\.c$')
+# The libraries as meson builds them (core_sources, http_sources), without the
+# module that needs the generated migrations.c; the archive lets each target
+# take what it uses.
+mapfile -t sources < <(sed -n '/^core_sources = files(/,/)/p; /^http_sources = files(/,/)/p' "$root/meson.build" |
+                       grep -o "'\(lib\|http\)/[A-Za-z0-9_]*\.c'" | tr -d "'" | grep -v '^lib/migrate\.c$')
 if [ ${#sources[@]} -eq 0 ]; then
   echo "fuzz: no core_sources found in $root/meson.build" >&2
   exit 1
 fi
 
 mkdir -p "$work/obj" "$work/bin" "$work/logs" "$work/artifacts" "$work/corpus"
-newest_header=$(ls -t "$root"/lib/*.h "$here"/*.h | head -1)
+newest_header=$(ls -t "$root"/lib/*.h "$root"/http/*.h "$here"/*.h | head -1)
 stale=()
 for src in "${sources[@]}"; do
   obj="$work/obj/$(basename "$src" .c).o"

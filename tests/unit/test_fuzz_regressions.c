@@ -17,11 +17,12 @@
 #include "cursor.h"
 #include "date.h"
 #include "fields.h"
+#include "forwarded.h"
 #include "fund.h"
 #include "gias.h"
 #include "group.h"
 #include "plan.h"
-#include "query.h"
+#include "query_string.h"
 #include "register.h"
 #include "token.h"
 

@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "config.h"
+#include "etag.h"
+#include "forwarded.h"
+#include "problem.h"
+#include "query_string.h"
 #include "cursor.h"
 #include "date.h"
 #include "error.h"
@@ -146,6 +150,16 @@ Test(cursor, base64url_round_trips_every_length)
 	}
 }
 
+/* Does the If-Match header value let a change find the record at version? */
+static bool
+etag_matches(const char *header, int version)
+{
+	struct expected_version e;
+
+	if_match_parse(header, &e);
+	return expected_allows(&e, version);
+}
+
 Test(etag, if_match_compares_strongly)
 {
 	cr_assert(etag_matches("\"3\"", 3));
@@ -155,6 +169,9 @@ Test(etag, if_match_compares_strongly)
 	cr_assert_not(etag_matches("W/\"3\"", 3));
 	cr_assert_not(etag_matches("3", 3));
 	cr_assert_not(etag_matches("", 3));
+	cr_assert_not(etag_matches("\"03\"", 3), "no leading zero");
+	cr_assert_not(etag_matches("\"3\"x", 3));
+	cr_assert(etag_matches("\"1\", *", 3), "a list with a star is any");
 }
 
 Test(errors, every_error_maps_to_a_status_and_type)
@@ -178,10 +195,10 @@ Test(errors, every_error_maps_to_a_status_and_type)
 	};
 
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		cr_assert(eq(int, error_info(want[i].e)->status, want[i].status));
-		cr_assert(eq(str, (char *)error_info(want[i].e)->slug, (char *)want[i].slug));
+		cr_assert(eq(int, http_error_info(want[i].e)->status, want[i].status));
+		cr_assert(eq(str, (char *)http_error_info(want[i].e)->slug, (char *)want[i].slug));
 	}
-	cr_assert(eq(int, error_info((enum err)999)->status, 500), "junk is an internal error");
+	cr_assert(eq(int, http_error_info((enum err)999)->status, 500), "junk is an internal error");
 }
 
 Test(errors, problem_body_has_every_member)
@@ -193,7 +210,7 @@ Test(errors, problem_body_has_every_member)
 	cr_assert(eq(int, problem_set(&p, ERR_INTERNAL, "later"), ERR_VALIDATION), "first error stays");
 	problem_field(&p, IN_BODY, "urn", "format", "must be %d digits", 6);
 	problem_field(&p, IN_QUERY, "limit", "range", "too big");
-	o = problem_to_json(&p, "/v1/schools", "abc");
+	o = problem_to_json(&p, "/v1/schools", "abc", NULL);
 	cr_assert(eq(str, (char *)json_string_value(json_object_get(o, "type")),
 	             "urn:consortia:problem:validation"));
 	cr_assert(eq(int, (int)json_integer_value(json_object_get(o, "status")), 422));

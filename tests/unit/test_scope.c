@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cursor.h"
-#include "query.h"
+#include "query_string.h"
 #include "register.h"
 #include "resource.h"
 
