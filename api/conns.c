@@ -42,16 +42,16 @@ struct conn {
 	struct conn *bucket_next;
 };
 
-static struct {
+struct conns {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;           /* the reaper's sleep; signalled to stop or drain */
 	struct conn *head;
 	struct conn *buckets[BUCKETS];
 	pthread_t reaper;
-	bool running, stopping, draining;
+	bool stopping, draining;
 	int idle_timeout, request_timeout;
 	unsigned long long open, in_request, cut_idle, cut_slow;
-} reg = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+};
 
 static double
 elapsed(const struct timespec *since, const struct timespec *now)
@@ -59,25 +59,25 @@ elapsed(const struct timespec *since, const struct timespec *now)
 	return (double)(now->tv_sec - since->tv_sec) + (now->tv_nsec - since->tv_nsec) / 1e9;
 }
 
-/* Move c to phase p (under reg.mu). */
+/* Move c to phase p (under cs->mu). */
 static void
-set_phase(struct conn *c, enum phase p)
+set_phase(struct conns *cs, struct conn *c, enum phase p)
 {
 	if (c->phase == CUT)
 		return;
 	if (c->phase == IN_REQUEST || c->phase == HANDLING)
-		reg.in_request--;
+		cs->in_request--;
 	if (p == IN_REQUEST || p == HANDLING)
-		reg.in_request++;
+		cs->in_request++;
 	c->phase = p;
 	clock_gettime(CLOCK_MONOTONIC, &c->since);
 }
 
 static void
-cut(struct conn *c)
+cut(struct conns *cs, struct conn *c)
 {
 	if (c->phase == IN_REQUEST || c->phase == HANDLING)
-		reg.in_request--;
+		cs->in_request--;
 	c->phase = CUT;
 	shutdown(c->fd, SHUT_RDWR);
 }
@@ -86,10 +86,10 @@ void
 conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
              enum MHD_ConnectionNotificationCode code)
 {
+	struct conns *cs = cls;
 	const union MHD_ConnectionInfo *info;
 	struct conn *c;
 
-	(void)cls;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
 		if (info == NULL || (c = calloc(1, sizeof *c)) == NULL)
@@ -98,29 +98,29 @@ conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context
 		info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (info && info->client_addr && info->client_addr->sa_family == AF_INET)
 			memcpy(&c->peer, info->client_addr, sizeof c->peer);
-		pthread_mutex_lock(&reg.mu);
+		pthread_mutex_lock(&cs->mu);
 		c->phase = WAITING;
 		clock_gettime(CLOCK_MONOTONIC, &c->since);
-		c->next = reg.head;
-		if (reg.head)
-			reg.head->prev = c;
-		reg.head = c;
-		c->bucket_next = reg.buckets[c->peer.sin_port % BUCKETS];
-		reg.buckets[c->peer.sin_port % BUCKETS] = c;
-		reg.open++;
+		c->next = cs->head;
+		if (cs->head)
+			cs->head->prev = c;
+		cs->head = c;
+		c->bucket_next = cs->buckets[c->peer.sin_port % BUCKETS];
+		cs->buckets[c->peer.sin_port % BUCKETS] = c;
+		cs->open++;
 		/* Draining: answer nothing more on it. */
-		if (reg.draining)
-			cut(c);
-		pthread_mutex_unlock(&reg.mu);
+		if (cs->draining)
+			cut(cs, c);
+		pthread_mutex_unlock(&cs->mu);
 		*socket_context = c;
 		return;
 	}
 	if ((c = *socket_context) == NULL)
 		return;
-	pthread_mutex_lock(&reg.mu);
+	pthread_mutex_lock(&cs->mu);
 	if (c->phase == IN_REQUEST || c->phase == HANDLING)
-		reg.in_request--;
-	for (struct conn **b = &reg.buckets[c->peer.sin_port % BUCKETS]; *b; b = &(*b)->bucket_next)
+		cs->in_request--;
+	for (struct conn **b = &cs->buckets[c->peer.sin_port % BUCKETS]; *b; b = &(*b)->bucket_next)
 		if (*b == c) {
 			*b = c->bucket_next;
 			break;
@@ -128,12 +128,12 @@ conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context
 	if (c->prev)
 		c->prev->next = c->next;
 	else
-		reg.head = c->next;
+		cs->head = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	reg.open--;
-	pthread_cond_broadcast(&reg.cv);
-	pthread_mutex_unlock(&reg.mu);
+	cs->open--;
+	pthread_cond_broadcast(&cs->cv);
+	pthread_mutex_unlock(&cs->mu);
 	free(c);
 	*socket_context = NULL;
 }
@@ -150,71 +150,73 @@ conn_of(struct MHD_Connection *connection)
 void *
 conns_uri_seen(void *cls, const char *uri, struct MHD_Connection *connection)
 {
+	struct conns *cs = cls;
 	struct conn *c = conn_of(connection);
 
 	if (c) {
-		pthread_mutex_lock(&reg.mu);
-		set_phase(c, IN_REQUEST);
-		pthread_mutex_unlock(&reg.mu);
+		pthread_mutex_lock(&cs->mu);
+		set_phase(cs, c, IN_REQUEST);
+		pthread_mutex_unlock(&cs->mu);
 	}
-	return ulfius_uri_logger(cls, uri);
+	return ulfius_uri_logger(NULL, uri);   /* ulfius gives its own no argument */
 }
 
 void
 conns_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
                 enum MHD_RequestTerminationCode toe)
 {
+	struct conns *cs = cls;
 	struct conn *c = conn_of(connection);
 
 	if (c) {
-		pthread_mutex_lock(&reg.mu);
-		set_phase(c, WAITING);
+		pthread_mutex_lock(&cs->mu);
+		set_phase(cs, c, WAITING);
 		/* Draining: the answer went; no next request on this connection. */
-		if (reg.draining)
-			cut(c);
-		pthread_cond_broadcast(&reg.cv);
-		pthread_mutex_unlock(&reg.mu);
+		if (cs->draining)
+			cut(cs, c);
+		pthread_cond_broadcast(&cs->cv);
+		pthread_mutex_unlock(&cs->mu);
 	}
-	mhd_request_completed(cls, connection, con_cls, toe);
+	mhd_request_completed(NULL, connection, con_cls, toe);
 }
 
 void
-conns_handling(const struct sockaddr *peer, bool handling)
+conns_handling(struct conns *cs, const struct sockaddr *peer, bool handling)
 {
 	const struct sockaddr_in *in = (const struct sockaddr_in *)peer;
 
 	if (peer == NULL || peer->sa_family != AF_INET)
 		return;
-	pthread_mutex_lock(&reg.mu);
-	for (struct conn *c = reg.buckets[in->sin_port % BUCKETS]; c; c = c->bucket_next)
+	pthread_mutex_lock(&cs->mu);
+	for (struct conn *c = cs->buckets[in->sin_port % BUCKETS]; c; c = c->bucket_next)
 		if (c->peer.sin_port == in->sin_port && c->peer.sin_addr.s_addr == in->sin_addr.s_addr) {
 			/* After the handler, the answer gets its own time to be sent. */
-			set_phase(c, handling ? HANDLING : IN_REQUEST);
+			set_phase(cs, c, handling ? HANDLING : IN_REQUEST);
 			break;
 		}
-	pthread_mutex_unlock(&reg.mu);
+	pthread_mutex_unlock(&cs->mu);
 }
 
-/* Cut what has been too long at its phase (under reg.mu). */
+/* Cut what has been too long at its phase (under cs->mu). */
 static void
-sweep(void)
+sweep(struct conns *cs)
 {
 	struct timespec now;
 	double t;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	for (struct conn *c = reg.head; c; c = c->next) {
+	for (struct conn *c = cs->head; c; c = c->next) {
 		if (c->phase == CUT)
 			continue;
 		t = elapsed(&c->since, &now);
-		if (c->phase == WAITING && (reg.draining || t > reg.idle_timeout)) {
-			cut(c);
-			reg.cut_idle++;
-		} else if (c->phase == IN_REQUEST && t > reg.request_timeout) {
-			cut(c);
-			reg.cut_slow++;
+		if (c->phase == WAITING && (cs->draining || t > cs->idle_timeout)) {
+			cut(cs, c);
+			cs->cut_idle++;
+		} else if (c->phase == IN_REQUEST && t > cs->request_timeout) {
+			cut(cs, c);
+			cs->cut_slow++;
 			log_msg("warn", "connection_cut", "a request took longer than %d s to send or read",
-			        reg.request_timeout);
+			        cs->request_timeout);
 		}
 	}
 }
@@ -222,46 +224,54 @@ sweep(void)
 static void *
 reaper(void *arg)
 {
+	struct conns *cs = arg;
 	struct timespec wake;
 
-	(void)arg;
-	pthread_mutex_lock(&reg.mu);
-	while (!reg.stopping) {
-		sweep();
+	pthread_mutex_lock(&cs->mu);
+	while (!cs->stopping) {
+		sweep(cs);
 		clock_gettime(CLOCK_REALTIME, &wake);
 		wake.tv_sec += 1;
-		pthread_cond_timedwait(&reg.cv, &reg.mu, &wake);
+		pthread_cond_timedwait(&cs->cv, &cs->mu, &wake);
 	}
-	pthread_mutex_unlock(&reg.mu);
+	pthread_mutex_unlock(&cs->mu);
 	return NULL;
 }
 
-bool
+struct conns *
 conns_start(int idle_timeout, int request_timeout)
 {
-	reg.idle_timeout = idle_timeout;
-	reg.request_timeout = request_timeout;
-	reg.stopping = reg.draining = false;
-	if (pthread_create(&reg.reaper, NULL, reaper, NULL) != 0)
-		return false;
-	reg.running = true;
-	return true;
+	struct conns *cs = calloc(1, sizeof *cs);
+
+	if (cs == NULL)
+		return NULL;
+	pthread_mutex_init(&cs->mu, NULL);
+	pthread_cond_init(&cs->cv, NULL);
+	cs->idle_timeout = idle_timeout;
+	cs->request_timeout = request_timeout;
+	if (pthread_create(&cs->reaper, NULL, reaper, cs) != 0) {
+		pthread_cond_destroy(&cs->cv);
+		pthread_mutex_destroy(&cs->mu);
+		free(cs);
+		return NULL;
+	}
+	return cs;
 }
 
 bool
-conns_drain(int grace)
+conns_drain(struct conns *cs, int grace)
 {
 	struct timespec end, now;
 	bool drained;
 
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += grace;
-	pthread_mutex_lock(&reg.mu);
-	reg.draining = true;
-	sweep();
+	pthread_mutex_lock(&cs->mu);
+	cs->draining = true;
+	sweep(cs);
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (reg.in_request == 0 || elapsed(&now, &end) <= 0)
+		if (cs->in_request == 0 || elapsed(&now, &end) <= 0)
 			break;
 		{
 			struct timespec wake;
@@ -272,50 +282,53 @@ conns_drain(int grace)
 				wake.tv_sec++;
 				wake.tv_nsec -= 1000000000L;
 			}
-			pthread_cond_timedwait(&reg.cv, &reg.mu, &wake);
+			pthread_cond_timedwait(&cs->cv, &cs->mu, &wake);
 		}
-		sweep();
+		sweep(cs);
 	}
-	drained = reg.in_request == 0;
+	drained = cs->in_request == 0;
 	/* Whatever is left is cut: its handler still finishes before the stop. */
-	for (struct conn *c = reg.head; c; c = c->next)
+	for (struct conn *c = cs->head; c; c = c->next)
 		if (c->phase != CUT)
-			cut(c);
-	pthread_mutex_unlock(&reg.mu);
+			cut(cs, c);
+	pthread_mutex_unlock(&cs->mu);
 	return drained;
 }
 
 bool
-conns_draining(void)
+conns_draining(struct conns *cs)
 {
 	bool d;
 
-	pthread_mutex_lock(&reg.mu);
-	d = reg.draining;
-	pthread_mutex_unlock(&reg.mu);
+	pthread_mutex_lock(&cs->mu);
+	d = cs->draining;
+	pthread_mutex_unlock(&cs->mu);
 	return d;
 }
 
 void
-conns_stop(void)
+conns_stop(struct conns *cs)
 {
-	if (!reg.running)
+	if (cs == NULL)
 		return;
-	pthread_mutex_lock(&reg.mu);
-	reg.stopping = true;
-	pthread_cond_broadcast(&reg.cv);
-	pthread_mutex_unlock(&reg.mu);
-	pthread_join(reg.reaper, NULL);
-	reg.running = false;
+	pthread_mutex_lock(&cs->mu);
+	cs->stopping = true;
+	pthread_cond_broadcast(&cs->cv);
+	pthread_mutex_unlock(&cs->mu);
+	pthread_join(cs->reaper, NULL);
+	/* Connections libmicrohttpd still reports end with it: none is left after its stop. */
+	pthread_cond_destroy(&cs->cv);
+	pthread_mutex_destroy(&cs->mu);
+	free(cs);
 }
 
 void
-conns_stats(struct conn_stats *out)
+conns_stats(struct conns *cs, struct conn_stats *out)
 {
-	pthread_mutex_lock(&reg.mu);
-	out->open = reg.open;
-	out->in_request = reg.in_request;
-	out->cut_idle = reg.cut_idle;
-	out->cut_slow = reg.cut_slow;
-	pthread_mutex_unlock(&reg.mu);
+	pthread_mutex_lock(&cs->mu);
+	out->open = cs->open;
+	out->in_request = cs->in_request;
+	out->cut_idle = cs->cut_idle;
+	out->cut_slow = cs->cut_slow;
+	pthread_mutex_unlock(&cs->mu);
 }

@@ -208,7 +208,7 @@ finish(struct req *r)
 	if (strncmp(r->in->url_path, "/v1", 3) == 0 && r->in->url_path[3] == '/')
 		respond_header(r, "Cache-Control", "no-store");
 	cors(r);
-	if (conns_draining())
+	if (conns_draining(r->app->conns))
 		respond_header(r, "Connection", "close");
 	round_trips = r->db ? r->db->round_trips : 0;
 	db_release(&r->app->pool, r->db);
@@ -217,7 +217,7 @@ finish(struct req *r)
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	us = (json_int_t)(end.tv_sec - r->start.tv_sec) * 1000000 +
 	     (end.tv_nsec - r->start.tv_nsec) / 1000;
-	metrics_record(r->route, r->status, us, round_trips);
+	metrics_record(r->app->metrics, r->route, r->status, us, round_trips);
 	line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:i, s:s?, s:s?}", "level", "info",
 	                 "event", "request", "request_id", r->id, "method", r->in->http_verb, "path",
 	                 r->in->url_path, "status", r->status, "duration_us", us, "statements",
@@ -319,7 +319,7 @@ dispatch(const struct _u_request *in, struct _u_response *out, void *user_data)
 	struct req r;
 	enum err e;
 
-	conns_handling(in->client_address, true);
+	conns_handling(b->app->conns, in->client_address, true);
 	req_init(&r, b->app, b->route, in, out);
 	e = admit(&r);
 	if (e == ERR_OK)
@@ -331,7 +331,7 @@ dispatch(const struct _u_request *in, struct _u_response *out, void *user_data)
 		respond_problem(&r);
 	}
 	finish(&r);
-	conns_handling(in->client_address, false);
+	conns_handling(b->app->conns, in->client_address, false);
 	return U_CALLBACK_COMPLETE;
 }
 

@@ -214,7 +214,7 @@ api_resource_export(struct req *r)
 	if (!PQsendQueryParams(c->pg, lr.sql, lr.nparams, NULL, lr.params, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(c->pg)) {
 		free(st);
-		e = db_map_error(c->pg, NULL, &r->problem);
+		e = db_map_error(c, NULL, &r->problem);
 		db_release(&r->app->exports, c);
 		goto out;
 	}

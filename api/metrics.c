@@ -28,24 +28,31 @@ struct route_counts {
 	unsigned long long statements;        /* database round trips, summed */
 };
 
-/* One per route, and a last one for requests no route matched. */
-static struct route_counts *counts;
-static size_t n_counts;
+struct metrics {
+	struct route_counts *counts;   /* one per route, and a last one for requests no route matched */
+	size_t n;
+};
 
-bool
-metrics_init(void)
+struct metrics *
+metrics_new(void)
 {
-	n_counts = routes_count + 1;
-	counts = calloc(n_counts, sizeof *counts);
-	return counts != NULL;
+	struct metrics *m = calloc(1, sizeof *m);
+
+	if (m == NULL || (m->counts = calloc(routes_count + 1, sizeof *m->counts)) == NULL) {
+		free(m);
+		return NULL;
+	}
+	m->n = routes_count + 1;
+	return m;
 }
 
 void
-metrics_free(void)
+metrics_free(struct metrics *m)
 {
-	free(counts);
-	counts = NULL;
-	n_counts = 0;
+	if (m == NULL)
+		return;
+	free(m->counts);
+	free(m);
 }
 
 static size_t
@@ -58,14 +65,16 @@ status_slot(int status)
 }
 
 void
-metrics_record(const struct route *route, int status, long long us, unsigned statements)
+metrics_record(struct metrics *m, const struct route *route, int status, long long us,
+               unsigned statements)
 {
 	struct route_counts *rc;
 	size_t b = 0;
 
-	if (counts == NULL)
+	if (m == NULL)
 		return;
-	rc = route >= routes && route < routes + routes_count ? &counts[route - routes] : &counts[n_counts - 1];
+	rc = route >= routes && route < routes + routes_count ? &m->counts[route - routes]
+	                                                      : &m->counts[m->n - 1];
 	while (b < N_BUCKET - 1 && us > bounds_us[b])
 		b++;
 	__atomic_add_fetch(&rc->by_status[status_slot(status)], 1, __ATOMIC_RELAXED);
@@ -90,13 +99,13 @@ labels(FILE *f, size_t i)
 }
 
 static void
-write_requests(FILE *f)
+write_requests(FILE *f, const struct metrics *m)
 {
 	fputs("# HELP consortia_http_requests_total Requests answered, by route, method and status.\n"
 	      "# TYPE consortia_http_requests_total counter\n", f);
-	for (size_t i = 0; i < n_counts; i++)
+	for (size_t i = 0; i < m->n; i++)
 		for (size_t s = 0; s < N_STATUS; s++) {
-			unsigned long long v = load(&counts[i].by_status[s]);
+			unsigned long long v = load(&m->counts[i].by_status[s]);
 			if (v == 0)
 				continue;
 			fputs("consortia_http_requests_total{", f);
@@ -109,12 +118,12 @@ write_requests(FILE *f)
 }
 
 static void
-write_statements(FILE *f)
+write_statements(FILE *f, const struct metrics *m)
 {
 	fputs("# HELP consortia_db_statements_total Database round trips of the requests, by route.\n"
 	      "# TYPE consortia_db_statements_total counter\n", f);
-	for (size_t i = 0; i < n_counts; i++) {
-		unsigned long long v = load(&counts[i].statements);
+	for (size_t i = 0; i < m->n; i++) {
+		unsigned long long v = load(&m->counts[i].statements);
 		if (v == 0)
 			continue;
 		fputs("consortia_db_statements_total{", f);
@@ -124,15 +133,15 @@ write_statements(FILE *f)
 }
 
 static void
-write_latency(FILE *f)
+write_latency(FILE *f, const struct metrics *m)
 {
 	fputs("# HELP consortia_http_request_duration_seconds Time from a request's arrival to its answer.\n"
 	      "# TYPE consortia_http_request_duration_seconds histogram\n", f);
-	for (size_t i = 0; i < n_counts; i++) {
+	for (size_t i = 0; i < m->n; i++) {
 		unsigned long long cum = 0, b[N_BUCKET];
 
 		for (size_t k = 0; k < N_BUCKET; k++)
-			cum += b[k] = load(&counts[i].buckets[k]);
+			cum += b[k] = load(&m->counts[i].buckets[k]);
 		if (cum == 0)
 			continue;
 		cum = 0;
@@ -147,7 +156,7 @@ write_latency(FILE *f)
 		}
 		fputs("consortia_http_request_duration_seconds_sum{", f);
 		labels(f, i);
-		fprintf(f, "} %.6f\n", (double)load(&counts[i].sum_us) / 1e6);
+		fprintf(f, "} %.6f\n", (double)load(&m->counts[i].sum_us) / 1e6);
 		fputs("consortia_http_request_duration_seconds_count{", f);
 		labels(f, i);
 		fprintf(f, "} %llu\n", cum);
@@ -158,11 +167,18 @@ static void
 write_database(FILE *f, struct db_pool *pool, struct db_pool *exports)
 {
 	struct db_pool_stats st, ex;
-	struct db_failures fl;
+	struct db_failures fl, fx;
 
 	db_pool_stats(pool, &st);
 	db_pool_stats(exports, &ex);
-	db_failures_read(&fl);
+	/* the service's failures: its requests' pool and its downloads' together */
+	db_failures_read(pool, &fl);
+	db_failures_read(exports, &fx);
+	fl.pool_busy += fx.pool_busy;
+	fl.unreachable += fx.unreachable;
+	fl.timeout += fx.timeout;
+	fl.conflict_retry += fx.conflict_retry;
+	fl.unexpected += fx.unexpected;
 	fprintf(f,
 	        "# HELP consortia_db_export_connections Connections CSV downloads may hold.\n"
 	        "# TYPE consortia_db_export_connections gauge\n"
@@ -193,11 +209,11 @@ write_database(FILE *f, struct db_pool *pool, struct db_pool *exports)
 }
 
 static void
-write_connections(FILE *f)
+write_connections(FILE *f, struct conns *cs)
 {
 	struct conn_stats st;
 
-	conns_stats(&st);
+	conns_stats(cs, &st);
 	fprintf(f,
 	        "# HELP consortia_http_connections Client connections open now.\n"
 	        "# TYPE consortia_http_connections gauge\n"
@@ -222,13 +238,13 @@ api_metrics(struct req *r)
 
 	if (f == NULL)
 		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
-	if (counts) {
-		write_requests(f);
-		write_latency(f);
-		write_statements(f);
+	if (r->app->metrics) {
+		write_requests(f, r->app->metrics);
+		write_latency(f, r->app->metrics);
+		write_statements(f, r->app->metrics);
 	}
 	write_database(f, &r->app->pool, &r->app->exports);
-	write_connections(f);
+	write_connections(f, r->app->conns);
 	if (fclose(f) != 0 || text == NULL) {
 		free(text);
 		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");

@@ -40,7 +40,7 @@ server_run(struct app *app)
 	int sig, rc = 1;
 	MHD_socket listener;
 
-	if (router == NULL || !metrics_init()) {
+	if (router == NULL || (app->metrics = metrics_new()) == NULL) {
 		router_free(router);
 		return 1;
 	}
@@ -51,18 +51,21 @@ server_run(struct app *app)
 			log_msg("error", "start", "%s %s names no action of its resource", routes[i].method,
 			        routes[i].path);
 			router_free(router);
-			metrics_free();
+			metrics_free(app->metrics);
+			app->metrics = NULL;
 			return 1;
 		}
 	if (inet_pton(AF_INET, cfg->bind_address, &addr.sin_addr) != 1) {
 		log_msg("error", "config", "BIND_ADDRESS %s is not an IPv4 address", cfg->bind_address);
 		router_free(router);
-		metrics_free();
+		metrics_free(app->metrics);
+		app->metrics = NULL;
 		return 1;
 	}
 	if (ulfius_init_instance(&app->inst, (unsigned int)cfg->port, &addr, NULL) != U_OK) {
 		router_free(router);
-		metrics_free();
+		metrics_free(app->metrics);
+		app->metrics = NULL;
 		return 1;
 	}
 	/* ulfius truncates silently past this; read_body answers 413 from it. */
@@ -88,13 +91,13 @@ server_run(struct app *app)
 		log_msg("error", "start", "cannot start the account listener");
 		goto out;
 	}
-	if (!conns_start(cfg->connection_timeout, cfg->request_timeout))
+	if ((app->conns = conns_start(cfg->connection_timeout, cfg->request_timeout)) == NULL)
 		goto out;
 	{
 		struct MHD_OptionItem ops[] = {
-			{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)conns_completed, NULL},
-			{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)conns_uri_seen, NULL},
-			{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conns_notify, NULL},
+			{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)conns_completed, app->conns},
+			{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)conns_uri_seen, app->conns},
+			{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conns_notify, app->conns},
 			{MHD_OPTION_SOCK_ADDR, 0, &addr},
 			{MHD_OPTION_THREAD_POOL_SIZE, cfg->workers, NULL},
 			{MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout, NULL},
@@ -115,7 +118,6 @@ server_run(struct app *app)
 			    &app->inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
 			    ops) != U_OK) {
 			log_msg("error", "listen", "cannot listen on %s:%d", cfg->bind_address, cfg->port);
-			conns_stop();
 			goto out;
 		}
 	}
@@ -129,15 +131,16 @@ server_run(struct app *app)
 	listener = MHD_quiesce_daemon(app->inst.mhd_daemon);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
-	if (!conns_drain(cfg->shutdown_grace))
+	if (!conns_drain(app->conns, cfg->shutdown_grace))
 		log_msg("warn", "stopping", "requests still in flight after %d s; cut",
 		        cfg->shutdown_grace);
 	ulfius_stop_framework(&app->inst);
-	conns_stop();
 	log_msg("info", "stopped", "all requests answered or cut; closing the pool");
 	rc = 0;
 out:
 	ulfius_clean_instance(&app->inst);
+	conns_stop(app->conns);
+	app->conns = NULL;
 	throttle_free(app->throttle);
 	app->throttle = NULL;
 	token_cache_free(app->tokens);
@@ -145,6 +148,7 @@ out:
 	account_states_free(app->accounts);
 	app->accounts = NULL;
 	router_free(router);
-	metrics_free();
+	metrics_free(app->metrics);
+	app->metrics = NULL;
 	return rc;
 }

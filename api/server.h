@@ -30,15 +30,18 @@ struct app {
 	struct throttle *throttle;          /* RATE_LIMIT_PER_MINUTE; NULL: no limit */
 	struct token_cache *tokens;         /* bearer tokens already verified */
 	struct account_states *accounts;    /* service accounts' token generations */
+	struct conns *conns;                /* the open connections and their timeouts */
+	struct metrics *metrics;            /* request counts and latencies, by route */
 };
 
 struct route;
 
-/* Request counts and latencies for /metrics (metrics.c). */
-bool metrics_init(void);
-void metrics_free(void);
+/* Request counts and latencies for /metrics, by route (metrics.c); NULL when out of memory. */
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);
 /* A request answered: its route (or none), status, time and database round trips. */
-void metrics_record(const struct route *route, int status, long long us, unsigned statements);
+void metrics_record(struct metrics *m, const struct route *route, int status, long long us,
+                    unsigned statements);
 
 /*
  * Run the HTTP server until SIGTERM or SIGINT, then stop accepting, let the
@@ -47,19 +50,23 @@ void metrics_record(const struct route *route, int status, long long us, unsigne
  */
 int server_run(struct app *app);
 
-/* The open connections (conns.c): their timeouts and the drain on shutdown. */
+/*
+ * The open connections (conns.c): their timeouts and the drain on shutdown.
+ * conns_start starts the reaper that cuts them (NULL: it cannot); conns_stop
+ * stops it and frees what conns_start made.
+ */
 struct conn_stats {
 	unsigned long long open, in_request, cut_idle, cut_slow;
 };
-bool conns_start(int idle_timeout, int request_timeout);
-void conns_stop(void);
+struct conns *conns_start(int idle_timeout, int request_timeout);
+void conns_stop(struct conns *cs);
 /* Cut idle connections; wait up to grace s for requests in flight. True when none is left. */
-bool conns_drain(int grace);
-bool conns_draining(void);
+bool conns_drain(struct conns *cs, int grace);
+bool conns_draining(struct conns *cs);
 /* The connection from peer is now in its handler (true), or its answer is being sent (false). */
-void conns_handling(const struct sockaddr *peer, bool handling);
-void conns_stats(struct conn_stats *out);
-/* libmicrohttpd's callbacks (the last two pass on to ulfius's own). */
+void conns_handling(struct conns *cs, const struct sockaddr *peer, bool handling);
+void conns_stats(struct conns *cs, struct conn_stats *out);
+/* libmicrohttpd's callbacks, each given the conns as cls (the last two pass on to ulfius's own). */
 void conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
                   enum MHD_ConnectionNotificationCode code);
 void *conns_uri_seen(void *cls, const char *uri, struct MHD_Connection *connection);

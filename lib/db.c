@@ -57,6 +57,8 @@ db_pool_init(struct db_pool *pool, const char *conninfo, size_t n, int statement
 	pool->conns = calloc(n, sizeof *pool->conns);
 	if (pool->conninfo == NULL || pool->conns == NULL)
 		return ERR_INTERNAL;
+	for (size_t i = 0; i < n; i++)
+		pool->conns[i].pool = pool;
 	pool->n = n;
 	return ERR_OK;
 }
@@ -94,22 +96,21 @@ conn_open(struct db_pool *pool, struct db_conn *c)
 	return true;
 }
 
-static struct db_failures failures;
-
-static void
-count(unsigned long long *counter)
-{
-	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
-}
+/* Count a failure of kind in the pool's tally (a connection outside a pool counts nowhere). */
+#define COUNT(pool, kind)                                                            \
+	do {                                                                              \
+		if ((pool) != NULL)                                                           \
+			__atomic_add_fetch(&(pool)->failures.kind, 1, __ATOMIC_RELAXED);          \
+	} while (0)
 
 void
-db_failures_read(struct db_failures *out)
+db_failures_read(struct db_pool *pool, struct db_failures *out)
 {
-	out->pool_busy = __atomic_load_n(&failures.pool_busy, __ATOMIC_RELAXED);
-	out->unreachable = __atomic_load_n(&failures.unreachable, __ATOMIC_RELAXED);
-	out->timeout = __atomic_load_n(&failures.timeout, __ATOMIC_RELAXED);
-	out->conflict_retry = __atomic_load_n(&failures.conflict_retry, __ATOMIC_RELAXED);
-	out->unexpected = __atomic_load_n(&failures.unexpected, __ATOMIC_RELAXED);
+	out->pool_busy = __atomic_load_n(&pool->failures.pool_busy, __ATOMIC_RELAXED);
+	out->unreachable = __atomic_load_n(&pool->failures.unreachable, __ATOMIC_RELAXED);
+	out->timeout = __atomic_load_n(&pool->failures.timeout, __ATOMIC_RELAXED);
+	out->conflict_retry = __atomic_load_n(&pool->failures.conflict_retry, __ATOMIC_RELAXED);
+	out->unexpected = __atomic_load_n(&pool->failures.unexpected, __ATOMIC_RELAXED);
 }
 
 void
@@ -168,7 +169,7 @@ db_acquire(struct db_pool *pool, int wait_ms, struct db_conn **out, struct probl
 	}
 	pthread_mutex_unlock(&pool->mu);
 	if (c == NULL) {
-		count(&failures.pool_busy);
+		COUNT(pool, pool_busy);
 		p->retry_after = 1;
 		return problem_set(p, ERR_UNAVAILABLE, "all database connections are busy");
 	}
@@ -178,7 +179,7 @@ db_acquire(struct db_pool *pool, int wait_ms, struct db_conn **out, struct probl
 	 * so it is replaced before a request fails on it. */
 	stale = c->pg != NULL && (PQstatus(c->pg) != CONNECTION_OK || idle_socket_readable(c->pg));
 	if ((c->pg == NULL || stale) && !conn_open(pool, c)) {
-		count(&failures.unreachable);
+		COUNT(pool, unreachable);
 		db_release(pool, c);
 		p->retry_after = 5;
 		return problem_set(p, ERR_UNAVAILABLE, "the database is not reachable");
@@ -240,8 +241,8 @@ connection_lost(PGconn *pg, const char *state)
 	       strcmp(state, "57P03") == 0;
 }
 
-enum err
-db_map_error(PGconn *pg, const PGresult *res, struct problem *p)
+static enum err
+map_error(struct db_pool *pool, PGconn *pg, const PGresult *res, struct problem *p)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
@@ -264,24 +265,30 @@ db_map_error(PGconn *pg, const PGresult *res, struct problem *p)
 	if (strncmp(state, "22", 2) == 0)
 		return problem_set(p, ERR_MALFORMED, "a value is not valid for its type");
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
-		count(&failures.conflict_retry);
+		COUNT(pool, conflict_retry);
 		p->retry_after = 1;
 		return problem_set(p, ERR_RETRY, "the change clashed with another; try again");
 	}
 	if (strcmp(state, "57014") == 0) {
-		count(&failures.timeout);
+		COUNT(pool, timeout);
 		p->retry_after = 1;
 		return problem_set(p, ERR_UNAVAILABLE, "the database took too long to answer");
 	}
 	if (connection_lost(pg, state)) {
-		count(&failures.unreachable);
+		COUNT(pool, unreachable);
 		p->retry_after = 5;
 		return problem_set(p, ERR_UNAVAILABLE, "the database is not reachable");
 	}
-	count(&failures.unexpected);
+	COUNT(pool, unexpected);
 	log_msg("error", "db", "%s %s", state,
 	        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(pg));
 	return problem_set(p, ERR_INTERNAL, "unexpected database error");
+}
+
+enum err
+db_map_error(struct db_conn *c, const PGresult *res, struct problem *p)
+{
+	return map_error(c->pool, c->pg, res, p);
 }
 
 static bool
@@ -337,9 +344,9 @@ await_result(struct db_conn *c, bool *late)
 }
 
 static enum err
-deadline_passed(struct problem *p)
+deadline_passed(struct db_conn *c, struct problem *p)
 {
-	count(&failures.timeout);
+	COUNT(c->pool, timeout);
 	p->sqlstate[0] = p->constraint[0] = '\0';
 	p->retry_after = 1;
 	log_msg("warn", "db_deadline", "no answer from the database in time; connection dropped");
@@ -376,7 +383,7 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 
 	*lost = false;
 	if (c->pg == NULL)
-		return db_map_error(NULL, NULL, p);
+		return db_map_error(c, NULL, p);
 	/* Room to remember it first: a statement prepared and then forgotten would be
 	 * prepared again under its name, which PostgreSQL refuses (42P05). */
 	if (st && !is_prepared(c, st) && c->nprepared == c->capprepared) {
@@ -390,10 +397,10 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 	if (st && !is_prepared(c, st)) {
 		res = run(c, PQsendPrepare(c->pg, st->name, st->sql, n, NULL), &late);
 		if (late)
-			return deadline_passed(p);
+			return deadline_passed(c, p);
 		if (!succeeded(res)) {
 			*lost = PQstatus(c->pg) == CONNECTION_BAD;
-			e = db_map_error(c->pg, res, p);
+			e = db_map_error(c, res, p);
 			PQclear(res);
 			return e;
 		}
@@ -405,13 +412,13 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 	else
 		res = run(c, PQsendQueryParams(c->pg, sql, n, NULL, vals, NULL, NULL, 0), &late);
 	if (late)
-		return deadline_passed(p);
+		return deadline_passed(c, p);
 	if (succeeded(res)) {
 		*out = res;
 		return ERR_OK;
 	}
 	*lost = PQstatus(c->pg) == CONNECTION_BAD;
-	e = db_map_error(c->pg, res, p);
+	e = db_map_error(c, res, p);
 	PQclear(res);
 	return e;
 }
@@ -464,12 +471,12 @@ simple(struct db_conn *c, const char *sql, struct problem *p)
 	bool late;
 
 	if (c->pg == NULL)
-		return db_map_error(NULL, NULL, p);
+		return db_map_error(c, NULL, p);
 	res = run(c, PQsendQuery(c->pg, sql), &late);
 	if (late)
-		return deadline_passed(p);
+		return deadline_passed(c, p);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		e = db_map_error(c->pg, res, p);
+		e = db_map_error(c, res, p);
 	PQclear(res);
 	return e;
 }

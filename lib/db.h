@@ -33,7 +33,17 @@ struct db_conn {
 	bool in_tx;
 	bool in_use;
 	unsigned round_trips;         /* statements sent (a prepare counts) since db_acquire */
+	struct db_pool *pool;         /* the pool it belongs to; NULL outside one */
 	struct timespec deadline;     /* CLOCK_MONOTONIC; tv_sec 0: none */
+};
+
+/* A pool's database failures since start, by kind (for /metrics). */
+struct db_failures {
+	unsigned long long pool_busy;      /* no connection free in time */
+	unsigned long long unreachable;    /* could not connect, or the connection went */
+	unsigned long long timeout;        /* statement_timeout, or the request's deadline */
+	unsigned long long conflict_retry; /* serialization failure or deadlock */
+	unsigned long long unexpected;     /* anything else the service did not expect */
 };
 
 struct db_pool {
@@ -45,6 +55,7 @@ struct db_pool {
 	int statement_timeout_ms;
 	int deadline_ms;              /* a request's whole time on the database */
 	size_t waiting;               /* requests waiting for a connection (under mu) */
+	struct db_failures failures;  /* counted atomically */
 };
 
 /* What the pool is doing, for /metrics. */
@@ -52,17 +63,9 @@ struct db_pool_stats {
 	size_t size, in_use, waiting;
 };
 
-/* Database failures since start, by kind (process-wide, for /metrics). */
-struct db_failures {
-	unsigned long long pool_busy;      /* no connection free in time */
-	unsigned long long unreachable;    /* could not connect, or the connection went */
-	unsigned long long timeout;        /* statement_timeout, or the request's deadline */
-	unsigned long long conflict_retry; /* serialization failure or deadlock */
-	unsigned long long unexpected;     /* anything else the service did not expect */
-};
 
 void db_pool_stats(struct db_pool *pool, struct db_pool_stats *out);
-void db_failures_read(struct db_failures *out);
+void db_failures_read(struct db_pool *pool, struct db_failures *out);
 
 /*
  * Set up a pool of n connections to conninfo (a libpq URI or key=value
@@ -132,6 +135,6 @@ void db_rollback(struct db_conn *c);
  *   57014, connection failures and the deadline -> ERR_UNAVAILABLE, else ERR_INTERNAL
  *   (logged with the server's message).
  */
-enum err db_map_error(PGconn *pg, const PGresult *res, struct problem *p);
+enum err db_map_error(struct db_conn *c, const PGresult *res, struct problem *p);
 
 #endif
