@@ -30,6 +30,7 @@ static const char usage_main[] =
 	"  import-gias FILE      load a DfE GIAS establishment extract into the register\n"
 	"  token                 print a signed bearer token, for scripts and tests\n"
 	"  create-admin NAME     make an admin service account; prints its secret once\n"
+	"  sql RESOURCE          print the statements a resource's reads and writes run\n"
 	"\n"
 	"Run 'consortia COMMAND --help' for a command's options. Settings come from the\n"
 	"environment (DATABASE_URL, PORT, WORKERS, JWT_SECRET, ...); see README.md.\n";
@@ -61,6 +62,14 @@ static const char usage_create_admin[] =
 	"Create the first administrator: a service account with the admin role. Prints its\n"
 	"client id and secret as JSON, once; the secret is stored only as a hash. Trade them\n"
 	"for a token at POST /v1/auth/token (client credentials).\n";
+
+static const char usage_sql[] =
+	"usage: consortia sql RESOURCE\n"
+	"\n"
+	"Print the SQL the service runs for a resource (as the audit trail names it, such as\n"
+	"school or fund-allocation), for an unscoped caller: one statement a line, after\n"
+	"its kind (get, lock, record, insert, update, delete, action:NAME) and a tab. For\n"
+	"a database administrator's EXPLAIN, and the benchmark's pgbench scripts.\n";
 
 static const char usage_token[] =
 	"usage: consortia token --role ROLE --sub SUBJECT [--ttl SECONDS] [--la CODE] [--school URN]\n"
@@ -432,6 +441,46 @@ cmd_create_admin(int argc, char **argv)
 	return rc;
 }
 
+static void
+print_sql(const char *kind, const char *sql)
+{
+	if (sql)
+		printf("%s\t%s\n", kind, sql);
+}
+
+static int
+cmd_sql(int argc, char **argv)
+{
+	const struct resource_def *def = NULL;
+	static const char *const kinds[] = {"get", "lock", "record"};
+
+	if (wants_help(argc, argv) || argc != 2) {
+		fputs(usage_sql, wants_help(argc, argv) ? stdout : stderr);
+		return wants_help(argc, argv) ? 0 : 2;
+	}
+	for (const struct resource_def *const *d = resource_defs; *d && def == NULL; d++)
+		if (strcmp((*d)->resource, argv[1]) == 0)
+			def = *d;
+	if (def == NULL)
+		return fail("sql", "no such resource");
+	for (int k = 0; k < STMT__COUNT; k++) {
+		char *sql = resource_stmt_sql(def, (enum stmt_kind)k, 0);
+		if (sql == NULL)
+			return fail("sql", "out of memory");
+		print_sql(kinds[k], sql);
+		free(sql);
+	}
+	print_sql("insert", def->insert ? def->insert->sql : NULL);
+	print_sql("update", def->update ? def->update->sql : NULL);
+	print_sql("delete", def->del ? def->del->sql : NULL);
+	for (size_t i = 0; i < def->nactions; i++) {
+		char kind[64];
+		snprintf(kind, sizeof kind, "action:%s", def->actions[i].name);
+		print_sql(kind, def->actions[i].change->sql);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -444,6 +493,7 @@ main(int argc, char **argv)
 		{"import-gias", cmd_import},
 		{"token", cmd_token},
 		{"create-admin", cmd_create_admin},
+		{"sql", cmd_sql},
 	};
 
 	setvbuf(stderr, NULL, _IOLBF, 0);

@@ -9,7 +9,7 @@ WITH a AS (SELECT array_agg(id ORDER BY id) AS ids, min(fund_id) AS fund_id
              FROM fund_allocation WHERE working->>'rule' = 'bench')
 INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, establishment_number,
                      amount_pence, academic_year, due_on, financial_year)
-SELECT a.ids[1 + n % array_length(a.ids, 1)], '', a.fund_id, 100000 + n, 937, n % 10000, 100,
+SELECT a.ids[1 + n % array_length(a.ids, 1)], '', a.fund_id, 100000 + n, 990, n % 10000, 100,
        '2020/21', '2020-10-20', '2020/21'
   FROM generate_series(1, 50000) AS n, a;
 

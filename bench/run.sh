@@ -9,8 +9,10 @@
 #   - the ratio of the two, and the server's peak RSS after a 256-connection run.
 # Server, PostgreSQL and the load generators share this machine's cores.
 #
-# Then the money paths at national scale, and the two reads again through
-# nginx in front of two replicas.
+# Then the money paths at national scale; the writes (an officer's POST of
+# an allocation and its approval, 8 connections) beside pgbench running the
+# same statements, 8 clients; and the two reads again through nginx in front
+# of two replicas.
 # Settings: DURATION (s, default 20), SCHOOLS (default 24000), WORKERS,
 # CONSORTIA_BIN (default build/consortia).
 set -euo pipefail
@@ -74,8 +76,8 @@ printf '%-28s %10.0f %9.2f\n' "GET /v1/schools/{urn} c=256" "$c256_rps" "$c256_p
 echo "non-2xx answers: $get_bad / $page_bad / $c256_bad"
 echo "server peak RSS after the 256-connection run: $((rss_kb / 1024)) MB (target < 40 MB)"
 
-# Money at national scale: calculate a fund over 1,500 groups, then read
-# 100,000 payment changes through the feed.
+# Money at scale: calculate a fund over 1,500 groups of one LA of 10,000
+# schools (bench/money.sql), then read 100,000 payment changes through the feed.
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f bench/money.sql
 fund=$(psql -X -tA "$DATABASE_URL" -c "SELECT id FROM fund WHERE name = 'Bench recovery'")
 officer=$($bin token --role officer --sub bench --ttl 3600)
@@ -88,8 +90,26 @@ groups=$(python3 -c 'import json; r=json.load(open(".local/bench/calc.json")); p
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f bench/feed.sql
 read -r changes pages feed_s < <(python3 bench/feed.py "http://127.0.0.1:$port" \
   "$($bin token --role finance --sub bench --ttl 3600)" 5000)
-echo "calculate a fund of $schools schools in 1,500 groups: $(printf '%s\n' "${calc_times[@]}" | sort -n | sed -n 2p) s (median of 3; allocations, pot matched: $groups)"
+echo "calculate a fund of $(psql -X -tA "$DATABASE_URL" -c "SELECT count(*) FROM membership m JOIN school_group g ON g.id = m.group_id WHERE g.name LIKE 'Bench group %'") schools in 1,500 groups: $(printf '%s\n' "${calc_times[@]}" | sort -n | sed -n 2p) s (median of 3; allocations, pot matched: $groups)"
 echo "read the payment feed: $changes changes in $pages pages of 5,000 in ${feed_s} s"
+
+# Writes: POST /v1/fund-allocations then POST .../approve of it, each pair a
+# fund and group of its own; pgbench runs the statements the server runs for
+# the two (consortia sql; bench/write_pg.py), one transaction a request.
+if $bin sql fund-allocation > "$work/write_statements.tsv" 2>/dev/null; then
+  psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f bench/write.sql
+  psql -X -q "$DATABASE_URL" -c "\\copy (SELECT fund_id, group_id, urn FROM bench_pair WHERE n <= 50000 ORDER BY n) TO '$work/pairs.tsv'"
+  python3 bench/write_pg.py < "$work/write_statements.tsv" > "$work/write_pg.sql"
+  read -r write_rps write_p99 write_bad < <(TOKEN=$officer PAIRS=$work/pairs.tsv THREADS=2 wrk_run 8 write.lua)
+  write_pg=$(pgbench -n -M prepared -c 8 -j 2 -T "$duration" -f "$work/write_pg.sql" "$DATABASE_URL" 2>/dev/null |
+             awk '/^tps/ {print $3; exit}')
+  printf '%-28s %10s %9s %10s %7s\n' "" "pairs/s" "p99 ms" "pgbench" "ratio"
+  printf '%-28s %10.0f %9.2f %10.0f %6.1f%%\n' "POST + approve c=8" "$(echo "$write_rps / 2" | bc -l)" \
+    "$write_p99" "$write_pg" "$(echo "100 * $write_rps / 2 / $write_pg" | bc -l)"
+  echo "non-2xx answers: $write_bad; each pair is two requests (${write_rps} requests/s)"
+else
+  echo "writes: this build has no 'consortia sql'; the write step is skipped"
+fi
 
 # As deployed: nginx on loopback in front of two replicas on the same
 # database (each with WORKERS threads), all on this machine's cores.
