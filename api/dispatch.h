@@ -41,10 +41,9 @@ enum err req_check_query(struct req *r);
  * Idempotency-Key, run the handler in the open transaction, keep its
  * answer with the key, commit; a serialization failure or a deadlock
  * anywhere in it runs the whole unit again, up to four times, then 503.
- * unit_begin: what req_db calls first in a unit.
+ * req_db (request.h) begins it at the handler's first call.
  */
 bool route_writes(const struct route *route);
 enum err run_unit(struct req *r);
-enum err unit_begin(struct req *r);
 
 #endif

@@ -14,20 +14,6 @@
 #include "dispatch.h"
 
 enum err
-req_db(struct req *r, struct db_conn **out)
-{
-	enum err e;
-
-	*out = NULL;
-	if (r->db == NULL && (e = db_acquire(&r->app->pool, 5000, &r->db, &r->problem)) != ERR_OK)
-		return e;
-	if (r->unit && !r->db->in_tx && (e = unit_begin(r)) != ERR_OK)
-		return e;
-	*out = r->db;
-	return ERR_OK;
-}
-
-enum err
 req_key(struct req *r, char key[24])
 {
 	const struct resource_def *def = r->route->def;

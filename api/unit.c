@@ -2,8 +2,8 @@
  * unit.c
  *    This module implements the unit of work of a write (dispatch.h): one
  *    transaction holding the change, its audit event and its
- *    Idempotency-Key's answer, run again whole on a serialization failure
- *    or a deadlock.
+ *    Idempotency-Key's answer, begun by the handler's first req_db and run
+ *    again whole on a serialization failure or a deadlock.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,23 @@
 #include "../lib/idempotency.h"
 #include "../lib/log.h"
 #include "dispatch.h"
+
+static enum err unit_begin(struct req *r);
+
+/* The request's connection; in a write's unit of work, the unit begins with the first call. */
+enum err
+req_db(struct req *r, struct db_conn **out)
+{
+	enum err e;
+
+	*out = NULL;
+	if (r->db == NULL && (e = db_acquire(&r->app->pool, 5000, &r->db, &r->problem)) != ERR_OK)
+		return e;
+	if (r->unit && !r->db->in_tx && (e = unit_begin(r)) != ERR_OK)
+		return e;
+	*out = r->db;
+	return ERR_OK;
+}
 
 /* How many times a write that met a serialization failure or a deadlock is run. */
 #define UNIT_ATTEMPTS 4
@@ -63,7 +80,7 @@ respond_replay(struct req *r, const struct idem_replay *replay)
 }
 
 /* Begin the write's transaction and claim its Idempotency-Key. */
-enum err
+static enum err
 unit_begin(struct req *r)
 {
 	struct idem_replay replay;

@@ -5,10 +5,9 @@
  */
 #include "error.h"
 
-#include "fields.h"
-
 #include <stdio.h>
 #include <string.h>
+#include <unistr.h>
 
 enum err
 problem_set(struct problem *p, enum err e, const char *fmt, ...)
@@ -40,7 +39,7 @@ problem_field(struct problem *p, enum problem_in in, const char *field,
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	/* A message cut short may end inside a character; JSON takes only whole ones. */
-	for (size_t n = strlen(msg); n > 0 && !utf8_valid(msg, n); n--)
+	for (size_t n = strlen(msg); n > 0 && u8_check((const uint8_t *)msg, n) != NULL; n--)
 		msg[n - 1] = '\0';
 	if (p->errors == NULL && (p->errors = json_array()) == NULL)
 		return;

@@ -43,6 +43,15 @@ uninject(PGconn *pg)
 	db_run(pg, "DROP SEQUENCE IF EXISTS retry_fault_seq");
 }
 
+/* POST an LA to the server at url, with headers (NULL: JSON only). */
+static void
+post_la(struct answer *a, const char *url, const char *body, const char *const *headers)
+{
+	static const char *const json[] = {"Content-Type: application/json", NULL};
+
+	call(a, "POST", url, token_as("admin", "retrier"), body, headers ? headers : json, 10);
+}
+
 Test(retry, a_write_that_clashes_is_run_again_and_answers_once)
 {
 	const char *h[] = {"Content-Type: application/json", "Idempotency-Key: retry-once", NULL};
@@ -55,8 +64,7 @@ Test(retry, a_write_that_clashes_is_run_again_and_answers_once)
 	pg = db_open();
 	inject(pg, 2, "40001");
 	snprintf(url, sizeof url, "%s/v1/local-authorities", s.url);
-	call(&a, "POST", url, token_as("admin", "retrier"), "{\"code\": 871, \"name\": \"Retryshire\"}", h,
-	     10);
+	post_la(&a, url, "{\"code\": 871, \"name\": \"Retryshire\"}", h);
 	cr_assert_eq(a.status, 201, "%s", a.body);
 	answer_free(&a);
 	cr_assert_eq(db_count(pg, "SELECT last_value FROM retry_fault_seq", NULL), 3,
@@ -70,8 +78,7 @@ Test(retry, a_write_that_clashes_is_run_again_and_answers_once)
 
 	/* a deadlock is run again the same way */
 	inject(pg, 1, "40P01");
-	call(&a, "POST", url, token_as("admin", "retrier"), "{\"code\": 872, \"name\": \"Retry Deadlock\"}",
-	     (const char *[]){"Content-Type: application/json", NULL}, 10);
+	post_la(&a, url, "{\"code\": 872, \"name\": \"Retry Deadlock\"}", NULL);
 	cr_assert_eq(a.status, 201, "%s", a.body);
 	answer_free(&a);
 	cr_assert_eq(db_count(pg, "SELECT count(*) FROM local_authority WHERE code = 872", NULL), 1);
@@ -91,8 +98,7 @@ Test(retry, a_write_that_keeps_clashing_is_503_and_changes_nothing)
 	pg = db_open();
 	inject(pg, 1000, "40001");
 	snprintf(url, sizeof url, "%s/v1/local-authorities", s.url);
-	call(&a, "POST", url, token_as("admin", "retrier"), "{\"code\": 873, \"name\": \"Retry Never\"}",
-	     (const char *[]){"Content-Type: application/json", NULL}, 10);
+	post_la(&a, url, "{\"code\": 873, \"name\": \"Retry Never\"}", NULL);
 	cr_assert_eq(a.status, 503, "%s", a.body);
 	cr_assert_str_eq(a.retry_after, "1");
 	cr_assert(strstr(a.body, "urn:consortia:problem:unavailable") != NULL, "%s", a.body);
