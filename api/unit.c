@@ -109,9 +109,14 @@ unit_keep_answer(struct req *r)
 	if (r->idempotency_key == NULL || r->status < 200 || r->status > 299 || r->db == NULL ||
 	    !r->db->in_tx)
 		return ERR_OK;
-	body = r->replay_body ? strdup(r->replay_body)
-	                      : strndup(r->out->binary_body ? r->out->binary_body : "",
-	                                r->out->binary_body_length);
+	if (r->replay_body) {
+		body = strdup(r->replay_body);
+	} else if ((body = malloc(r->out->binary_body_length + 1)) != NULL) {
+		/* the answer's body is bytes with a length, not a C string */
+		if (r->out->binary_body_length > 0)
+			memcpy(body, r->out->binary_body, r->out->binary_body_length);
+		body[r->out->binary_body_length] = '\0';
+	}
 	if (body == NULL)
 		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
 	e = idem_store(r->db, r->claims.sub, r->idempotency_key, r->status, body, location,
