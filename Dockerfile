@@ -10,6 +10,7 @@ COPY docs/package.json docs/package-lock.json docs/
 RUN npm ci --prefix docs --no-audit --no-fund --omit=dev
 COPY meson.build meson_options.txt openapi.yaml ./
 COPY api api
+COPY http http
 COPY lib lib
 COPY schema schema
 COPY tools/embed.py tools/offline_redoc.py tools/
