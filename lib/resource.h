@@ -123,6 +123,7 @@ struct resource_def {
 	/* list: "SELECT doc, sort::text, key::text FROM ..." parts */
 	const char *list_doc;              /* the doc expression */
 	const char *list_from;             /* FROM ... JOIN ... */
+	const char *one_from;              /* the same rows for one record's read and lock; NULL: list_from */
 	const char *list_where;            /* a condition every row of the list meets, or NULL */
 	const char *admin_only_unless;     /* rows failing this condition only admins list, or NULL */
 	const char *key_expr;              /* e.g. "s.urn" */

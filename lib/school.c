@@ -89,6 +89,14 @@ school_check(const struct record *rec, struct problem *p)
 	"'created_at', api_ts(s.created_at), 'updated_at', api_ts(s.updated_at), "                 \
 	"'version', s.version)"
 #define SCHOOL_FROM "school s JOIN local_authority l ON l.id = s.la_id"
+/*
+ * One school's read: its LA by its primary key. As a plain join, the
+ * generic plan of the prepared read hashes the whole local_authority table
+ * on every execution (OFFSET 0 keeps the planner from flattening it back).
+ * A list keeps the join: one hash serves its hundred rows.
+ */
+#define SCHOOL_ONE_FROM                                                                      \
+	"school s CROSS JOIN LATERAL (SELECT code FROM local_authority WHERE id = s.la_id OFFSET 0) l"
 
 
 static const struct db_stmt SCHOOL_INSERT = {"school_insert",
@@ -174,6 +182,7 @@ const struct resource_def school_def = {
 	.list_doc = SCHOOL_DOC("coalesce($1::date, current_date)"),
 	.as_of = true,
 	.list_from = SCHOOL_FROM,
+	.one_from = SCHOOL_ONE_FROM,
 	.key_expr = "s.urn",
 	.key_type = "integer",
 	.q_expr = "s.name",

@@ -136,7 +136,8 @@ resource_stmt_sql(const struct resource_def *def, enum stmt_kind kind, unsigned 
 	ok = sql_append(&sql, "%sSELECT %s.version AS version, %s AS doc%s%s FROM %s WHERE %s = $%d::%s",
 	                kind == STMT_RECORD ? "WITH d AS (" : "", alias, def->list_doc,
 	                lock && def->load_cols ? ", " : "", lock && def->load_cols ? def->load_cols : "",
-	                def->list_from, def->key_expr, next, def->key_type);
+	                def->one_from ? def->one_from : def->list_from, def->key_expr, next,
+	                def->key_type);
 	next++;
 	if (ok && def->list_where)
 		ok = sql_append(&sql, " AND %s", def->list_where);
