@@ -36,52 +36,6 @@ audit_write(struct db_conn *c, const struct audit_actor *who, const char *resour
 	return e;
 }
 
-static bool
-bookkeeping(const char *key)
-{
-	return strcmp(key, "updated_at") == 0 || strcmp(key, "version") == 0;
-}
-
-json_t *
-audit_changes(const char *before_text, const char *after_text)
-{
-	json_t *before = before_text ? json_loads(before_text, 0, NULL) : NULL;
-	json_t *after = after_text ? json_loads(after_text, 0, NULL) : NULL;
-	json_t *out = json_object(), *b = NULL, *a = NULL, *v;
-	const char *key;
-
-	if (out == NULL)
-		goto fail;
-	if (before && after) {
-		b = json_object();
-		a = json_object();
-		if (!b || !a)
-			goto fail;
-		json_object_foreach(after, key, v) {
-			json_t *old = json_object_get(before, key);
-			if (bookkeeping(key) || (old && json_equal(old, v)))
-				continue;
-			json_object_set(b, key, old ? old : json_null());
-			json_object_set(a, key, v);
-		}
-	} else {
-		b = before ? json_incref(before) : json_null();
-		a = after ? json_incref(after) : json_null();
-	}
-	json_object_set_new(out, "before", b);
-	json_object_set_new(out, "after", a);
-	json_decref(before);
-	json_decref(after);
-	return out;
-fail:
-	json_decref(before);
-	json_decref(after);
-	json_decref(out);
-	json_decref(b);
-	json_decref(a);
-	return NULL;
-}
-
 /* ---- the trail as a list ---------------------------------------------- */
 
 #define AUDIT_DOC                                                                            \

@@ -34,12 +34,4 @@ enum err audit_write(struct db_conn *c, const struct audit_actor *who, const cha
                      const char *resource_id, const char *action, const json_t *changes,
                      int la_code, struct problem *p);
 
-/*
- * The changes between two JSON representations (texts; either may be NULL
- * for a create or a delete): {"before": {field: old...}, "after": {field:
- * new...}} holding only the fields that differ, bookkeeping (updated_at,
- * version) left out. Caller owns the result; NULL when out of memory.
- */
-json_t *audit_changes(const char *before, const char *after);
-
 #endif

@@ -188,17 +188,18 @@ doc_la_code(const char *doc, const char *field)
 }
 
 enum err
-resource_audit(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-      const char *key, const char *action, const char *before, const char *after,
-      struct problem *p)
+resource_audit_removed(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                       const char *key, const char *action, const char *before, struct problem *p)
 {
-	json_t *changes = audit_changes(before, after);
+	json_t *doc = json_loads(before, 0, NULL);
+	json_t *changes = doc ? json_pack("{s:o, s:n}", "before", doc, "after") : NULL;
 	enum err e;
 
 	if (changes == NULL)
 		return problem_set(p, ERR_INTERNAL, "out of memory");
 	e = audit_write(c, &who->audit, def->resource, key, action, changes,
-	                doc_la_code(after ? after : before, def->la_field), p);
+	                (int)json_integer_value(json_object_get(doc, def->la_field ? def->la_field : "")),
+	                p);
 	json_decref(changes);
 	return e;
 }
@@ -447,7 +448,7 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const struct 
 		}
 		goto out;
 	}
-	e = resource_audit(c, def, who, key, "delete", before.body, NULL, p);
+	e = resource_audit_removed(c, def, who, key, "delete", before.body, p);
 out:
 	doc_free(&before);
 	PQclear(res);

@@ -379,7 +379,9 @@ enum err resource_list(struct db_conn *c, const struct resource_def *def,
  *     load its fields into rec and its representation into doc, each
  *     when not NULL;
  *   resource_fetch: the representation (ERR_NOT_FOUND out of scope);
- *   resource_audit: an audit event of `action` from before to after;
+ *   resource_audit_removed: the audit event of `action` for a record the
+ *     transaction removed, whose representation was before (a change's
+ *     event is resource_record's, its changes made in SQL);
  *   resource_record: the record as the transaction left it, into out, and
  *     the audit event of `action` from before (NULL: a create) to it, in
  *     one statement;
@@ -391,9 +393,9 @@ enum err resource_lock(struct db_conn *c, const struct resource_def *def, const 
                        struct record *rec, struct doc *doc, struct problem *p);
 enum err resource_fetch(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                         const char *key, struct doc *out, struct problem *p);
-enum err resource_audit(struct db_conn *c, const struct resource_def *def, const struct actor *who,
-                        const char *key, const char *action, const char *before, const char *after,
-                        struct problem *p);
+enum err resource_audit_removed(struct db_conn *c, const struct resource_def *def,
+                                const struct actor *who, const char *key, const char *action,
+                                const char *before, struct problem *p);
 
 enum err resource_record(struct db_conn *c, const struct resource_def *def, const struct actor *who,
                          const char *key, const char *action, const char *before, struct doc *out,
