@@ -53,10 +53,7 @@ date_param(struct req *r, const char *name, bool required, char out[11])
 	const char *v = query_get(&r->query, name);
 
 	if (v == NULL && !required) {
-		time_t now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(out, 11, "%Y-%m-%d", &tm);
+		date_london(time(NULL), out);
 		return ERR_OK;
 	}
 	if (v == NULL || !date_within(v, DATE_QUERY_LAST_YEAR)) {
@@ -115,10 +112,12 @@ enum err
 api_report_groups_without_chair(struct req *r)
 {
 	const char *year = query_get(&r->query, "academic_year");
-	char start[11], end[11], *text = NULL;
+	char start[11], end[11], as_of[11], *text = NULL;
 	struct db_conn *c;
 	enum err e;
 
+	if ((e = date_param(r, "as_of", false, as_of)) != ERR_OK)
+		return e;
 	if (!academic_year_parse(year, start, end)) {
 		problem_field(&r->problem, IN_QUERY, "academic_year", year ? "format" : "required",
 		              "must be an academic year such as 2020/21");
@@ -127,7 +126,7 @@ api_report_groups_without_chair(struct req *r)
 	}
 	if ((e = req_db(r, &c)) != ERR_OK)
 		return e;
-	e = report_groups_without_chair(c, &r->who.scope, start, end, &text, &r->problem);
+	e = report_groups_without_chair(c, &r->who.scope, year, as_of, &text, &r->problem);
 	return answer(r, text, e);
 }
 

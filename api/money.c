@@ -10,20 +10,28 @@
 #include <string.h>
 
 #include "../http/accept.h"
+#include "../http/etag.h"
 #include "../lib/config.h"
 #include "../lib/fund.h"
 #include "handlers.h"
 
+/* Calculate, or store the differences; If-Match on the fund, when sent, must hold. */
 static enum err
 fund_calc(struct req *r, bool store)
 {
+	struct expected_version im = {.any = true};
+	const char *h = req_header(r, "If-Match");
 	struct db_conn *c;
 	char key[24], *text = NULL;
 	enum err e;
 
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+	if ((e = req_key(r, key)) != ERR_OK)
 		return e;
-	if ((e = fund_calculate(c, &r->who, key, store, &text, &r->problem)) != ERR_OK)
+	if (store && h && *h)
+		if_match_parse(h, &im);
+	if ((e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = fund_calculate(c, &r->who, key, &im, store, &text, &r->problem)) != ERR_OK)
 		return e;
 	respond_json(r, store ? 201 : 200, text, strlen(text));
 	free(text);

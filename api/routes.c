@@ -22,6 +22,7 @@ static const char *const as_of_query[] = {"as_of", NULL};
 static const char *const reviews_query[] = {"as_of", "within_days", NULL};
 static const char *const unconfirmed_query[] = {"by", NULL};
 static const char *const year_query[] = {"academic_year", NULL};
+static const char *const year_as_of_query[] = {"academic_year", "as_of", NULL};
 static const char *const authority_query[] = {"academic_year", "la", NULL};
 
 const struct route routes[] = {
@@ -89,6 +90,12 @@ const struct route routes[] = {
 	{"PATCH", "/v1/chairs/:id", api_resource_patch, ROLES_WRITE, &chair_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/chairs/:id", api_resource_delete, ROLES_WRITE, &chair_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/chair-confirmations", api_resource_list, ROLES_READ, &confirmation_def, BODY_NONE, NULL},
+	{"POST", "/v1/chair-confirmations", api_resource_create, ROLES_WRITE, &confirmation_def, BODY_JSON, NULL},
+	{"GET", "/v1/chair-confirmations/:id", api_resource_get, ROLES_READ, &confirmation_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/chair-confirmations/:id", api_resource_patch, ROLES_WRITE, &confirmation_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/chair-confirmations/:id", api_resource_delete, ROLES_WRITE, &confirmation_def, BODY_NONE, NULL},
+
 	{"GET", "/v1/nominations", api_resource_list, ROLES_READ, &nomination_def, BODY_NONE, NULL},
 	{"POST", "/v1/nominations", api_resource_create, ROLES_WRITE, &nomination_def, BODY_JSON, NULL},
 	{"GET", "/v1/nominations/:id", api_resource_get, ROLES_READ, &nomination_def, BODY_NONE, NULL},
@@ -147,7 +154,7 @@ const struct route routes[] = {
 
 	{"GET", "/v1/reports/chair-reviews", api_report_chair_reviews, ROLES_READ, NULL, BODY_NONE, reviews_query},
 	{"GET", "/v1/reports/unconfirmed-chairs", api_report_unconfirmed_chairs, ROLES_READ, NULL, BODY_NONE, unconfirmed_query},
-	{"GET", "/v1/reports/groups-without-confirmed-chair", api_report_groups_without_chair, ROLES_READ, NULL, BODY_NONE, year_query},
+	{"GET", "/v1/reports/groups-without-confirmed-chair", api_report_groups_without_chair, ROLES_READ, NULL, BODY_NONE, year_as_of_query},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

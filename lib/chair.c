@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "eligibility.h"
 #include "group.h"
 #include "register.h"
@@ -15,7 +16,7 @@
 enum chair_field {
 	CF_GROUP_ID, CF_ROLE, CF_PERSON_NAME, CF_EMAIL, CF_SCHOOL_URN, CF_HEAD_SINCE, CF_LED_GRADES,
 	CF_GB_SUPPORT_ON, CF_GROUP_BACKING, CF_GROUP_BACKING_ON, CF_TIME_COMMITMENT,
-	CF_IMPROVEMENT_NOTE, CF_START_DATE, CF_END_DATE, CF_ELECTED_ON, CF_CONFIRMED_ON,
+	CF_IMPROVEMENT_NOTE, CF_START_DATE, CF_END_DATE, CF_ELECTED_ON,
 	CF_OVERRIDE, CF_ELIGIBILITY, CF__COUNT
 };
 
@@ -61,14 +62,14 @@ static const struct field chair_fields[CF__COUNT] = {
 	[CF_START_DATE] = {.name = "start_date", .type = FT_DATE, .flags = F_REQUIRED},
 	[CF_END_DATE] = {.name = "end_date", .type = FT_DATE, .flags = F_NULLABLE},
 	[CF_ELECTED_ON] = {.name = "elected_on", .type = FT_DATE, .flags = F_REQUIRED},
-	[CF_CONFIRMED_ON] = {.name = "confirmed_on", .type = FT_DATE, .flags = F_NULLABLE},
 	[CF_OVERRIDE] = {.name = "override_justification", .type = FT_TEXT, .flags = F_NULLABLE,
 	                 .min = 10, .max = 2000},
 	[CF_ELIGIBILITY] = {.name = "eligibility", .type = FT_TEXT, .flags = F_DERIVED | F_NULLABLE},
 };
 
 static const char *const chair_read_only[] = {
-	"id", "group_kind", "la_code", "review_due_on", "review_status", "created_at", "updated_at",
+	"id", "group_kind", "la_code", "review_due_on", "review_status", "confirmations", "created_at",
+	"updated_at",
 	"version", NULL};
 
 static const struct field_set chair_field_set = {chair_fields, CF__COUNT, chair_read_only};
@@ -166,9 +167,12 @@ chair_check(const struct record *rec, struct problem *p)
 	"'group_backing_on', c.group_backing_on, 'time_commitment', c.time_commitment, "             \
 	"'improvement_note', c.improvement_note, 'start_date', c.start_date, 'end_date', c.end_date, " \
 	"'elected_on', c.elected_on, 'review_due_on', c.review_due_on, "                              \
-	"'review_status', CASE WHEN c.review_due_on < current_date THEN 'overdue' "                    \
-	"WHEN c.review_due_on <= current_date + 30 THEN 'due' ELSE 'not_due' END, "                    \
-	"'confirmed_on', c.confirmed_on, 'override_justification', c.override_justification, "       \
+	"'review_status', CASE WHEN c.review_due_on < london_today() THEN 'overdue' "                  \
+	"WHEN c.review_due_on <= london_today() + 30 THEN 'due' ELSE 'not_due' END, "                  \
+	"'confirmations', coalesce((SELECT json_agg(json_build_object('id', k.id, "                   \
+	"'academic_year', k.academic_year, 'confirmed_on', k.confirmed_on) ORDER BY k.academic_year) " \
+	"FROM chair_confirmation k WHERE k.chair_id = c.id OR k.deputy_id = c.id), '[]'::json), "     \
+	"'override_justification', c.override_justification, "                                       \
 	"'eligibility', c.eligibility, 'created_at', api_ts(c.created_at), "                          \
 	"'updated_at', api_ts(c.updated_at), 'version', c.version)"
 #define CHAIR_FROM                                                                                \
@@ -180,11 +184,11 @@ static const struct db_stmt CHAIR_INSERT = {"chair_insert",
 	"INSERT INTO chair_appointment (group_id, role, person_name, email, school_urn, head_since, "
 	"led_school_grades, governing_body_support_on, group_backing, group_backing_on, "
 	"time_commitment, improvement_note, start_date, end_date, elected_on, review_due_on, "
-	"confirmed_on, override_justification, eligibility) "
+	"override_justification, eligibility) "
 	"SELECT g.id, $2, $3, $4, $5::integer, $6::date, $7::text[], $8::date, $9, $10::date, "
 	"$11::boolean, $12, $13::date, $14::date, $15::date, "
-	"($15::date + make_interval(months => l.review_interval_months))::date, $16::date, $17, "
-	"$18::jsonb FROM school_group g JOIN local_authority l ON l.id = g.la_id "
+	"($15::date + make_interval(months => l.review_interval_months))::date, $16, "
+	"$17::jsonb FROM school_group g JOIN local_authority l ON l.id = g.la_id "
 	"WHERE g.id = $1::bigint RETURNING id"};
 static const struct db_stmt CHAIR_UPDATE = {"chair_update",
 	"UPDATE chair_appointment c SET person_name = $4, email = $5, school_urn = $6::integer, "
@@ -193,7 +197,7 @@ static const struct db_stmt CHAIR_UPDATE = {"chair_update",
 	"improvement_note = $13, start_date = $14::date, end_date = $15::date, elected_on = $16::date, "
 	"review_due_on = ($16::date + make_interval(months => (SELECT l.review_interval_months "
 	"FROM school_group g JOIN local_authority l ON l.id = g.la_id WHERE g.id = c.group_id)))::date, "
-	"confirmed_on = $17::date, override_justification = $18, eligibility = $19::jsonb, "
+	"override_justification = $17, eligibility = $18::jsonb, "
 	"updated_at = now(), version = version + 1 "
 	"WHERE c.id = $1::bigint AND $2::bigint IS NOT NULL AND $3::text IS NOT NULL"};
 static const struct db_stmt CHAIR_DELETE = {"chair_delete",
@@ -207,7 +211,10 @@ static const struct filter_def chair_filters[] = {
 	{.name = "school_urn", .kind = FILTER_INT, .sql = "c.school_urn = $%d::integer",
 	 .min = 100000, .max = 999999},
 	{.name = "on", .kind = FILTER_DATE, .sql = "c.term @> $%d::date"},
-	{.name = "confirmed", .kind = FILTER_BOOL, .sql = "(c.confirmed_on IS NOT NULL) = $%d::boolean"},
+	{.name = "confirmed_for", .kind = FILTER_TEXT, .max = 7, .check = academic_year_ok,
+	 .format = "an academic year such as 2020/21",
+	 .sql = "EXISTS (SELECT 1 FROM chair_confirmation k WHERE (k.chair_id = c.id OR k.deputy_id = c.id) "
+	        "AND k.academic_year = $%d)"},
 };
 
 static const struct sort_def chair_sorts[] = {
@@ -222,6 +229,10 @@ static const struct constraint_def chair_constraints[] = {
 	{"chair_one_per_role", "start_date", "overlap",
 	 "overlaps the term of another appointment to this role in this group"},
 	{"chair_group_fkey", "group_id", "reference", "does not name a group"},
+	{"chair_member_rule", "school_urn", "rule",
+	 "must be a member school of the group when the appointment starts"},
+	{"chair_confirmed_kept", "end_date", "rule",
+	 "would end the term before a year the appointment is confirmed for"},
 	{"chair_school_la_rule", "school_urn", "reference", "does not name a school of the group's local authority"},
 	{"chair_school_fkey", "school_urn", "reference", "does not name a school of the group's local authority"},
 	{"chair_dates_check", "end_date", "rule", "must not be before start_date"},
@@ -241,7 +252,7 @@ const struct resource_def chair_def = {
 	.load_cols = "c.group_id, c.role, c.person_name, c.email, c.school_urn, c.head_since, "
 	             "c.led_school_grades, c.governing_body_support_on, c.group_backing, "
 	             "c.group_backing_on, c.time_commitment, c.improvement_note, c.start_date, "
-	             "c.end_date, c.elected_on, c.confirmed_on, c.override_justification, "
+	             "c.end_date, c.elected_on, c.override_justification, "
 	             "c.eligibility",
 	.insert = &CHAIR_INSERT,
 	.insert_miss_field = "group_id",

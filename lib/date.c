@@ -235,3 +235,10 @@ academic_year_of(const char *iso, char out[8])
 {
 	return year_from(iso, 9, out);
 }
+
+bool
+academic_year_ok(const char *s)
+{
+	char start[11], end[11];
+	return academic_year_parse(s, start, end);
+}

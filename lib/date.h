@@ -61,6 +61,9 @@ void date_add_years(const char *iso, int n, char out[11]);
  */
 bool academic_year_parse(const char *s, char start[11], char end[11]);
 
+/* Is s an academic year such as "2020/21"? */
+bool academic_year_ok(const char *s);
+
 /* The academic year a date falls in, as "2020/21", into out (8 bytes). */
 bool academic_year_of(const char *iso, char out[8]);
 

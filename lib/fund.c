@@ -24,13 +24,6 @@ enum {
 	FF__COUNT
 };
 
-bool
-academic_year_ok(const char *s)
-{
-	char a[11], b[11];
-	return academic_year_parse(s, a, b);
-}
-
 /* A weighting between 0 and 1 with at most six decimal places. */
 static bool
 weighting_ok(const char *s)

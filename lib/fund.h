@@ -16,15 +16,24 @@ extern const struct resource_def allocation_def;
 extern const struct resource_def payment_def;
 
 /*
- * The allocation of fund `key` computed from its rules and the register as
- * of its census date: {"fund_id", "kind", "pot_pence", "allocated_pence",
- * "unallocated_pence", "currency", "allocations": [...]} as JSON text in
- * *out (caller frees). store: also write them as proposed allocations (409
- * when the fund has live allocations already), in one transaction.
+ * The allocation of fund `key` computed from its rules and the register
+ * (as of its census date; chair funding: the chairs confirmed for its
+ * academic year), beside what each group has from it already:
+ * {"fund_id", "kind", "pot_pence", "allocated_pence", "unallocated_pence",
+ * "already_allocated_pence", "difference_pence", "currency",
+ * "allocations": [...], "unfunded": [{group, "reason"}]} as JSON text in
+ * *out (caller frees). Each allocation line holds what the group should
+ * have (amount_pence), has (allocated_pence) and the difference, proposed
+ * as a first allocation, a top-up or a reduction.
+ * store: also write the differences as proposed allocations, in the
+ * caller's transaction, the fund locked (409 when there is none; 412 when
+ * the fund is not at a version `expect` allows, expect NULL: any). What is
+ * approved or paid is never changed.
  * ERR_VALIDATION when the pot is too small, saying by how much.
  */
-enum err fund_calculate(struct db_conn *c, const struct actor *who, const char *key, bool store,
-                        char **out, struct problem *p);
+enum err fund_calculate(struct db_conn *c, const struct actor *who, const char *key,
+                        const struct expected_version *expect, bool store, char **out,
+                        struct problem *p);
 
 /* The fund's money, reconciled: pot, allocated, proposed, approved, paid, outstanding, corrected. */
 enum err fund_summary(struct db_conn *c, const struct actor *who, const char *key, char **out,

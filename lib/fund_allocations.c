@@ -27,7 +27,7 @@ static const struct field allocation_fields[AF__N] = {
 };
 
 static const char *const allocation_read_only[] = {
-	"id", "fund_name", "fund_kind", "academic_year", "la_code", "group_name", "chair_id", "currency",
+	"id", "fund_name", "fund_kind", "academic_year", "la_code", "group_name", "chair_id", "kind", "currency",
 	"status", "working", "plan_required", "plan_status", "payment_id", "approved_at", "cancelled_at",
 	"cancel_reason", "created_at", "updated_at", "version", NULL};
 static const struct field_set allocation_field_set = {allocation_fields, AF__N, allocation_read_only};
@@ -35,7 +35,7 @@ static const struct field_set allocation_field_set = {allocation_fields, AF__N, 
 #define ALLOCATION_DOC                                                                             \
 	"json_build_object('id', a.id, 'fund_id', a.fund_id, 'fund_name', f.name, 'fund_kind', f.kind, " \
 	"'academic_year', f.academic_year, 'la_code', l.code, 'group_id', a.group_id, "                 \
-	"'group_name', g.name, 'chair_id', a.chair_id, 'amount_pence', a.amount_pence, "                 \
+	"'group_name', g.name, 'chair_id', a.chair_id, 'kind', a.kind, 'amount_pence', a.amount_pence, " \
 	"'currency', 'GBP', 'payee_urn', a.payee_urn, 'status', a.status, 'working', a.working, "        \
 	"'plan_required', f.requires_plan, "                                                            \
 	"'plan_status', (SELECT x.status FROM action_plan x WHERE x.group_id = a.group_id "              \
@@ -61,6 +61,7 @@ static const struct db_stmt ALLOCATION_UPDATE = {"allocation_update",
 	"AND $4::bigint IS NOT NULL"};
 
 static const char *const allocation_statuses[] = {"proposed", "approved", "paid", "cancelled", NULL};
+static const char *const allocation_kinds[] = {"allocation", "top_up", "reduction", NULL};
 
 static const struct filter_def allocation_filters[] = {
 	{.name = "fund_id", .kind = FILTER_INT, .sql = "a.fund_id = $%d::bigint", .min = 1,
@@ -68,6 +69,7 @@ static const struct filter_def allocation_filters[] = {
 	{.name = "group_id", .kind = FILTER_INT, .sql = "a.group_id = $%d::bigint", .min = 1,
 	 .max = 9223372036854775807LL},
 	{.name = "status", .kind = FILTER_ENUM, .sql = "a.status = $%d", .values = allocation_statuses},
+	{.name = "kind", .kind = FILTER_ENUM, .sql = "a.kind = $%d", .values = allocation_kinds},
 	{.name = "la", .kind = FILTER_INT, .sql = "l.code = $%d::integer", .min = 100, .max = 999},
 };
 
@@ -84,7 +86,9 @@ static const struct constraint_def allocation_constraints[] = {
 	{"allocation_fund_la_rule", "fund_id", "reference", "does not name a fund of the group's local authority"},
 	{"allocation_fund_fkey", "fund_id", "reference", "does not name a fund of the group's local authority"},
 	{"allocation_group_fkey", "group_id", "reference", "does not name a group"},
-	{"fund_allocation_amount_pence_check", "amount_pence", "range", "must not be negative"},
+	{"allocation_amount_check", "amount_pence", "range",
+	 "must not be negative (only a reduction, which a fund allocated again proposes, is)"},
+	{"allocation_kind_check", "kind", "enum", "must be allocation, top_up or reduction"},
 	{"fund_allocation_status_check", "status", "enum", "must be proposed, approved, paid or cancelled"},
 	{"allocation_chair_fkey", "chair_id", "reference", "does not name a chair appointment"},
 };
@@ -119,7 +123,7 @@ static const struct db_stmt ALLOCATION_APPROVE = {"allocation_approve",
 	"INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, "
 	"establishment_number, amount_pence, academic_year, due_on, financial_year) "
 	"SELECT a.id, '', a.fund_id, a.payee_urn, l.code, s.establishment_number, a.amount_pence, "
-	"f.academic_year, current_date, " FINANCIAL_YEAR " FROM a JOIN fund f ON f.id = a.fund_id "
+	"f.academic_year, london_today(), " FINANCIAL_YEAR " FROM a JOIN fund f ON f.id = a.fund_id "
 	"JOIN school s ON s.urn = a.payee_urn JOIN local_authority l ON l.id = s.la_id"};
 
 static const struct db_stmt ALLOCATION_CANCEL = {"allocation_cancel",

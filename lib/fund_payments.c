@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "fund_sql.h"
 
 #define PAYMENT_FROM "payment p JOIN fund_allocation a ON a.id = p.allocation_id"
@@ -99,7 +100,7 @@ static const struct db_stmt PAYMENT_REVERSE = {"payment_reverse",
 	"INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, "
 	"establishment_number, amount_pence, academic_year, due_on, financial_year, "
 	"reverses_payment_id, reason) SELECT allocation_id, '', fund_id, payee_urn, la_code, "
-	"establishment_number, -amount_pence, academic_year, current_date, " FINANCIAL_YEAR ", id, $2 FROM payment "
+	"establishment_number, -amount_pence, academic_year, london_today(), " FINANCIAL_YEAR ", id, $2 FROM payment "
 	"WHERE id = $1::bigint AND status = 'paid' AND reverses_payment_id IS NULL RETURNING id"};
 
 static const char *const from_due_or_paid[] = {"due", "paid", NULL};

@@ -45,7 +45,9 @@ group_check(const struct record *rec, struct problem *p)
 #define GROUP_CHAIR(role, d)                                                                   \
 	"(SELECT json_build_object('id', c.id, 'person_name', c.person_name, 'email', c.email, "   \
 	"'school_urn', c.school_urn, 'start_date', c.start_date, 'end_date', c.end_date, "         \
-	"'review_due_on', c.review_due_on, 'confirmed_on', c.confirmed_on) "                       \
+	"'review_due_on', c.review_due_on, 'confirmed_on', (SELECT k.confirmed_on "                \
+	"FROM chair_confirmation k WHERE k.group_id = g.id AND k.academic_year = academic_year_of(" d ") " \
+	"AND (k.chair_id = c.id OR k.deputy_id = c.id))) "                                         \
 	"FROM chair_appointment c WHERE c.group_id = g.id AND c.role = '" role "' AND c.term @> " d ")"
 
 /* The representation of group g as of date d; needs the lateral `mc` of GROUP_FROM. */
@@ -74,7 +76,7 @@ group_check(const struct record *rec, struct problem *p)
 #define GROUP_STATEMENTS(prefix, kind)                                                          \
 	static const struct db_stmt prefix##_INSERT = {#prefix "_insert",                            \
 		"INSERT INTO school_group (kind, la_id, area_id, name, status, created_on, closed_on) "   \
-		"SELECT '" kind "', l.id, $2::bigint, $3, $4, coalesce($5::date, current_date), $6::date " \
+		"SELECT '" kind "', l.id, $2::bigint, $3, $4, coalesce($5::date, london_today()), $6::date " \
 		"FROM local_authority l WHERE l.code = $1::integer RETURNING id"};                       \
 	static const struct db_stmt prefix##_UPDATE = {#prefix "_update",                            \
 		"UPDATE school_group SET area_id = $3::bigint, name = $4, status = $5, "                 \
@@ -118,8 +120,8 @@ static const struct constraint_def group_constraints[] = {
 		.insert = &prefix##_INSERT, .insert_miss_field = "la_code",                               \
 		.update = &prefix##_UPDATE, .del = &prefix##_DELETE,                                    \
 		.del_conflict = "the group has members, chairs, nominations or service accounts; close it instead", \
-		.as_of = true, .list_doc = GROUP_DOC("coalesce($1::date, current_date)"),                \
-		.list_from = GROUP_FROM("coalesce($1::date, current_date)"),                             \
+		.as_of = true, .list_doc = GROUP_DOC("coalesce($1::date, london_today())"),                \
+		.list_from = GROUP_FROM("coalesce($1::date, london_today())"),                             \
 		.list_where = "g.kind = '" kind "'", .filters = group_filters,                           \
 		.nfilters = sizeof group_filters / sizeof group_filters[0],                               \
 		.key_expr = "g.id", .key_type = "bigint", .q_expr = "g.name",                             \

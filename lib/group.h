@@ -13,6 +13,7 @@ extern const struct resource_def consortium_def;
 extern const struct resource_def network_def;
 extern const struct resource_def membership_def;
 extern const struct resource_def chair_def;
+extern const struct resource_def confirmation_def;
 extern const struct resource_def nomination_def;
 
 /*

@@ -4,27 +4,48 @@
  */
 #include "register.h"
 
+#include <string.h>
+
+#include "date.h"
+
+/* "MM-DD" from 1 September to 31 December: the LA's day for confirming chairs. */
+static bool
+deadline_ok(const char *s)
+{
+	int m, d;
+
+	if (strlen(s) != 5 || s[2] != '-' || strspn(s, "0123456789-") != 5)
+		return false;
+	m = (s[0] - '0') * 10 + (s[1] - '0');
+	d = (s[3] - '0') * 10 + (s[4] - '0');
+	return m >= 9 && m <= 12 && date_is_real(2001, m, d);
+}
+
 static const struct field la_fields[] = {
 	{.name = "code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 100, .max = 999},
 	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
 	{.name = "review_interval_months", .type = FT_INT, .min = 1, .max = 60, .dflt = "12"},
+	{.name = "confirmation_deadline", .type = FT_TEXT, .min = 5, .max = 5, .check = deadline_ok,
+	 .format = "a day from 09-01 to 12-31 as MM-DD", .dflt = "09-11"},
 };
 
 static const char *const la_read_only[] = {"id", "created_at", "updated_at", "version", NULL};
 
-static const struct field_set la_field_set = {la_fields, 3, la_read_only};
+static const struct field_set la_field_set = {la_fields, 4, la_read_only};
 
 #define LA_DOC                                                                              \
 	"json_build_object('id', l.id, 'code', l.code, 'name', l.name, "                        \
-	"'review_interval_months', l.review_interval_months, 'created_at', api_ts(l.created_at), " \
+	"'review_interval_months', l.review_interval_months, "                                  \
+	"'confirmation_deadline', l.confirmation_deadline, 'created_at', api_ts(l.created_at), "   \
 	"'updated_at', api_ts(l.updated_at), 'version', l.version)"
 
 
 static const struct db_stmt LA_INSERT = {"la_insert",
-	"INSERT INTO local_authority (code, name, review_interval_months) "
-	"VALUES ($1::integer, $2, $3::integer) RETURNING id"};
+	"INSERT INTO local_authority (code, name, review_interval_months, confirmation_deadline) "
+	"VALUES ($1::integer, $2, $3::integer, $4) RETURNING id"};
 static const struct db_stmt LA_UPDATE = {"la_update",
 	"UPDATE local_authority SET name = $3, review_interval_months = $4::integer, "
+	"confirmation_deadline = $5, "
 	"updated_at = now(), version = version + 1 WHERE id = $1::bigint AND $2::integer IS NOT NULL"};
 static const struct db_stmt LA_DELETE = {"la_delete",
 	"DELETE FROM local_authority WHERE id = $1::bigint"};
@@ -44,6 +65,8 @@ static const struct constraint_def la_constraints[] = {
 	{"local_authority_code_check", "code", "range", "must be an LA code from 100 to 999"},
 	{"local_authority_name_check", "name", "length", "must be 1 to 200 characters long"},
 	{"local_authority_review_interval_months_check", "review_interval_months", "range", "must be 1 to 60 months"},
+	{"la_confirmation_deadline_check", "confirmation_deadline", "format",
+	 "must be a day from 09-01 to 12-31 as MM-DD"},
 };
 
 const struct resource_def la_def = {
@@ -54,7 +77,7 @@ const struct resource_def la_def = {
 	.key_min = 1,
 	.key_max = 9223372036854775807LL,
 	.fields = &la_field_set,
-	.load_cols = "l.code, l.name, l.review_interval_months",
+	.load_cols = "l.code, l.name, l.review_interval_months, l.confirmation_deadline",
 	.insert = &LA_INSERT,
 	.update = &LA_UPDATE,
 	.del = &LA_DELETE,

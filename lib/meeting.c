@@ -139,13 +139,6 @@ static const struct db_stmt MEETING_UPDATE = {"meeting_update",
 	"WHERE id = $1::bigint AND $2::bigint IS NOT NULL"};
 static const struct db_stmt MEETING_DELETE = {"meeting_delete", "DELETE FROM meeting WHERE id = $1::bigint"};
 
-static bool
-academic_year_ok(const char *s)
-{
-	char a[11], b[11];
-	return academic_year_parse(s, a, b);
-}
-
 static const char *const terms[] = {"autumn", "spring", "summer", NULL};
 
 static const struct filter_def meeting_filters[] = {
@@ -231,7 +224,7 @@ static const struct filter_def support_filters[] = {
 	{.name = "la", .kind = FILTER_INT, .sql = "l.code = $%d::integer", .min = 100, .max = 999},
 	{.name = "area_id", .kind = FILTER_INT, .sql = "s.area_id = $%d::bigint", .min = 1,
 	 .max = 9223372036854775807LL},
-	{.name = "current", .kind = FILTER_BOOL, .sql = "(r.ended_on IS NULL OR r.ended_on >= current_date) = $%d::boolean"},
+	{.name = "current", .kind = FILTER_BOOL, .sql = "(r.ended_on IS NULL OR r.ended_on >= london_today()) = $%d::boolean"},
 };
 
 static const struct sort_def support_sorts[] = {

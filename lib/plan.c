@@ -126,7 +126,8 @@ static const struct field plan_fields[PF__COUNT] = {
 };
 
 static const char *const plan_read_only[] = {
-	"id", "la_code", "group_name", "fund_name", "plan_deadline", "status", "submitted_at", "late",
+	"id", "la_code", "group_name", "fund_name", "plan_deadline", "status", "submitted_at",
+	"first_submitted_at", "late",
 	"accepted_at", "return_comments", "total_cost_pence", "created_at", "updated_at", "version", NULL};
 static const struct field_set plan_field_set = {plan_fields, PF__COUNT, plan_read_only};
 
@@ -136,7 +137,7 @@ static const struct field_set plan_field_set = {plan_fields, PF__COUNT, plan_rea
 	"'priorities', x.priorities, 'actions', x.actions, "                                           \
 	"'total_cost_pence', (SELECT coalesce(sum((a->>'cost_pence')::bigint), 0) "                    \
 	"FROM jsonb_array_elements(x.actions) a), 'status', x.status, "                                \
-	"'submitted_at', api_ts(x.submitted_at), 'late', x.late, 'accepted_at', api_ts(x.accepted_at), " \
+	"'submitted_at', api_ts(x.submitted_at), 'first_submitted_at', api_ts(x.first_submitted_at), 'late', x.late, 'accepted_at', api_ts(x.accepted_at), " \
 	"'return_comments', x.return_comments, 'created_at', api_ts(x.created_at), "                   \
 	"'updated_at', api_ts(x.updated_at), 'version', x.version)"
 #define PLAN_FROM                                                                                  \
@@ -191,12 +192,17 @@ has_actions(const json_t *row, const struct record *body, bool *unchanged, struc
 	return problem_set(p, ERR_VALIDATION, "the plan has no actions");
 }
 
-/* Submitting after the fund's deadline (the LA's day) is allowed, and marked late. */
+/*
+ * Submitting after the fund's deadline (the day in England) is allowed, and
+ * marked late; a plan returned and submitted again keeps the verdict of its
+ * first submission.
+ */
 static const struct db_stmt PLAN_SUBMIT = {"plan_submit",
 	"UPDATE action_plan x SET status = 'submitted', submitted_at = now(), "
-	"late = (SELECT f.plan_deadline IS NOT NULL AND current_date > f.plan_deadline FROM fund f "
-	"WHERE f.id = x.fund_id), return_comments = NULL, updated_at = now(), version = version + 1 "
-	"WHERE x.id = $1::bigint"};
+	"first_submitted_at = coalesce(x.first_submitted_at, now()), "
+	"late = CASE WHEN x.first_submitted_at IS NULL THEN (SELECT plan_late(now(), f.plan_deadline) "
+	"FROM fund f WHERE f.id = x.fund_id) ELSE x.late END, "
+	"return_comments = NULL, updated_at = now(), version = version + 1 WHERE x.id = $1::bigint"};
 static const struct db_stmt PLAN_ACCEPT = {"plan_accept",
 	"UPDATE action_plan SET status = 'accepted', accepted_at = now(), updated_at = now(), "
 	"version = version + 1 WHERE id = $1::bigint"};
@@ -290,7 +296,7 @@ static const struct field_set evaluation_field_set = {evaluation_fields, EF__COU
 	"'what_done', v.what_done, 'impacts', v.impacts, 'rating', v.rating, "                           \
 	"'spent_pence', v.spent_pence, 'overspend_reason', v.overspend_reason, 'status', v.status, "     \
 	"'submitted_at', api_ts(v.submitted_at), 'reported_on', v.reported_on, "                         \
-	"'due_on', f.evaluation_due, 'overdue', v.status = 'draft' AND f.evaluation_due < current_date, " \
+	"'due_on', f.evaluation_due, 'overdue', v.status <> 'reported' AND f.evaluation_due < london_today(), " \
 	"'created_at', api_ts(v.created_at), 'updated_at', api_ts(v.updated_at), 'version', v.version)"
 #define EVALUATION_FROM                                                                            \
 	"evaluation v JOIN fund_allocation a ON a.id = v.allocation_id JOIN fund f ON f.id = a.fund_id "   \
@@ -315,7 +321,7 @@ static const struct filter_def evaluation_filters[] = {
 	 .max = 9223372036854775807LL},
 	{.name = "status", .kind = FILTER_ENUM, .sql = "v.status = $%d", .values = evaluation_statuses},
 	{.name = "overdue", .kind = FILTER_BOOL,
-	 .sql = "(v.status = 'draft' AND f.evaluation_due < current_date) = $%d::boolean"},
+	 .sql = "(v.status <> 'reported' AND f.evaluation_due < london_today()) = $%d::boolean"},
 };
 
 static const struct sort_def evaluation_sorts[] = {

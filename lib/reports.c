@@ -28,21 +28,34 @@ static const struct db_stmt REPORT_REVIEWS = {"report_reviews", ITEMS(
 	"AND c.review_due_on <= $4::date + $5::integer" REPORT_SCOPE
 	" ORDER BY c.review_due_on, g.id")};
 
+/* Chairs in office during the year of $4 whose group had not confirmed a chair for it by $4. */
 static const struct db_stmt REPORT_UNCONFIRMED = {"report_unconfirmed", ITEMS(
 	"SELECT c.id AS chair_id, g.id AS group_id, g.name AS group_name, g.kind, l.code AS la_code, "
-	"c.person_name, c.email, c.school_urn, c.start_date, c.confirmed_on "
+	"c.person_name, c.email, c.school_urn, c.start_date, $7::text AS academic_year, "
+	"confirmation_deadline(g.la_id, $7::text) AS deadline, "
+	"(SELECT k.confirmed_on FROM chair_confirmation k WHERE k.group_id = g.id "
+	"AND k.academic_year = $7::text) AS confirmed_on "
 	"FROM chair_appointment c JOIN school_group g ON g.id = c.group_id "
-	"JOIN local_authority l ON l.id = g.la_id WHERE c.role = 'chair' "
+	"JOIN local_authority l ON l.id = g.la_id WHERE c.role = 'chair' AND g.status = 'active' "
 	"AND c.term && daterange($5::date, $6::date, '[]') "
-	"AND (c.confirmed_on IS NULL OR c.confirmed_on > $4::date)" REPORT_SCOPE
+	"AND NOT EXISTS (SELECT 1 FROM chair_confirmation k WHERE k.group_id = g.id "
+	"AND k.academic_year = $7::text AND k.confirmed_on <= $4::date)" REPORT_SCOPE
 	" ORDER BY g.name, c.id")};
 
+/*
+ * Active groups with no confirmation for year $4, as of $5: the LA's
+ * deadline, whether it has passed, and the chair in office that day.
+ */
 static const struct db_stmt REPORT_NO_CHAIR = {"report_no_chair", ITEMS(
-	"SELECT g.id AS group_id, g.name AS group_name, g.kind, l.code AS la_code, g.area_id "
-	"FROM school_group g JOIN local_authority l ON l.id = g.la_id WHERE g.status = 'active' "
-	"AND NOT EXISTS (SELECT 1 FROM chair_appointment c WHERE c.group_id = g.id "
-	"AND c.role = 'chair' AND c.confirmed_on IS NOT NULL "
-	"AND c.term && daterange($4::date, $5::date, '[]'))" REPORT_SCOPE
+	"SELECT g.id AS group_id, g.name AS group_name, g.kind, l.code AS la_code, g.area_id, "
+	"$4::text AS academic_year, confirmation_deadline(g.la_id, $4::text) AS deadline, "
+	"$5::date > confirmation_deadline(g.la_id, $4::text) AS past_deadline, "
+	"c.id AS chair_id, c.person_name AS chair_name "
+	"FROM school_group g JOIN local_authority l ON l.id = g.la_id "
+	"LEFT JOIN chair_appointment c ON c.group_id = g.id AND c.role = 'chair' AND c.term @> $5::date "
+	"WHERE g.status = 'active' "
+	"AND NOT EXISTS (SELECT 1 FROM chair_confirmation k WHERE k.group_id = g.id "
+	"AND k.academic_year = $4::text)" REPORT_SCOPE
 	" ORDER BY g.kind, g.name, g.id")};
 
 static enum err
@@ -86,18 +99,18 @@ report_unconfirmed_chairs(struct db_conn *c, const struct scope *sc, const char 
                           struct problem *p)
 {
 	char year[8], start[11], end[11];
-	const char *args[] = {by, start, end};
+	const char *args[] = {by, start, end, year};
 
 	if (!academic_year_of(by, year) || !academic_year_parse(year, start, end))
 		return problem_set(p, ERR_MALFORMED, "by is not a date");
-	return run(c, &REPORT_UNCONFIRMED, sc, args, 3, out, p);
+	return run(c, &REPORT_UNCONFIRMED, sc, args, 4, out, p);
 }
 
 enum err
-report_groups_without_chair(struct db_conn *c, const struct scope *sc, const char *start,
-                            const char *end, char **out, struct problem *p)
+report_groups_without_chair(struct db_conn *c, const struct scope *sc, const char *year,
+                            const char *as_of, char **out, struct problem *p)
 {
-	const char *args[] = {start, end};
+	const char *args[] = {year, as_of};
 
 	return run(c, &REPORT_NO_CHAIR, sc, args, 2, out, p);
 }
@@ -105,11 +118,12 @@ report_groups_without_chair(struct db_conn *c, const struct scope *sc, const cha
 static const struct db_stmt REPORT_OVERDUE = {"report_overdue", ITEMS(
 	"SELECT a.id AS allocation_id, a.fund_id, f.name AS fund_name, g.id AS group_id, "
 	"g.name AS group_name, l.code AS la_code, f.evaluation_due AS due_on, "
-	"v.id AS evaluation_id, coalesce(v.status, 'missing') AS evaluation_status "
+	"v.id AS evaluation_id, coalesce(v.status, 'missing') AS evaluation_status, "
+	"api_ts(v.submitted_at) AS submitted_at, v.reported_on "
 	"FROM fund_allocation a JOIN fund f ON f.id = a.fund_id JOIN school_group g ON g.id = a.group_id "
 	"JOIN local_authority l ON l.id = f.la_id LEFT JOIN evaluation v ON v.allocation_id = a.id "
 	"WHERE a.status IN ('approved', 'paid') AND f.evaluation_due < $4::date "
-	"AND (v.id IS NULL OR v.status = 'draft')" REPORT_SCOPE " ORDER BY f.evaluation_due, g.name, a.id")};
+	"AND (v.id IS NULL OR v.reported_on IS NULL OR v.reported_on > $4::date)" REPORT_SCOPE " ORDER BY f.evaluation_due, g.name, a.id")};
 
 enum err
 report_overdue_evaluations(struct db_conn *c, const struct scope *sc, const char *as_of, char **out,

@@ -13,16 +13,27 @@
 enum err report_chair_reviews(struct db_conn *c, const struct scope *sc, const char *as_of,
                               int within, char **out, struct problem *p);
 
-/* Chairs whose term overlaps the academic year holding `by` and not confirmed by then. */
+/*
+ * Chairs in office during the academic year holding `by` whose group had
+ * not confirmed its chair for that year by then.
+ */
 enum err report_unconfirmed_chairs(struct db_conn *c, const struct scope *sc, const char *by,
                                    char **out, struct problem *p);
 
-/* Active groups with no confirmed chair for any part of the academic year [start, end]. */
+/*
+ * Active groups with no chair confirmed for academic year `year`, as of
+ * as_of: each with the LA's deadline, whether it had passed, and the chair
+ * in office that day.
+ */
 enum err report_groups_without_chair(struct db_conn *c, const struct scope *sc,
-                                     const char *start, const char *end, char **out,
+                                     const char *year, const char *as_of, char **out,
                                      struct problem *p);
 
-/* Approved or paid allocations whose fund's evaluation fell due before as_of, not submitted. */
+/*
+ * Approved or paid allocations whose fund's evaluation fell due before
+ * as_of and was not reported to the AAG by then (with the dates it was
+ * submitted and reported, if it was).
+ */
 enum err report_overdue_evaluations(struct db_conn *c, const struct scope *sc, const char *as_of,
                                     char **out, struct problem *p);
 

@@ -82,7 +82,7 @@ school_check(const struct record *rec, struct problem *p)
 	"'support_category', s.support_category, 'vulnerable', s.vulnerable, "                     \
 	"'vulnerable_reason', s.vulnerable_reason, 'headteacher_name', s.headteacher_name, "       \
 	"'headteacher_appointed_on', s.headteacher_appointed_on, "                                 \
-	"'headteacher_newly_appointed', s.headteacher_appointed_on > (current_date - interval '2 years')::date, "         \
+	"'headteacher_newly_appointed', s.headteacher_appointed_on > (london_today() - interval '2 years')::date, "         \
 	"'area_id', s.area_id, 'opened_on', s.opened_on, 'closed_on', s.closed_on, "               \
 	"'consortium', " SCHOOL_GROUP("consortium", d) ", "                                        \
 	"'area_network', " SCHOOL_GROUP("area_network", d) ", "                                    \
@@ -179,7 +179,7 @@ const struct resource_def school_def = {
 	.update = &SCHOOL_UPDATE,
 	.del = &SCHOOL_DELETE,
 	.del_conflict = "the school is referred to; close it instead (PATCH status to closed)",
-	.list_doc = SCHOOL_DOC("coalesce($1::date, current_date)"),
+	.list_doc = SCHOOL_DOC("coalesce($1::date, london_today())"),
 	.as_of = true,
 	.list_from = SCHOOL_FROM,
 	.one_from = SCHOOL_ONE_FROM,

@@ -7,13 +7,18 @@ Every demo group (LA 937) without a chair gets one, the head of its first
 member school, and every other group a deputy too. They go through
 POST /v1/chairs like any appointment, so the service checks their
 eligibility. Elections are spread over 2025/26, so that some reviews are
-overdue, some due soon and some later; two chairs are left unconfirmed.
+overdue, some due soon and some later. Each group confirms its chair for
+2025/26, and for 2026/27 all but two do, some after the LA's deadline of
+11 September; then the 2026/27 chair funding is allocated, which lists the
+two unconfirmed groups as unfunded.
 Prints what it did; does nothing to a group that already has a chair.
 """
 import datetime
 import json
 import sys
 import urllib.request
+
+CHAIR_FUND = "Chair funding 2026/27"
 
 
 def call(base, token, method, path, body=None):
@@ -25,7 +30,7 @@ def call(base, token, method, path, body=None):
         return json.load(resp)
 
 
-def appoint(base, token, group, role, member, elected, confirmed):
+def appoint(base, token, group, role, member, elected):
     body = {
         "group_id": group["id"], "role": role,
         "person_name": member["name"].split(" ")[0] + " head teacher",
@@ -36,9 +41,14 @@ def appoint(base, token, group, role, member, elected, confirmed):
         "time_commitment": True, "improvement_note": "results above the county average for three years",
         "start_date": "2024-09-01", "elected_on": elected,
     }
-    if confirmed:
-        body["confirmed_on"] = confirmed
     return call(base, token, "POST", "/v1/chairs", body)
+
+
+def confirm(base, token, group, year, chair, deputy, on):
+    return call(base, token, "POST", "/v1/chair-confirmations", {
+        "group_id": group["id"], "academic_year": year, "chair_id": chair["id"],
+        "deputy_id": deputy["id"] if deputy else None,
+        "confirmed_by": chair["person_name"] + " for the group", "confirmed_on": on})
 
 
 def main():
@@ -51,13 +61,26 @@ def main():
         if g["chair"] is not None or len(g["members"]) < 2:
             continue
         elected = datetime.date(2025, 9, 15) + datetime.timedelta(days=20 * i)
-        confirmed = None if i in (3, 9) else (elected + datetime.timedelta(days=10)).isoformat()
-        appoint(base, token, g, "chair", g["members"][0], elected.isoformat(), confirmed)
+        chair = appoint(base, token, g, "chair", g["members"][0], elected.isoformat())
+        deputy = None
         made += 1
         if i % 2 == 0:
-            appoint(base, token, g, "deputy", g["members"][1], elected.isoformat(), confirmed)
+            deputy = appoint(base, token, g, "deputy", g["members"][1], elected.isoformat())
             made += 1
+        confirm(base, token, g, "2025/26", chair, deputy,
+                min(elected + datetime.timedelta(days=10), datetime.date(2026, 8, 31)).isoformat())
+        if i not in (3, 9):
+            confirm(base, token, g, "2026/27", chair, deputy,
+                    (datetime.date(2026, 9, 1) + datetime.timedelta(days=i)).isoformat())
     print("demo chairs: %d appointments made" % made)
+    if made and not any(f["name"] == CHAIR_FUND
+                        for f in call(base, token, "GET", "/v1/funds?la=937&limit=200")["items"]):
+        fund = call(base, token, "POST", "/v1/funds", {
+            "la_code": 937, "kind": "chair_funding", "name": CHAIR_FUND, "academic_year": "2026/27",
+            "pot_pence": 500000 * len(groups)})["id"]
+        done = call(base, token, "POST", "/v1/funds/%d/allocate" % fund)
+        print("demo chair funding: %d groups allocated, %d unfunded" %
+              (len(done["allocations"]), len(done["unfunded"])))
 
 
 if __name__ == "__main__":

@@ -311,6 +311,7 @@ Test(concurrency, two_chairs_for_one_group_at_once)
 	make_la(la, "Chairraceshire");
 	urn = make_school(la, 1, "Chair Primary", "primary");
 	g = group("/v1/consortia", la, "Chair Race");
+	join(g, urn, "2020-09-01", NULL);
 	for (int i = 0; i < 10; i++) {
 		x[i].path = "/v1/chairs";
 		snprintf(x[i].body, sizeof x[i].body,
@@ -356,6 +357,7 @@ Test(chairs, eligibility_refusal_override_and_review_date)
 	resp_free(r);
 	urn = make_school(la, 1, "Chairing Primary", "primary");
 	g = group("/v1/consortia", la, "Chaired");
+	join(g, urn, "2020-01-01", NULL);
 	before = db_fingerprint();
 
 	/* a new head, nothing recorded: every rule but none is named */
@@ -425,8 +427,9 @@ Test(chairs, terms_meet_but_do_not_overlap)
 	struct resp *r;
 
 	make_la(la, "Termshire");
-	urn = make_school(la, 1, "Term Primary", "primary");
+	urn = make_school(la, 1, "Term Secondary", "secondary");
 	g = group("/v1/area-networks", la, "Termed");
+	join(g, urn, "2019-09-01", NULL);
 	snprintf(extra, sizeof extra, ", %s", eligible);
 	body = chair_body(g, "chair", urn, "2019-09-01", "2020-08-31", extra);
 	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
@@ -445,9 +448,9 @@ Test(chairs, terms_meet_but_do_not_overlap)
 	cr_assert_eq(r->status, 201, "%s", r->body);
 	resp_free(r);
 	free(body);
-	/* confirming is a patch of confirmed_on; an ineligible patch is refused */
+	/* an eligible patch is taken; an ineligible one is refused */
 	snprintf(path, sizeof path, "/v1/chairs/%lld", first);
-	r = http_json("PATCH", path, token("officer"), "{\"confirmed_on\": \"2019-09-10\"}", "\"1\"");
+	r = http_json("PATCH", path, token("officer"), "{\"email\": \"chair@school.example\"}", "\"1\"");
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	resp_free(r);
 	r = http_json("PATCH", path, token("officer"), "{\"time_commitment\": false}", "\"2\"");
@@ -499,7 +502,7 @@ Test(reports, reviews_confirmations_and_missing_chairs)
 {
 	int la = unused_la_code(), urn;
 	long long g1, g2, chair;
-	char extra[600], *body, path[160];
+	char extra[600], *body, path[320];
 	const char *officer = token_scoped("officer", 0, 0);
 	struct resp *r;
 	json_t *o, *items;
@@ -508,6 +511,7 @@ Test(reports, reviews_confirmations_and_missing_chairs)
 	urn = make_school(la, 1, "Report Primary", "primary");
 	g1 = group("/v1/consortia", la, "Reported");
 	g2 = group("/v1/consortia", la, "Unchaired");
+	join(g1, urn, "2020-09-01", NULL);
 	snprintf(extra, sizeof extra, ", %s", eligible);
 	body = chair_body(g1, "chair", urn, "2020-09-01", NULL, extra);   /* elected 2020-01-31: review 2021-01-31 */
 	r = http_json("POST", "/v1/chairs", officer, body, NULL);
@@ -549,9 +553,11 @@ Test(reports, reviews_confirmations_and_missing_chairs)
 		free(text);
 	}
 	json_decref(o);
-	snprintf(path, sizeof path, "/v1/chairs/%lld", chair);
-	r = http_json("PATCH", path, officer, "{\"confirmed_on\": \"2020-09-10\"}", "\"1\"");
-	cr_assert_eq(r->status, 200);
+	snprintf(path, sizeof path,
+	         "{\"group_id\": %lld, \"academic_year\": \"2020/21\", \"chair_id\": %lld, "
+	         "\"confirmed_by\": \"Reported Consortium\", \"confirmed_on\": \"2020-09-10\"}", g1, chair);
+	r = http_json("POST", "/v1/chair-confirmations", officer, path, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
 	resp_free(r);
 	o = get_json("/v1/reports/unconfirmed-chairs?by=2020-09-11");
 	{

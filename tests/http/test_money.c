@@ -59,9 +59,16 @@ appoint(long long group, int urn, long long *chair_out, bool confirmed)
 	         "\"email\": \"h%d@school.example\", \"school_urn\": %d, \"head_since\": \"2010-09-01\", "
 	         "\"led_school_grades\": [\"good\"], \"governing_body_support_on\": \"2020-06-01\", "
 	         "\"group_backing\": \"vote\", \"time_commitment\": true, \"improvement_note\": \"rising\", "
-	         "\"start_date\": \"2020-09-01\", \"elected_on\": \"2020-07-01\"%s}",
-	         group, urn, urn, urn, confirmed ? ", \"confirmed_on\": \"2020-09-10\"" : "");
+	         "\"start_date\": \"2020-09-01\", \"elected_on\": \"2020-07-01\"}",
+	         group, urn, urn, urn);
 	*chair_out = post_id("/v1/chairs", body);
+	if (confirmed) {
+		snprintf(body, sizeof body,
+		         "{\"group_id\": %lld, \"academic_year\": \"2020/21\", \"chair_id\": %lld, "
+		         "\"confirmed_by\": \"Head %d\", \"confirmed_on\": \"2020-09-10\"}",
+		         group, *chair_out, urn);
+		post_id("/v1/chair-confirmations", body);
+	}
 }
 
 static struct world
@@ -334,7 +341,12 @@ Test(money, pots_payees_plans_and_kinds)
 	snprintf(path, sizeof path, "/v1/funds/%lld/calculate", chairs_fund);
 	r = http_json("POST", path, token("officer"), NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
-	cr_assert_eq(json_array_size(json_object_get(r->json, "allocations")), 3, "C1's chair is unconfirmed");
+	cr_assert_eq(json_array_size(json_object_get(r->json, "allocations")), 3, "C1's chair is unconfirmed: %s",
+	             r->body);
+	it = json_array_get(json_object_get(r->json, "unfunded"), 0);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "unfunded")), 1);
+	cr_assert_eq(num(it, "group_id"), w.c[1]);
+	cr_assert_str_eq(json_string_value(json_object_get(it, "reason")), "no chair is confirmed for 2020/21");
 	json_array_foreach(json_object_get(r->json, "allocations"), i, it) {
 		cr_assert_eq(num(it, "amount_pence"), 500000);
 		cr_assert(!json_is_null(json_object_get(it, "chair_id")));

@@ -271,3 +271,157 @@ Test(evaluations, draft_submitted_reported_and_overdue)
 	cr_assert_eq(r->status, 200);
 	resp_free(r);
 }
+
+/* Is a plan sent at instant `at` late for `deadline`, as the database judges it? */
+static long long
+late_at(const char *at, const char *deadline)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT plan_late('%s'::timestamptz, $1::date)::integer", at);
+	return db_scalar(sql, deadline);
+}
+
+Test(plans, lateness_is_judged_on_the_day_in_england_on_both_sides_of_the_clock_change)
+{
+	/* British Summer Time (UTC+1): 23:30 UTC on the deadline is 00:30 the next day */
+	cr_assert_eq(late_at("2026-10-02 22:30:00+00", "2026-10-02"), 0, "23:30 BST on the day");
+	cr_assert_eq(late_at("2026-10-02 23:30:00+00", "2026-10-02"), 1, "00:30 BST the day after");
+	/* Greenwich Mean Time: the day is the UTC day */
+	cr_assert_eq(late_at("2026-12-01 23:30:00+00", "2026-12-01"), 0, "23:30 GMT on the day");
+	cr_assert_eq(late_at("2026-12-02 00:30:00+00", "2026-12-01"), 1, "00:30 GMT the day after");
+	/* the night the clocks go back (25 October 2026, 02:00 BST = 01:00 GMT) */
+	cr_assert_eq(late_at("2026-10-24 23:30:00+00", "2026-10-24"), 1, "00:30 BST on the 25th");
+	cr_assert_eq(late_at("2026-10-25 00:30:00+00", "2026-10-25"), 0, "01:30 BST on the 25th");
+	cr_assert_eq(late_at("2026-10-25 23:30:00+00", "2026-10-25"), 0, "23:30 GMT on the 25th");
+	/* the night they go forward (29 March 2026, 01:00 GMT = 02:00 BST) */
+	cr_assert_eq(late_at("2026-03-28 23:30:00+00", "2026-03-28"), 0, "23:30 GMT on the 28th");
+	cr_assert_eq(late_at("2026-03-29 23:30:00+00", "2026-03-29"), 1, "00:30 BST on the 30th");
+	cr_assert_eq(late_at("2026-03-29 00:30:00+00", "2026-03-29"), 0, "00:30 GMT on the 29th");
+	cr_assert_eq(late_at("2026-03-29 01:30:00+00", "2026-03-29"), 0, "02:30 BST on the 29th");
+	/* no deadline: never late */
+	cr_assert_eq(db_scalar("SELECT plan_late(now(), NULL::date)::integer", NULL), 0);
+}
+
+Test(plans, a_returned_plan_keeps_the_verdict_of_its_first_submission)
+{
+	long long today = db_scalar("SELECT to_char(london_today(), 'YYYYMMDD')::bigint", NULL);
+	char deadline[32], body[1024], path[96], fpath[96];
+	struct setting s;
+	long long plan;
+	struct resp *r;
+
+	/* due today in England: sent today, on time */
+	snprintf(deadline, sizeof deadline, "%04d-%02d-%02d", (int)(today / 10000), (int)(today / 100 % 100),
+	         (int)(today % 100));
+	s = setting(deadline, "2099-06-30", false);
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"fund_id\": %lld, \"actions\": [%s]}", s.group[0], s.fund,
+	         action);
+	plan = post_created(token("officer"), "/v1/action-plans", body);
+	snprintf(path, sizeof path, "/v1/action-plans/%lld/submit", plan);
+	r = act(token("officer"), path, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(json_is_false(json_object_get(r->json, "late")), "due today, sent today: %s", r->body);
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "first_submitted_at")),
+	                 json_string_value(json_object_get(r->json, "submitted_at")));
+	resp_free(r);
+	/* returned; the deadline has since passed; sent again: still on time */
+	snprintf(path, sizeof path, "/v1/action-plans/%lld/return", plan);
+	r = act(token("officer"), path, "{\"comments\": \"name the schools\"}");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	snprintf(fpath, sizeof fpath, "/v1/funds/%lld", s.fund);
+	r = http_json("PATCH", fpath, token("officer"), "{\"plan_deadline\": \"2020-10-02\"}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/action-plans/%lld/submit", plan);
+	r = act(token("officer"), path, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(json_is_false(json_object_get(r->json, "late")), "lateness is the first submission's: %s", r->body);
+	resp_free(r);
+
+	/* and the other way: first sent late, returned, the deadline moved on: still late */
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"fund_id\": %lld, \"actions\": [%s]}", s.group[1], s.fund,
+	         action);
+	plan = post_created(token("officer"), "/v1/action-plans", body);
+	snprintf(path, sizeof path, "/v1/action-plans/%lld/submit", plan);
+	r = act(token("officer"), path, NULL);
+	cr_assert(json_is_true(json_object_get(r->json, "late")), "%s", r->body);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/action-plans/%lld/return", plan);
+	r = act(token("officer"), path, "{\"comments\": \"cost it\"}");
+	resp_free(r);
+	r = http_json("PATCH", fpath, token("officer"), "{\"plan_deadline\": \"2099-10-02\"}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/action-plans/%lld/submit", plan);
+	r = act(token("officer"), path, NULL);
+	cr_assert(json_is_true(json_object_get(r->json, "late")), "%s", r->body);
+	resp_free(r);
+}
+
+/* The overdue report's row for allocation id as of a day, or NULL (caller decrefs). */
+static json_t *
+overdue_row(long long id, const char *as_of)
+{
+	char q[96];
+	struct resp *r;
+	size_t i;
+	json_t *it, *found = NULL;
+
+	snprintf(q, sizeof q, "/v1/reports/overdue-evaluations?as_of=%s", as_of);
+	r = http("GET", q, token("viewer"), NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	json_array_foreach(json_object_get(r->json, "items"), i, it)
+		if (json_integer_value(json_object_get(it, "allocation_id")) == id)
+			found = json_incref(it);
+	resp_free(r);
+	return found;
+}
+
+Test(evaluations, overdue_until_reported_to_the_aag)
+{
+	struct setting s = setting("2020-10-02", "2021-06-30", false);
+	char body[1024], path[96];
+	long long alloc, ev;
+	struct resp *r;
+	json_t *row;
+
+	snprintf(body, sizeof body, "{\"fund_id\": %lld, \"group_id\": %lld, \"amount_pence\": 500000, "
+	         "\"payee_urn\": %d}", s.fund, s.group[0], s.urn[0]);
+	alloc = post_created(token("officer"), "/v1/fund-allocations", body);
+	snprintf(path, sizeof path, "/v1/fund-allocations/%lld/approve", alloc);
+	r = act(token("officer"), path, NULL);
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"allocation_id\": %lld, \"what_done\": \"Phonics\", \"rating\": \"met\", "
+	         "\"spent_pence\": 400000, \"impacts\": [{\"criterion\": \"Phonics\", \"impact\": \"up\"}]}", alloc);
+	ev = post_created(token("officer"), "/v1/evaluations", body);
+	snprintf(path, sizeof path, "/v1/evaluations/%lld/submit", ev);
+	r = act(token("officer"), path, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+
+	/* submitted in time, not yet reported: overdue all the same */
+	row = overdue_row(alloc, "2021-07-01");
+	cr_assert_not_null(row, "a submitted evaluation not reported to the AAG is overdue");
+	cr_assert_str_eq(json_string_value(json_object_get(row, "evaluation_status")), "submitted");
+	cr_assert(!json_is_null(json_object_get(row, "submitted_at")));
+	cr_assert(json_is_null(json_object_get(row, "reported_on")));
+	json_decref(row);
+	snprintf(path, sizeof path, "/v1/evaluations/%lld", ev);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r->json, "overdue")), "%s", r->body);
+	resp_free(r);
+
+	/* reported on 5 July: overdue on 1 July (with both dates), not on 6 July */
+	snprintf(path, sizeof path, "/v1/evaluations/%lld/report", ev);
+	r = act(token("officer"), path, "{\"reported_on\": \"2021-07-05\"}");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(json_is_false(json_object_get(r->json, "overdue")));
+	resp_free(r);
+	row = overdue_row(alloc, "2021-07-01");
+	cr_assert_not_null(row);
+	cr_assert_str_eq(json_string_value(json_object_get(row, "reported_on")), "2021-07-05");
+	cr_assert_str_eq(json_string_value(json_object_get(row, "due_on")), "2021-06-30");
+	json_decref(row);
+	cr_assert_null(overdue_row(alloc, "2021-07-06"));
+}
