@@ -60,6 +60,34 @@ csv_cell(FILE *f, const json_t *v, bool first)
 	fputc('"', f);
 }
 
+enum err
+respond_csv(struct req *r, const json_t *items, const char *const *columns, const char *name)
+{
+	char *buf = NULL, disposition[96];
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+	json_t *row;
+
+	if (f == NULL)
+		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	for (size_t c = 0; columns[c]; c++)
+		fprintf(f, "%s%s", c ? "," : "", columns[c]);
+	fputs("\r\n", f);
+	json_array_foreach(items, i, row) {
+		for (size_t c = 0; columns[c]; c++)
+			csv_cell(f, json_object_get(row, columns[c]), c == 0);
+		fputs("\r\n", f);
+	}
+	fclose(f);
+	ulfius_set_binary_body_response(r->out, 200, buf, len);
+	free(buf);
+	r->status = 200;
+	respond_header(r, "Content-Type", "text/csv; charset=utf-8");
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.csv\"", name);
+	respond_header(r, "Content-Disposition", disposition);
+	return ERR_OK;
+}
+
 /* Render the next line into st->buf; false at the end or on failure. */
 static bool
 next_line(struct csv_stream *st)

@@ -30,6 +30,8 @@ enum err api_membership_move(struct req *r);
 enum err api_chair_eligibility(struct req *r);
 enum err api_report_chair_reviews(struct req *r);
 enum err api_report_unconfirmed_chairs(struct req *r);
+enum err api_report_rejected_payments(struct req *r);
+enum err api_payment_totals(struct req *r);
 enum err api_report_groups_without_chair(struct req *r);
 enum err api_healthz(struct req *r);
 enum err api_metrics(struct req *r);

@@ -12,7 +12,9 @@
 #include "../http/accept.h"
 #include "../http/etag.h"
 #include "../lib/config.h"
+#include "../lib/date.h"
 #include "../lib/fund.h"
+#include "../lib/reports.h"
 #include "handlers.h"
 
 /* Calculate, or store the differences; If-Match on the fund, when sent, must hold. */
@@ -48,6 +50,67 @@ enum err
 api_fund_allocate(struct req *r)
 {
 	return fund_calc(r, true);
+}
+
+/* A year filter of the query (academic or financial, "2020/21"): NULL when absent, 400 when bad. */
+static enum err
+year_param(struct req *r, const char *name, const char **out)
+{
+	*out = query_get(&r->query, name);
+	if (*out == NULL || academic_year_ok(*out))
+		return ERR_OK;
+	problem_field(&r->problem, IN_QUERY, name, "format", "must be a year such as 2020/21");
+	return problem_set(&r->problem, ERR_MALFORMED, "%s is not a year such as 2020/21", name);
+}
+
+/* GET /v1/payments/totals: what was paid, is outstanding and was rejected, to the penny. */
+enum err
+api_payment_totals(struct req *r)
+{
+	static const char *const offers[] = {"application/json", "text/csv", NULL};
+	static const char *const columns[] = {
+		"level", "financial_year", "fund_id", "fund_name", "dfe_number", "payee_urn", "payments",
+		"paid_pence", "outstanding_pence", "rejected_pence", NULL};
+	int chosen = accept_choose(req_header(r, "Accept"), offers);
+	const char *fy, *ay;
+	struct db_conn *c;
+	char *text = NULL;
+	enum err e;
+
+	if (chosen < 0)
+		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE,
+		                   "payment totals are served as application/json or text/csv");
+	if ((e = year_param(r, "financial_year", &fy)) != ERR_OK ||
+	    (e = year_param(r, "academic_year", &ay)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = payment_totals(c, &r->who, fy, ay, &text, &r->problem)) != ERR_OK)
+		return e;
+	if (chosen == 1) {
+		json_t *o = json_loads(text, 0, NULL);
+		e = o ? respond_csv(r, json_object_get(o, "items"), columns, "payment-totals")
+		      : problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+		json_decref(o);
+	} else {
+		respond_json(r, 200, text, strlen(text));
+	}
+	free(text);
+	return e;
+}
+
+enum err
+api_report_rejected_payments(struct req *r)
+{
+	struct db_conn *c;
+	char *text = NULL;
+	enum err e;
+
+	if ((e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = report_rejected_payments(c, &r->who.scope, &text, &r->problem)) != ERR_OK)
+		return e;
+	respond_json(r, 200, text, strlen(text));
+	free(text);
+	return ERR_OK;
 }
 
 enum err

@@ -110,6 +110,9 @@ void respond_created(struct req *r, const struct resource_def *def, const struct
 /* Answer 204 No Content. */
 void respond_empty(struct req *r, int status);
 
+/* 200 with items (objects) as CSV, these columns in order, as the file name.csv (export.c). */
+enum err respond_csv(struct req *r, const json_t *items, const char *const *columns, const char *name);
+
 /* Set a response header. */
 void respond_header(struct req *r, const char *name, const char *value);
 

@@ -23,6 +23,7 @@ static const char *const reviews_query[] = {"as_of", "within_days", NULL};
 static const char *const unconfirmed_query[] = {"by", NULL};
 static const char *const year_query[] = {"academic_year", NULL};
 static const char *const year_as_of_query[] = {"academic_year", "as_of", NULL};
+static const char *const totals_query[] = {"financial_year", "academic_year", NULL};
 static const char *const authority_query[] = {"academic_year", "la", NULL};
 
 const struct route routes[] = {
@@ -118,8 +119,12 @@ const struct route routes[] = {
 	{"GET", "/v1/fund-allocations/:id", api_resource_get, ROLES_READ, &allocation_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/fund-allocations/:id", api_resource_patch, ROLES_WRITE, &allocation_def, BODY_JSON, NULL},
 
+	{"GET", "/v1/payments/totals", api_payment_totals, ROLES_FINANCE, &payment_def, BODY_NONE, totals_query},
 	{"GET", "/v1/payments", api_payments, ROLES_FINANCE, &payment_def, BODY_NONE, NULL},
+	{"POST", "/v1/payments/:id/acknowledge", api_resource_action, ROLES_PAY, &payment_def, BODY_JSON, NULL},
 	{"POST", "/v1/payments/:id/paid", api_resource_action, ROLES_PAY, &payment_def, BODY_JSON, NULL},
+	{"POST", "/v1/payments/:id/reject", api_resource_action, ROLES_PAY, &payment_def, BODY_JSON, NULL},
+	{"POST", "/v1/payments/:id/reissue", api_resource_action, ROLES_WRITE, &payment_def, BODY_JSON, NULL},
 	{"POST", "/v1/payments/:id/reverse", api_resource_action, ROLES_WRITE, &payment_def, BODY_JSON, NULL},
 	{"GET", "/v1/payments/:id", api_resource_get, ROLES_FINANCE, &payment_def, BODY_NONE, NULL},
 
@@ -150,6 +155,7 @@ const struct route routes[] = {
 	{"PATCH", "/v1/support-records/:id", api_resource_patch, ROLES_WRITE, &support_def, BODY_JSON, NULL},
 
 	{"GET", "/v1/reports/authority", api_authority_report, ROLES_READ, NULL, BODY_NONE, authority_query},
+	{"GET", "/v1/reports/rejected-payments", api_report_rejected_payments, ROLES_FINANCE, NULL, BODY_NONE, NULL},
 	{"GET", "/v1/reports/overdue-evaluations", api_report_overdue_evaluations, ROLES_READ, NULL, BODY_NONE, as_of_query},
 
 	{"GET", "/v1/reports/chair-reviews", api_report_chair_reviews, ROLES_READ, NULL, BODY_NONE, reviews_query},

@@ -73,18 +73,39 @@ check_row(const struct resource_def *def, const struct action_def *act, const ch
 	return e;
 }
 
-/* Run the change: $1 key, the body's fields, the made value. */
+/* The caller may make the change, by the action's guard: else 403 saying why. */
+static enum err
+guarded(struct db_conn *c, const struct action_def *act, const struct actor *who, const char *key,
+        struct problem *p)
+{
+	const char *v[] = {key, who->audit.subject};
+	PGresult *res = NULL;
+	enum err e;
+
+	if (act->guard == NULL)
+		return ERR_OK;
+	if ((e = db_exec(c, act->guard, 2, v, &res, p)) != ERR_OK)
+		return e;
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		e = problem_set(p, ERR_FORBIDDEN, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return e;
+}
+
+/* Run the change: $1 key, the body's fields, the caller's subject, the made value. */
 static enum err
 change(struct db_conn *c, const struct resource_def *def, const struct action_def *act,
-       const char *key, const struct record *body, const struct made_value *made,
-       PGresult **res, struct problem *p)
+       const struct actor *who, const char *key, const struct record *body,
+       const struct made_value *made, PGresult **res, struct problem *p)
 {
-	const char *params[RECORD_MAX + 2] = {key};
+	const char *params[RECORD_MAX + 3] = {key};
 	int n = 1;
 	enum err e;
 
 	for (size_t i = 0; act->body && i < act->body->n; i++)
 		params[n++] = body->val[i];
+	if (act->actor)
+		params[n++] = who->audit.subject;
 	if (act->make)
 		params[n++] = made->param;
 	if ((e = db_exec(c, act->change, n, params, res, p)) == ERR_OK)
@@ -116,6 +137,8 @@ resource_act(struct db_conn *c, const struct resource_def *def, const struct act
 	if ((e = resource_lock(c, def, who, key, expect, NULL, &before, p)) != ERR_OK ||
 	    (e = check_row(def, act, before.body, &rec, &unchanged, p)) != ERR_OK)
 		goto out;
+	if (!unchanged && (e = guarded(c, act, who, key, p)) != ERR_OK)
+		goto out;
 	if (unchanged) {
 		*out = before;
 		memset(&before, 0, sizeof before);
@@ -125,7 +148,7 @@ resource_act(struct db_conn *c, const struct resource_def *def, const struct act
 		e = problem_set(p, ERR_INTERNAL, "could not make the %s's new values", def->noun);
 		goto out;
 	}
-	if ((e = change(c, def, act, key, &rec, &made, &res, p)) != ERR_OK)
+	if ((e = change(c, def, act, who, key, &rec, &made, &res, p)) != ERR_OK)
 		goto out;
 	if (act->creates) {
 		char made_key[24];

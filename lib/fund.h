@@ -56,4 +56,16 @@ enum err fund_summary(struct db_conn *c, const struct actor *who, const char *ke
 enum err payment_feed(struct db_conn *c, const struct actor *who, long long after, long limit,
                       char **out, struct problem *p);
 
+/*
+ * The payments' totals for reconciling against the ledger, to the penny:
+ * per school budget (DfE number) within a fund, per fund, per financial
+ * year and in all (`level`: school, fund, year, all), each with the sums
+ * paid, outstanding (due or acknowledged) and rejected; cancelled payments
+ * are left out. financial_year and academic_year (NULL: any) filter.
+ * {"financial_year", "academic_year", "currency", "items": [...]} as JSON
+ * text in *out (caller frees), in the caller's scope.
+ */
+enum err payment_totals(struct db_conn *c, const struct actor *who, const char *financial_year,
+                        const char *academic_year, char **out, struct problem *p);
+
 #endif

@@ -28,7 +28,8 @@ static const struct field allocation_fields[AF__N] = {
 
 static const char *const allocation_read_only[] = {
 	"id", "fund_name", "fund_kind", "academic_year", "la_code", "group_name", "chair_id", "kind", "currency",
-	"status", "working", "plan_required", "plan_status", "payment_id", "approved_at", "cancelled_at",
+	"status", "working", "plan_required", "plan_status", "payment_id", "first_approved_at", "approved_at",
+	"cancelled_at",
 	"cancel_reason", "created_at", "updated_at", "version", NULL};
 static const struct field_set allocation_field_set = {allocation_fields, AF__N, allocation_read_only};
 
@@ -42,7 +43,8 @@ static const struct field_set allocation_field_set = {allocation_fields, AF__N, 
 	"AND x.fund_id = a.fund_id), "                                                                  \
 	"'payment_id', (SELECT max(p.id) FROM payment p WHERE p.allocation_id = a.id "                   \
 	"AND p.reverses_payment_id IS NULL), "                                                          \
-	"'approved_at', api_ts(a.approved_at), 'cancelled_at', api_ts(a.cancelled_at), "               \
+	"'first_approved_at', api_ts(a.first_approved_at), 'approved_at', api_ts(a.approved_at), "      \
+	"'cancelled_at', api_ts(a.cancelled_at), "                                                      \
 	"'cancel_reason', a.cancel_reason, 'created_at', api_ts(a.created_at), "                        \
 	"'updated_at', api_ts(a.updated_at), 'version', a.version)"
 #define ALLOCATION_FROM                                                                            \
@@ -60,7 +62,8 @@ static const struct db_stmt ALLOCATION_UPDATE = {"allocation_update",
 	"WHERE id = $1::bigint AND $2::bigint IS NOT NULL AND $3::bigint IS NOT NULL "
 	"AND $4::bigint IS NOT NULL"};
 
-static const char *const allocation_statuses[] = {"proposed", "approved", "paid", "cancelled", NULL};
+static const char *const allocation_statuses[] = {"proposed", "awaiting_second_approval", "approved", "paid",
+                                                  "cancelled", NULL};
 static const char *const allocation_kinds[] = {"allocation", "top_up", "reduction", NULL};
 
 static const struct filter_def allocation_filters[] = {
@@ -89,7 +92,8 @@ static const struct constraint_def allocation_constraints[] = {
 	{"allocation_amount_check", "amount_pence", "range",
 	 "must not be negative (only a reduction, which a fund allocated again proposes, is)"},
 	{"allocation_kind_check", "kind", "enum", "must be allocation, top_up or reduction"},
-	{"fund_allocation_status_check", "status", "enum", "must be proposed, approved, paid or cancelled"},
+	{"fund_allocation_status_check", "status", "enum",
+	 "must be proposed, awaiting_second_approval, approved, paid or cancelled"},
 	{"allocation_chair_fkey", "chair_id", "reference", "does not name a chair appointment"},
 };
 
@@ -116,28 +120,48 @@ approvable(const json_t *row, const struct record *body, bool *unchanged, struct
 	return ERR_OK;
 }
 
-/* Approval makes the payment: due today, in today's financial year. */
+/*
+ * Approval makes the payment: due today, in today's financial year. Where
+ * the LA asks for two approvals above an amount, the first approval of
+ * such an allocation awaits the second, by another officer (the guard),
+ * and the second makes the payment. $2 the approving officer.
+ */
 static const struct db_stmt ALLOCATION_APPROVE = {"allocation_approve",
-	"WITH a AS (UPDATE fund_allocation SET status = 'approved', approved_at = now(), "
-	"updated_at = now(), version = version + 1 WHERE id = $1::bigint RETURNING *) "
+	"WITH cur AS (SELECT a.id, a.status = 'proposed' AS first, "
+	"(l.second_approval_over_pence IS NOT NULL AND abs(a.amount_pence) > l.second_approval_over_pence) AS two "
+	"FROM fund_allocation a JOIN fund f ON f.id = a.fund_id JOIN local_authority l ON l.id = f.la_id "
+	"WHERE a.id = $1::bigint), "
+	"a AS (UPDATE fund_allocation x SET "
+	"status = CASE WHEN cur.first AND cur.two THEN 'awaiting_second_approval' ELSE 'approved' END, "
+	"first_approved_by = CASE WHEN cur.first THEN $2 ELSE x.first_approved_by END, "
+	"first_approved_at = CASE WHEN cur.first THEN now() ELSE x.first_approved_at END, "
+	"approved_by = CASE WHEN cur.first AND cur.two THEN NULL ELSE $2 END, "
+	"approved_at = CASE WHEN cur.first AND cur.two THEN NULL ELSE now() END, "
+	"updated_at = now(), version = x.version + 1 FROM cur WHERE x.id = cur.id RETURNING x.*) "
 	"INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, "
 	"establishment_number, amount_pence, academic_year, due_on, financial_year) "
 	"SELECT a.id, '', a.fund_id, a.payee_urn, l.code, s.establishment_number, a.amount_pence, "
 	"f.academic_year, london_today(), " FINANCIAL_YEAR " FROM a JOIN fund f ON f.id = a.fund_id "
-	"JOIN school s ON s.urn = a.payee_urn JOIN local_authority l ON l.id = s.la_id"};
+	"JOIN school s ON s.urn = a.payee_urn JOIN local_authority l ON l.id = s.la_id "
+	"WHERE a.status = 'approved'"};
+
+/* Who may not approve: see allocation_approver_refusal (schema/0013_finance_answers.sql). */
+static const struct db_stmt ALLOCATION_APPROVER = {"allocation_approver",
+	"SELECT allocation_approver_refusal($1::bigint, $2)"};
 
 static const struct db_stmt ALLOCATION_CANCEL = {"allocation_cancel",
 	"WITH a AS (UPDATE fund_allocation SET status = 'cancelled', cancelled_at = now(), "
 	"cancel_reason = $2, updated_at = now(), version = version + 1 WHERE id = $1::bigint "
 	"RETURNING id) UPDATE payment SET status = 'cancelled', updated_at = now(), "
-	"version = version + 1 FROM a WHERE payment.allocation_id = a.id AND payment.status = 'due'"};
+	"version = version + 1 FROM a WHERE payment.allocation_id = a.id "
+	"AND payment.status IN ('due', 'acknowledged')"};
 
-static const char *const from_proposed[] = {"proposed", NULL};
-static const char *const from_live[] = {"proposed", "approved", NULL};
+static const char *const from_proposed[] = {"proposed", "awaiting_second_approval", NULL};
+static const char *const from_live[] = {"proposed", "awaiting_second_approval", "approved", NULL};
 
 static const struct action_def allocation_actions[] = {
 	{.name = "approve", .from = from_proposed, .change = &ALLOCATION_APPROVE, .if_match = true,
-	 .check = approvable},
+	 .check = approvable, .actor = true, .guard = &ALLOCATION_APPROVER},
 	{.name = "cancel", .from = from_live, .body = &reason_set, .change = &ALLOCATION_CANCEL,
 	 .if_match = true, .hint = "a paid allocation is corrected by reversing its payment"},
 };

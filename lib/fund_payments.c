@@ -17,7 +17,7 @@
 #define PAYMENT_FROM "payment p JOIN fund_allocation a ON a.id = p.allocation_id"
 
 
-static const char *const payment_statuses[] = {"due", "paid", "cancelled", NULL};
+static const char *const payment_statuses[] = {"due", "acknowledged", "paid", "rejected", "cancelled", NULL};
 
 static const struct filter_def payment_filters[] = {
 	{.name = "status", .kind = FILTER_ENUM, .sql = "p.status = $%d", .values = payment_statuses},
@@ -41,8 +41,9 @@ static const struct field_set no_fields = {NULL, 0, NULL};
 static const char *const payment_csv_columns[] = {
 	"id", "reference", "allocation_id", "fund_id", "payee_urn", "la_code", "establishment_number",
 	"dfe_number", "amount_pence", "currency", "academic_year", "due_on", "financial_year", "status",
-	"remittance_reference", "paid_on", "reverses_payment_id", "reason", "created_at", "updated_at",
-	"version", NULL};
+	"finance_reference", "acknowledged_at", "remittance_reference", "paid_on", "rejected_at",
+	"rejection_reason", "reverses_payment_id", "reissues_payment_id", "reason", "created_at",
+	"updated_at", "version", NULL};
 
 static const struct constraint_def payment_constraints[] = {
 	{"payment_final", "status", "rule", "is final once the payment is paid or cancelled"},
@@ -50,7 +51,14 @@ static const struct constraint_def payment_constraints[] = {
 	 "and paid_on are required to record a payment paid"},
 	{"payment_reversed_once", "reason", "duplicate", "the payment has been reversed already"},
 	{"payment_reference_key", "reference", "duplicate", "is already the reference of a payment"},
-	{"payment_status_check", "status", "enum", "must be due, paid or cancelled"},
+	{"payment_status_check", "status", "enum", "must be due, acknowledged, paid, rejected or cancelled"},
+	{"payment_reissued_once", "reason", "duplicate", "the payment has been reissued already"},
+	{"payment_reissues_fkey", "reissues_payment_id", "reference", "does not name a payment"},
+	{"payment_finance_reference_check", "finance_reference", "length", "must be 1 to 100 characters long"},
+	{"payment_rejection_reason_check", "reason", "length", "must be 1 to 500 characters long"},
+	{"payment_acknowledged_check", "finance_reference", "required",
+	 "is required to record a payment acknowledged"},
+	{"payment_rejected_check", "reason", "required", "is required to record a payment rejected"},
 	{"payment_allocation_fkey", "allocation_id", "reference", "does not name an allocation"},
 	{"payment_reverses_fkey", "reverses_payment_id", "reference", "does not name a payment"},
 };
@@ -91,24 +99,84 @@ not_a_reversal(const json_t *row, const struct record *body, bool *unchanged, st
 	return ERR_OK;
 }
 
+static const struct field acknowledge_fields[] = {
+	{.name = "finance_reference", .type = FT_TEXT, .flags = F_REQUIRED, .min = 1, .max = 100},
+};
+static const struct field_set acknowledge_set = {acknowledge_fields, 1, NULL};
+
+/* Acknowledged again under the same reference: nothing new; under another: a conflict. */
+static enum err
+acknowledged_again(const json_t *row, const struct record *body, bool *unchanged, struct problem *p)
+{
+	const char *ref = json_string_value(json_object_get(row, "finance_reference"));
+
+	if (strcmp(json_string_value(json_object_get(row, "status")), "acknowledged") != 0)
+		return ERR_OK;
+	if (ref && strcmp(ref, body->val[0]) == 0) {
+		*unchanged = true;
+		return ERR_OK;
+	}
+	return problem_set(p, ERR_CONFLICT, "the payment is already acknowledged, under %s", ref ? ref : "?");
+}
+
+/* Rejected again for the same reason: nothing new; for another: a conflict. */
+static enum err
+rejected_again(const json_t *row, const struct record *body, bool *unchanged, struct problem *p)
+{
+	const char *why = json_string_value(json_object_get(row, "rejection_reason"));
+
+	if (strcmp(json_string_value(json_object_get(row, "status")), "rejected") != 0)
+		return ERR_OK;
+	if (why && strcmp(why, body->val[0]) == 0) {
+		*unchanged = true;
+		return ERR_OK;
+	}
+	return problem_set(p, ERR_CONFLICT, "the payment is already rejected: %s", why ? why : "?");
+}
+
 static const struct db_stmt PAYMENT_PAY = {"payment_pay",
 	"WITH p AS (UPDATE payment SET status = 'paid', remittance_reference = $2, paid_on = $3::date, "
 	"updated_at = now(), version = version + 1 WHERE id = $1::bigint RETURNING allocation_id) "
 	"UPDATE fund_allocation a SET status = 'paid', updated_at = now(), version = a.version + 1 "
 	"FROM p WHERE a.id = p.allocation_id AND a.status = 'approved'"};
+static const struct db_stmt PAYMENT_ACKNOWLEDGE = {"payment_acknowledge",
+	"UPDATE payment SET status = 'acknowledged', finance_reference = $2, acknowledged_at = now(), "
+	"updated_at = now(), version = version + 1 WHERE id = $1::bigint"};
+static const struct db_stmt PAYMENT_REJECT = {"payment_reject",
+	"UPDATE payment SET status = 'rejected', rejection_reason = $2, rejected_at = now(), "
+	"updated_at = now(), version = version + 1 WHERE id = $1::bigint"};
 static const struct db_stmt PAYMENT_REVERSE = {"payment_reverse",
 	"INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, "
 	"establishment_number, amount_pence, academic_year, due_on, financial_year, "
 	"reverses_payment_id, reason) SELECT allocation_id, '', fund_id, payee_urn, la_code, "
 	"establishment_number, -amount_pence, academic_year, london_today(), " FINANCIAL_YEAR ", id, $2 FROM payment "
 	"WHERE id = $1::bigint AND status = 'paid' AND reverses_payment_id IS NULL RETURNING id"};
+/* A new payment of what was rejected, due today, to the school as the register now has it. */
+static const struct db_stmt PAYMENT_REISSUE = {"payment_reissue",
+	"INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, "
+	"establishment_number, amount_pence, academic_year, due_on, financial_year, "
+	"reissues_payment_id, reverses_payment_id, reason) SELECT p.allocation_id, '', p.fund_id, "
+	"p.payee_urn, l.code, s.establishment_number, p.amount_pence, p.academic_year, london_today(), "
+	FINANCIAL_YEAR ", p.id, p.reverses_payment_id, $2 FROM payment p JOIN school s ON s.urn = p.payee_urn "
+	"JOIN local_authority l ON l.id = s.la_id WHERE p.id = $1::bigint AND p.status = 'rejected' "
+	"RETURNING id"};
 
-static const char *const from_due_or_paid[] = {"due", "paid", NULL};
+static const char *const from_due_or_paid[] = {"due", "acknowledged", "paid", NULL};
+static const char *const from_due[] = {"due", "acknowledged", NULL};
+static const char *const from_unpaid[] = {"due", "acknowledged", "rejected", NULL};
 static const char *const from_paid[] = {"paid", NULL};
+static const char *const from_rejected[] = {"rejected", NULL};
 
 static const struct action_def payment_actions[] = {
+	{.name = "acknowledge", .from = from_due, .body = &acknowledge_set, .change = &PAYMENT_ACKNOWLEDGE,
+	 .check = acknowledged_again},
 	{.name = "paid", .audit = "pay", .from = from_due_or_paid, .body = &paid_set,
 	 .change = &PAYMENT_PAY, .check = paid_again},
+	{.name = "reject", .from = from_unpaid, .body = &reason_set, .change = &PAYMENT_REJECT,
+	 .check = rejected_again, .hint = "a paid payment is corrected by reversing it"},
+	{.name = "reissue", .from = from_rejected, .body = &reason_set, .change = &PAYMENT_REISSUE,
+	 .creates = true, .refused = "only a rejected payment can be reissued",
+	 .again = "the payment has been reissued already"},
 	{.name = "reverse", .from = from_paid, .body = &reason_set, .change = &PAYMENT_REVERSE,
 	 .creates = true, .check = not_a_reversal,
 	 .refused = "only a paid payment that is not itself a reversal can be reversed",
@@ -157,6 +225,50 @@ payment_feed(struct db_conn *c, const struct actor *who, long long after, long l
 	*out = NULL;
 	if ((e = resource_exec_scoped(c, &payment_def, PAYMENT_FEED, PAYMENT_FEED_END, &who->scope, false,
 	                              2, v, &res, p)) != ERR_OK)
+		return e;
+	*out = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return *out ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
+}
+
+/* ---- totals for the ledger ------------------------------------------------------ */
+
+/*
+ * $1 financial year, $2 academic year (each NULL: any); restricted to the
+ * caller's scope by payment_def's. Totals per school budget (the DfE
+ * number) within a fund, per fund, per financial year and in all.
+ */
+static const char PAYMENT_TOTALS[] =
+	"SELECT json_build_object('financial_year', $1::text, 'academic_year', $2::text, "
+	"'currency', 'GBP', 'items', coalesce(json_agg(t ORDER BY t.financial_year NULLS LAST, "
+	"t.fund_id NULLS LAST, t.dfe_number NULLS LAST), '[]'::json))::text FROM ("
+	"SELECT CASE WHEN grouping(p.la_code) = 0 THEN 'school' WHEN grouping(p.fund_id) = 0 THEN 'fund' "
+	"WHEN grouping(p.financial_year) = 0 THEN 'year' ELSE 'all' END AS level, "
+	"p.financial_year, p.fund_id, CASE WHEN grouping(p.fund_id) = 0 THEN max(f.name) END AS fund_name, "
+	"CASE WHEN grouping(p.la_code) = 0 THEN p.la_code || '/' || lpad(p.establishment_number::text, 4, '0') "
+	"END AS dfe_number, CASE WHEN grouping(p.la_code) = 0 THEN max(p.payee_urn) END AS payee_urn, "
+	"count(p.id) AS payments, "
+	"coalesce(sum(p.amount_pence) FILTER (WHERE p.status = 'paid'), 0) AS paid_pence, "
+	"coalesce(sum(p.amount_pence) FILTER (WHERE p.status IN ('due', 'acknowledged')), 0) AS outstanding_pence, "
+	"coalesce(sum(p.amount_pence) FILTER (WHERE p.status = 'rejected'), 0) AS rejected_pence "
+	"FROM payment p JOIN fund_allocation a ON a.id = p.allocation_id JOIN fund f ON f.id = p.fund_id "
+	"WHERE p.status <> 'cancelled' AND ($1::text IS NULL OR p.financial_year = $1::text) "
+	"AND ($2::text IS NULL OR p.academic_year = $2::text)";
+static const char PAYMENT_TOTALS_END[] =
+	" GROUP BY GROUPING SETS ((p.financial_year, p.fund_id, p.la_code, p.establishment_number), "
+	"(p.financial_year, p.fund_id), (p.financial_year), ())) t";
+
+enum err
+payment_totals(struct db_conn *c, const struct actor *who, const char *financial_year,
+               const char *academic_year, char **out, struct problem *p)
+{
+	const char *v[] = {financial_year, academic_year};
+	PGresult *res = NULL;
+	enum err e;
+
+	*out = NULL;
+	if ((e = resource_exec_scoped(c, &payment_def, PAYMENT_TOTALS, PAYMENT_TOTALS_END, &who->scope,
+	                              false, 2, v, &res, p)) != ERR_OK)
 		return e;
 	*out = strdup(PQgetvalue(res, 0, 0));
 	PQclear(res);

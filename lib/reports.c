@@ -134,6 +134,24 @@ report_overdue_evaluations(struct db_conn *c, const struct scope *sc, const char
 	return run(c, &REPORT_OVERDUE, sc, args, 1, out, p);
 }
 
+/* Rejected payments of live allocations not yet reissued: the officers' to act on. */
+static const struct db_stmt REPORT_REJECTED = {"report_rejected", ITEMS(
+	"SELECT p.id AS payment_id, p.reference, p.allocation_id, p.fund_id, f.name AS fund_name, "
+	"g.id AS group_id, g.name AS group_name, l.code AS la_code, p.payee_urn, "
+	"p.la_code || '/' || lpad(p.establishment_number::text, 4, '0') AS dfe_number, p.amount_pence, "
+	"p.finance_reference, api_ts(p.rejected_at) AS rejected_at, p.rejection_reason "
+	"FROM payment p JOIN fund_allocation a ON a.id = p.allocation_id JOIN fund f ON f.id = p.fund_id "
+	"JOIN school_group g ON g.id = a.group_id JOIN local_authority l ON l.id = f.la_id "
+	"WHERE p.status = 'rejected' AND a.status <> 'cancelled' AND NOT EXISTS (SELECT 1 FROM payment r "
+	"WHERE r.reissues_payment_id = p.id AND r.status <> 'cancelled')" REPORT_SCOPE
+	" ORDER BY p.rejected_at, p.id")};
+
+enum err
+report_rejected_payments(struct db_conn *c, const struct scope *sc, char **out, struct problem *p)
+{
+	return run(c, &REPORT_REJECTED, sc, NULL, 0, out, p);
+}
+
 static const struct db_stmt REPORT_AREA = {"report_area", "SELECT area_report($1::bigint, $2::text)::text"};
 
 static const struct db_stmt REPORT_AUTHORITY = {"report_authority",

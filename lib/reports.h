@@ -34,6 +34,13 @@ enum err report_groups_without_chair(struct db_conn *c, const struct scope *sc,
  * as_of and was not reported to the AAG by then (with the dates it was
  * submitted and reported, if it was).
  */
+/*
+ * Payments the finance system rejected, of allocations not cancelled, not
+ * yet reissued: with the fund, the group, the payee and the reason.
+ */
+enum err report_rejected_payments(struct db_conn *c, const struct scope *sc, char **out,
+                                  struct problem *p);
+
 enum err report_overdue_evaluations(struct db_conn *c, const struct scope *sc, const char *as_of,
                                     char **out, struct problem *p);
 

@@ -74,11 +74,18 @@ struct action_def {
 	const char *audit;                 /* the audit trail's action, NULL: name */
 	const char *const *from;           /* the states it may start from, NULL-terminated */
 	const struct field_set *body;      /* the body it takes, or NULL: none */
-	/* $1 key, the body's fields in order, then the made value -> nothing; or, when
+	/* $1 key, the body's fields in order, the caller's subject (`actor`), then the made
+	 * value -> nothing; or, when
 	 * `creates`, the key of the record it makes (no row: refused with `refused`) */
 	const struct db_stmt *change;
 	bool creates;                      /* it makes a record: 201 with its Location */
 	bool if_match;                     /* it needs an expected version (If-Match) */
+	bool actor;                        /* the change takes the caller's subject after the body */
+	/*
+	 * Who may not make the change (may be NULL): $1 key, $2 the caller's
+	 * subject -> one text, why not (403), or NULL: the caller may.
+	 */
+	const struct db_stmt *guard;
 	/*
 	 * A rule over the locked row beyond its state (may be NULL): refuse with
 	 * ERR_CONFLICT or ERR_VALIDATION, or set *unchanged when the row is

@@ -15,9 +15,12 @@ static const struct documented {
 	const char *resource, *action;
 	const char *from[4];
 } documented[] = {
-	{"fund-allocation", "approve", {"proposed"}},
-	{"fund-allocation", "cancel", {"proposed", "approved"}},
-	{"payment", "paid", {"due", "paid"}},
+	{"fund-allocation", "approve", {"proposed", "awaiting_second_approval"}},
+	{"fund-allocation", "cancel", {"proposed", "awaiting_second_approval", "approved"}},
+	{"payment", "acknowledge", {"due", "acknowledged"}},
+	{"payment", "paid", {"due", "acknowledged", "paid"}},
+	{"payment", "reject", {"due", "acknowledged", "rejected"}},
+	{"payment", "reissue", {"rejected"}},
 	{"payment", "reverse", {"paid"}},
 	{"action-plan", "submit", {"draft", "returned"}},
 	{"action-plan", "accept", {"submitted"}},
@@ -113,7 +116,7 @@ Test(actions, each_state_and_action_gets_the_documented_answer)
 			}
 		}
 	}
-	cr_assert_eq(pairs, 4 * 2 + 3 * 2 + 4 * 3 + 3 * 2 + 2 * 2, "every pair was walked");
+	cr_assert_eq(pairs, 5 * 2 + 5 * 5 + 4 * 3 + 3 * 2 + 2 * 2, "every pair was walked");
 }
 
 Test(actions, a_record_in_no_known_state_is_refused)
