@@ -104,34 +104,36 @@ static const struct field acknowledge_fields[] = {
 };
 static const struct field_set acknowledge_set = {acknowledge_fields, 1, NULL};
 
-/* Acknowledged again under the same reference: nothing new; under another: a conflict. */
+/*
+ * A payment already in `state` with `field` equal to the body's first
+ * value: nothing new (*unchanged); with another value: 409 "the payment is
+ * already <state><sep><value>".
+ */
+static enum err
+already(const json_t *row, const char *state, const char *field, const char *sep,
+        const struct record *body, bool *unchanged, struct problem *p)
+{
+	const char *was = json_string_value(json_object_get(row, field));
+
+	if (strcmp(json_string_value(json_object_get(row, "status")), state) != 0)
+		return ERR_OK;
+	if (was && strcmp(was, body->val[0]) == 0) {
+		*unchanged = true;
+		return ERR_OK;
+	}
+	return problem_set(p, ERR_CONFLICT, "the payment is already %s%s%s", state, sep, was ? was : "?");
+}
+
 static enum err
 acknowledged_again(const json_t *row, const struct record *body, bool *unchanged, struct problem *p)
 {
-	const char *ref = json_string_value(json_object_get(row, "finance_reference"));
-
-	if (strcmp(json_string_value(json_object_get(row, "status")), "acknowledged") != 0)
-		return ERR_OK;
-	if (ref && strcmp(ref, body->val[0]) == 0) {
-		*unchanged = true;
-		return ERR_OK;
-	}
-	return problem_set(p, ERR_CONFLICT, "the payment is already acknowledged, under %s", ref ? ref : "?");
+	return already(row, "acknowledged", "finance_reference", ", under ", body, unchanged, p);
 }
 
-/* Rejected again for the same reason: nothing new; for another: a conflict. */
 static enum err
 rejected_again(const json_t *row, const struct record *body, bool *unchanged, struct problem *p)
 {
-	const char *why = json_string_value(json_object_get(row, "rejection_reason"));
-
-	if (strcmp(json_string_value(json_object_get(row, "status")), "rejected") != 0)
-		return ERR_OK;
-	if (why && strcmp(why, body->val[0]) == 0) {
-		*unchanged = true;
-		return ERR_OK;
-	}
-	return problem_set(p, ERR_CONFLICT, "the payment is already rejected: %s", why ? why : "?");
+	return already(row, "rejected", "rejection_reason", ": ", body, unchanged, p);
 }
 
 static const struct db_stmt PAYMENT_PAY = {"payment_pay",
