@@ -36,10 +36,12 @@ api_membership_move(struct req *r)
 enum err
 api_chair_eligibility(struct req *r)
 {
+	struct db_conn *c;
 	char *verdict;
 	enum err e;
 
-	if ((e = chair_eligibility(r->body, &verdict, &r->problem)) != ERR_OK)
+	if ((e = req_db(r, &c)) != ERR_OK ||
+	    (e = chair_eligibility(c, r->body, &verdict, &r->problem)) != ERR_OK)
 		return e;
 	respond_json(r, 200, verdict, strlen(verdict));
 	free(verdict);

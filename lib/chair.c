@@ -82,10 +82,11 @@ has_good_grade(const char *arr)
 	               strstr(arr, "{good") || strstr(arr, ",good") || strstr(arr, "outstanding"));
 }
 
-/* The verdict as JSON text: {"eligible": bool, "rules": [...]}; caller frees. */
-static char *
-verdict(const struct record *rec, int *failed)
+/* The rules' input: the declaration, and what the register knows of the school led. */
+static struct eligibility_input
+input_of(const struct record *rec)
 {
+	const char *grade = json_string_value(json_object_get(rec->facts, "ofsted_grade"));
 	struct eligibility_input in = {
 		.head_since = rec->val[CF_HEAD_SINCE],
 		.start_date = rec->val[CF_START_DATE],
@@ -94,7 +95,25 @@ verdict(const struct record *rec, int *failed)
 		.group_backing = rec->val[CF_GROUP_BACKING] != NULL || rec->val[CF_GROUP_BACKING_ON] != NULL,
 		.time_commitment = rec->val[CF_TIME_COMMITMENT] && strcmp(rec->val[CF_TIME_COMMITMENT], "true") == 0,
 		.improvement_note = rec->val[CF_IMPROVEMENT_NOTE] != NULL,
+		.school_urn = rec->val[CF_SCHOOL_URN] ? atoi(rec->val[CF_SCHOOL_URN]) : 0,
+		.register_head_since = json_string_value(json_object_get(rec->facts, "head_appointed_on")),
+		.register_grade = grade && strcmp(grade, "none") != 0 ? grade : NULL,
 	};
+	return in;
+}
+
+/* The rules bind a chair; a deputy's verdict is for information (seeds 000, 001 set them for the chair). */
+static bool
+held_to_rules(const struct record *rec)
+{
+	return rec->val[CF_ROLE] && strcmp(rec->val[CF_ROLE], "chair") == 0;
+}
+
+/* The verdict as JSON text: {"eligible": bool, "applies": bool, "rules": [...]}; caller frees. */
+static char *
+verdict(const struct record *rec, int *failed)
+{
+	struct eligibility_input in = input_of(rec);
 	struct eligibility_rule rules[ELIGIBILITY_RULES];
 	json_t *o, *list = json_array();
 	char *text;
@@ -104,7 +123,8 @@ verdict(const struct record *rec, int *failed)
 		json_array_append_new(list, json_pack("{s:i, s:s, s:b, s:s}", "rule", rules[i].rule, "code",
 		                                      rules[i].code, "passed", rules[i].passed, "reason",
 		                                      rules[i].reason));
-	o = json_pack("{s:b, s:o}", "eligible", *failed == 0, "rules", list);
+	o = json_pack("{s:b, s:b, s:o}", "eligible", *failed == 0, "applies", held_to_rules(rec), "rules",
+	              list);
 	text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(o);
 	return text;
@@ -134,30 +154,45 @@ chair_derive(struct record *rec)
 	return true;
 }
 
+/*
+ * The rules are enforced when a chair is appointed and when a patch
+ * changes what they judge; a patch of anything else (an email) to an
+ * appointment made before a rule existed is taken, its verdict updated.
+ */
+static bool
+rules_judged(const struct record *rec)
+{
+	static const int inputs[] = {CF_GROUP_ID, CF_SCHOOL_URN, CF_HEAD_SINCE, CF_LED_GRADES,
+	                             CF_GB_SUPPORT_ON, CF_GROUP_BACKING, CF_GROUP_BACKING_ON,
+	                             CF_TIME_COMMITMENT, CF_IMPROVEMENT_NOTE, CF_START_DATE, CF_OVERRIDE};
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+		if (rec->set[inputs[i]])
+			return true;
+	return false;
+}
+
 static void
 chair_check(const struct record *rec, struct problem *p)
 {
 	const char *start = rec->val[CF_START_DATE], *end = rec->val[CF_END_DATE];
-	struct eligibility_input in = {
-		.head_since = rec->val[CF_HEAD_SINCE],
-		.start_date = rec->val[CF_START_DATE],
-		.led_good_school = has_good_grade(rec->val[CF_LED_GRADES]),
-		.governing_body_support = rec->val[CF_GB_SUPPORT_ON] != NULL,
-		.group_backing = rec->val[CF_GROUP_BACKING] != NULL || rec->val[CF_GROUP_BACKING_ON] != NULL,
-		.time_commitment = rec->val[CF_TIME_COMMITMENT] && strcmp(rec->val[CF_TIME_COMMITMENT], "true") == 0,
-		.improvement_note = rec->val[CF_IMPROVEMENT_NOTE] != NULL,
-	};
+	struct eligibility_input in = input_of(rec);
 	struct eligibility_rule rules[ELIGIBILITY_RULES];
 
 	if (start && end && strcmp(end, start) < 0)
 		problem_field(p, IN_BODY, "end_date", "rule", "must not be before start_date");
 	/* An officer may appoint despite failed rules with a written justification. */
-	if (eligibility_check(&in, rules) > 0 && rec->val[CF_OVERRIDE] == NULL)
+	if (held_to_rules(rec) && rules_judged(rec) && eligibility_check(&in, rules) > 0 &&
+	    rec->val[CF_OVERRIDE] == NULL)
 		for (int i = 0; i < ELIGIBILITY_RULES; i++)
 			if (!rules[i].passed)
 				problem_field(p, IN_BODY, rules[i].field, "eligibility", "rule %d (%s): %s",
 				              rules[i].rule, rules[i].code, rules[i].reason);
 }
+
+/* What the register knows of the school an appointment names, for rules 1 and 2. */
+static const struct db_stmt CHAIR_FACTS = {"chair_facts",
+	"SELECT json_build_object('head_appointed_on', s.headteacher_appointed_on, "
+	"'ofsted_grade', s.ofsted_grade)::text FROM school s WHERE s.urn = $1::integer"};
 
 #define CHAIR_DOC                                                                                 \
 	"json_build_object('id', c.id, 'group_id', c.group_id, 'group_kind', g.kind, 'la_code', l.code, " \
@@ -275,12 +310,14 @@ const struct resource_def chair_def = {
 	.nsorts = sizeof chair_sorts / sizeof chair_sorts[0],
 	.constraints = chair_constraints,
 	.nconstraints = sizeof chair_constraints / sizeof chair_constraints[0],
+	.facts = &CHAIR_FACTS,
+	.facts_field = "school_urn",
 	.derive = chair_derive,
 	.check = chair_check,
 };
 
 enum err
-chair_eligibility(const json_t *body, char **out, struct problem *p)
+chair_eligibility(struct db_conn *c, const json_t *body, char **out, struct problem *p)
 {
 	struct record rec = {0};
 	enum err e;
@@ -288,6 +325,8 @@ chair_eligibility(const json_t *body, char **out, struct problem *p)
 
 	*out = NULL;
 	e = record_from_json(&chair_field_set, body, RECORD_CREATE, &rec, p);
+	if (e == ERR_OK)
+		e = resource_load_facts(c, &chair_def, &rec, p);
 	if (e == ERR_OK && (*out = verdict(&rec, &failed)) == NULL)
 		e = problem_set(p, ERR_INTERNAL, "out of memory");
 	record_clear(&rec);

@@ -26,13 +26,38 @@ eligibility_check(const struct eligibility_input *in, struct eligibility_rule ou
 		                       : "a headteacher since %s: three years' headship only on %s, after "
 		                         "the term starts on %s",
 		         in->head_since, third, in->start_date);
+		if (out[0].passed && in->register_head_since &&
+		    date_parse_iso(in->register_head_since, &y, &m, &d)) {
+			char registered[11] = "";
+			date_add_years(in->register_head_since, 3, registered);
+			if (strcmp(registered, in->start_date) > 0) {
+				out[0].passed = false;
+				snprintf(out[0].reason, sizeof out[0].reason,
+				         "declared a headteacher since %s, but the register has the head of school "
+				         "%d appointed on %s: three years' headship only on %s, after the term "
+				         "starts on %s", in->head_since, in->school_urn, in->register_head_since,
+				         registered, in->start_date);
+			}
+		}
 	} else {
 		snprintf(out[0].reason, sizeof out[0].reason, "the headship and term start dates are needed");
 	}
 	out[1] = (struct eligibility_rule){2, "good_school", "led_school_grades", in->led_good_school, ""};
-	snprintf(out[1].reason, sizeof out[1].reason, "%s", in->led_good_school
-	         ? "leads or has led a school graded good or outstanding"
-	         : "no school led is recorded as good or outstanding");
+	if (in->register_grade && (strcmp(in->register_grade, "good") == 0 ||
+	                           strcmp(in->register_grade, "outstanding") == 0)) {
+		out[1].passed = true;
+		snprintf(out[1].reason, sizeof out[1].reason, "the register grades school %d %s",
+		         in->school_urn, in->register_grade);
+	} else if (in->register_grade && in->led_good_school) {
+		out[1].passed = false;
+		snprintf(out[1].reason, sizeof out[1].reason,
+		         "declared to lead or have led a school graded good or outstanding, but the register "
+		         "grades school %d %s", in->school_urn, in->register_grade);
+	} else {
+		snprintf(out[1].reason, sizeof out[1].reason, "%s", in->led_good_school
+		         ? "leads or has led a school graded good or outstanding"
+		         : "no school led is recorded as good or outstanding");
+	}
 	out[2] = (struct eligibility_rule){3, "governing_body_support", "governing_body_support_on",
 	                                   in->governing_body_support, ""};
 	snprintf(out[2].reason, sizeof out[2].reason, "%s", in->governing_body_support

@@ -19,6 +19,10 @@ struct eligibility_input {
 	bool group_backing;           /* the vote or its date recorded */
 	bool time_commitment;         /* declared */
 	bool improvement_note;        /* declaration of continued improvement, with a note */
+	/* What the register knows of the school the person leads (0 / NULL: nothing) */
+	int school_urn;
+	const char *register_head_since;  /* YYYY-MM-DD: its headteacher appointed */
+	const char *register_grade;       /* its Ofsted grade ("good", "requires_improvement" ...) */
 };
 
 struct eligibility_rule {
@@ -33,6 +37,14 @@ struct eligibility_rule {
  * Check every rule into out[0..5]; returns how many failed. Three years'
  * headship are complete on the third anniversary of head_since; the
  * anniversary of 29 February is 1 March in a year that has none.
+ *
+ * The register knows better than the form where it knows at all. Rule 1:
+ * when the register has the school's headteacher appointed on a date from
+ * which three years are not complete by the start while the declared
+ * head_since says they are, the rule fails naming both dates. Rule 2: the
+ * school's Ofsted grade, when the register has one, decides: good or
+ * outstanding passes (whatever was declared), another grade fails a
+ * declaration of good or outstanding, naming both.
  */
 int eligibility_check(const struct eligibility_input *in, struct eligibility_rule out[ELIGIBILITY_RULES]);
 

@@ -102,6 +102,7 @@ record_clear(struct record *rec)
 		return;
 	for (size_t i = 0; i < RECORD_MAX; i++)
 		free(rec->val[i]);
+	json_decref(rec->facts);
 	memset(rec, 0, sizeof *rec);
 }
 

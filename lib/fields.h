@@ -70,6 +70,7 @@ struct field_set {
 struct record {
 	char *val[RECORD_MAX];           /* owned canonical text; NULL = SQL NULL */
 	bool set[RECORD_MAX];            /* given by the client (create) or changed (patch) */
+	json_t *facts;                   /* owned: what the database knows for the rules, or NULL */
 };
 
 enum record_mode { RECORD_CREATE, RECORD_PATCH };

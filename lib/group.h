@@ -27,10 +27,11 @@ enum err membership_move(struct db_conn *c, const struct actor *who, const char 
 
 /*
  * The eligibility verdict on a would-be appointment (a chair's create
- * body), stored nowhere: *out is {"eligible", "rules": [...]} as JSON text,
- * owned by the caller. ERR_VALIDATION when the body is not an appointment.
+ * body), with what the register knows of its school (c), stored nowhere:
+ * *out is {"eligible", "applies", "rules": [...]} as JSON text, owned by
+ * the caller. ERR_VALIDATION when the body is not an appointment.
  */
-enum err chair_eligibility(const json_t *body, char **out, struct problem *p);
+enum err chair_eligibility(struct db_conn *c, const json_t *body, char **out, struct problem *p);
 
 /*
  * SQL: the URNs of the schools of group `param` (a parameter's "$n"), of

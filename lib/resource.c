@@ -96,14 +96,35 @@ resource_write_failed(const struct resource_def *def, enum err e, struct problem
 }
 
 enum err
-resource_validate(const struct resource_def *def, const json_t *body, enum record_mode mode,
-                  struct record *rec, struct problem *p)
+resource_load_facts(struct db_conn *c, const struct resource_def *def, struct record *rec, struct problem *p)
 {
-	enum err e = record_from_json(def->fields, body, mode, rec, p);
+	int i = def->facts_field ? fields_index(def->fields, def->facts_field) : -1;
+	const char *v[1];
+	PGresult *res = NULL;
+	enum err e;
+
+	if (c == NULL || def->facts == NULL || i < 0 || rec->val[i] == NULL)
+		return ERR_OK;
+	v[0] = rec->val[i];
+	if ((e = db_exec(c, def->facts, 1, v, &res, p)) != ERR_OK)
+		return e;
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		rec->facts = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	return ERR_OK;
+}
+
+enum err
+resource_validate(struct db_conn *c, const struct resource_def *def, const json_t *body,
+                  enum record_mode mode, struct record *rec, struct problem *p)
+{
+	enum err e = record_from_json(def->fields, body, mode, rec, p), f;
 
 	/* Rules across fields run on what is valid, so that every fault is listed at once. */
 	if (e != ERR_OK && e != ERR_VALIDATION)
 		return e;
+	if ((f = resource_load_facts(c, def, rec, p)) != ERR_OK)
+		return f;
 	if (def->derive && !def->derive(rec))
 		return problem_set(p, ERR_INTERNAL, "out of memory");
 	if (def->check == NULL)
@@ -320,7 +341,7 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 	int n = (int)def->fields->n;
 
 	memset(out, 0, sizeof *out);
-	if ((e = resource_validate(def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
+	if ((e = resource_validate(c, def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
 	if ((e = check_create_scope(c, def, who, &rec, p)) != ERR_OK)
 		goto out;
@@ -404,7 +425,7 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 	memset(out, 0, sizeof *out);
 	if ((e = resource_lock(c, def, who, key, expect, &rec, &before, p)) != ERR_OK)
 		goto out;
-	if ((e = resource_validate(def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
+	if ((e = resource_validate(c, def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
 		goto out;
 	if (!record_any_set(def->fields, &rec)) {
 		*out = before;   /* nothing to change: the record as it is */

@@ -165,6 +165,13 @@ struct resource_def {
 	const struct action_def *actions;
 	size_t nactions;
 
+	/*
+	 * What the database knows that the rules need (may be NULL): $1 the
+	 * record's value of `facts_field` -> one JSON object, given to derive
+	 * and check as the record's `facts` (no row: none).
+	 */
+	const struct db_stmt *facts;
+	const char *facts_field;
 	/* Fill the record's derived fields (F_DERIVED) from the others. */
 	bool (*derive)(struct record *rec);
 	/* Rules across fields, on the complete record; add faults to p. */
@@ -277,11 +284,16 @@ struct actor {
 };
 
 /*
- * A request body as a record of def: its fields (record_from_json), then
+ * A request body as a record of def: its fields (record_from_json), what
+ * the database knows for its rules (def's facts, when c is not NULL), then
  * def's derived fields and its rules across fields, every fault listed in p.
  * ERR_VALIDATION when a field or rule fails.
  */
-enum err resource_validate(const struct resource_def *def, const json_t *body,
+/* Put in rec what def's facts statement says of it (when def has one and c is not NULL). */
+enum err resource_load_facts(struct db_conn *c, const struct resource_def *def, struct record *rec,
+                             struct problem *p);
+
+enum err resource_validate(struct db_conn *c, const struct resource_def *def, const json_t *body,
                            enum record_mode mode, struct record *rec, struct problem *p);
 
 /*

@@ -3,8 +3,10 @@
 
 usage: demo_chairs.py BASE_URL TOKEN
 
-Every demo group (LA 937) without a chair gets one, the head of its first
-member school, and every other group a deputy too. They go through
+Every demo group (LA 937) without a chair gets one, the head of the first
+member school whom the register shows eligible (three years a head, a
+school graded good or better; else the first, with a justification), and
+every other group a deputy too. They go through
 POST /v1/chairs like any appointment, so the service checks their
 eligibility. Elections are spread over 2025/26, so that some reviews are
 overdue, some due soon and some later. Each group confirms its chair for
@@ -30,17 +32,33 @@ def call(base, token, method, path, body=None):
         return json.load(resp)
 
 
+def register_of(base, token, member):
+    """What the register says of a member school: (head appointed on, Ofsted grade)."""
+    school = call(base, token, "GET", "/v1/schools/%d" % member["urn"])
+    return school.get("headteacher_appointed_on"), school.get("ofsted_grade")
+
+
+def fit_to_chair(base, token, member):
+    """Does the register show three years' headship by 2024-09-01 and no grade below good?"""
+    head, grade = register_of(base, token, member)
+    return (head is None or head <= "2021-09-01") and grade in (None, "none", "good", "outstanding")
+
+
 def appoint(base, token, group, role, member, elected):
+    head, grade = register_of(base, token, member)
     body = {
         "group_id": group["id"], "role": role,
         "person_name": member["name"].split(" ")[0] + " head teacher",
         "email": "head.%d@schools.warwickshire.example" % member["urn"],
-        "school_urn": member["urn"], "head_since": "2014-09-01",
-        "led_school_grades": ["good"], "governing_body_support_on": "2024-06-20",
+        "school_urn": member["urn"], "head_since": head or "2014-09-01",
+        "led_school_grades": [grade if grade in ("good", "outstanding") else "good"],
+        "governing_body_support_on": "2024-06-20",
         "group_backing": "elected at the summer meeting", "group_backing_on": elected,
         "time_commitment": True, "improvement_note": "results above the county average for three years",
         "start_date": "2024-09-01", "elected_on": elected,
     }
+    if role == "chair" and not fit_to_chair(base, token, member):
+        body["override_justification"] = "no member head met every rule; chosen by the group, approved by the LA"
     return call(base, token, "POST", "/v1/chairs", body)
 
 
@@ -61,11 +79,14 @@ def main():
         if g["chair"] is not None or len(g["members"]) < 2:
             continue
         elected = datetime.date(2025, 9, 15) + datetime.timedelta(days=20 * i)
-        chair = appoint(base, token, g, "chair", g["members"][0], elected.isoformat())
+        members = g["members"]
+        head = next((m for m in members if fit_to_chair(base, token, m)), members[0])
+        chair = appoint(base, token, g, "chair", head, elected.isoformat())
         deputy = None
         made += 1
         if i % 2 == 0:
-            deputy = appoint(base, token, g, "deputy", g["members"][1], elected.isoformat())
+            other = next(m for m in members if m["urn"] != head["urn"])
+            deputy = appoint(base, token, g, "deputy", other, elected.isoformat())
             made += 1
         confirm(base, token, g, "2025/26", chair, deputy,
                 min(elected + datetime.timedelta(days=10), datetime.date(2026, 8, 31)).isoformat())

@@ -83,7 +83,7 @@ stored(const struct resource_def *def, const char *base, struct record *rec)
 	enum err e;
 
 	FUZZ_CHECK(o != NULL, "base body of %s is not JSON", def->noun);
-	e = resource_validate(def, o, RECORD_CREATE, rec, &p);
+	e = resource_validate(NULL, def, o, RECORD_CREATE, rec, &p);
 	FUZZ_CHECK(e == ERR_OK, "base body of %s is refused: %s", def->noun, p.detail);
 	memset(rec->set, 0, sizeof rec->set);
 	problem_clear(&p);
@@ -225,7 +225,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *verdict = NULL;
 		json_t *v;
 
-		e = chair_eligibility(body, &verdict, &p);
+		e = chair_eligibility(NULL, body, &verdict, &p);
 		check_problem(&p, e);
 		FUZZ_CHECK((e == ERR_OK) == (verdict != NULL), "verdict and result disagree");
 		if (verdict) {
@@ -237,7 +237,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (mode == RECORD_PATCH)
 		stored(targets[slot / 2].def, targets[slot / 2].base, &rec);
-	e = resource_validate(targets[slot / 2].def, body, mode, &rec, &p);
+	e = resource_validate(NULL, targets[slot / 2].def, body, mode, &rec, &p);
 	check_problem(&p, e);
 	if (e == ERR_OK)
 		check_record(targets[slot / 2].def->fields, body, mode, &rec);

@@ -419,6 +419,74 @@ Test(chairs, eligibility_refusal_override_and_review_date)
 	}
 }
 
+Test(chairs, the_register_knows_better_than_the_form_and_deputies_are_not_held_to_the_rules)
+{
+	int la = unused_la_code(), urn;
+	long long g;
+	char path[96], *body, *before, extra[700];
+	struct resp *r;
+	const json_t *rules;
+
+	make_la(la, "Registershire");
+	urn = make_school(la, 1, "Registered Primary", "primary");
+	snprintf(path, sizeof path, "/v1/schools/%d", urn);
+	r = http_json("PATCH", path, token("officer"),
+	              "{\"headteacher_appointed_on\": \"2019-04-01\", \"ofsted_grade\": \"requires_improvement\"}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	g = group("/v1/consortia", la, "Registered");
+	join(g, urn, "2019-09-01", NULL);
+	snprintf(extra, sizeof extra, ", %s", eligible);
+
+	/* the form says head since 2010 and a good school; the register says otherwise */
+	body = chair_body(g, "chair", urn, "2020-09-01", NULL, extra);
+	before = db_fingerprint();
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	assert_problem(r, 422, "validation", "head_since");
+	assert_problem(r, 422, "validation", "led_school_grades");
+	cr_assert(strstr(r->body, "declared a headteacher since 2010-09-01, but the register has the head of school") &&
+	          strstr(r->body, "appointed on 2019-04-01"), "%s", r->body);
+	cr_assert(strstr(r->body, "but the register grades school") && strstr(r->body, "requires_improvement"), "%s",
+	          r->body);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "errors")), 2);
+	resp_free(r);
+	assert_unchanged(before);
+	r = http_json("POST", "/v1/chairs/eligibility", token("officer"), body, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(json_is_false(json_object_get(r->json, "eligible")));
+	cr_assert(json_is_true(json_object_get(r->json, "applies")));
+	rules = json_object_get(r->json, "rules");
+	cr_assert(json_is_false(json_object_get(json_array_get(rules, 0), "passed")));
+	cr_assert(json_is_false(json_object_get(json_array_get(rules, 1), "passed")));
+	resp_free(r);
+	free(body);
+
+	/* a deputy is not held to the chair's rules: appointed, the verdict kept for information */
+	body = chair_body(g, "deputy", urn, "2020-09-01", NULL, extra);
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	cr_assert(json_is_false(json_object_get(json_object_get(r->json, "eligibility"), "applies")));
+	cr_assert(json_is_false(json_object_get(json_object_get(r->json, "eligibility"), "eligible")));
+	resp_free(r);
+	free(body);
+
+	/* an officer may appoint the chair with a justification; an email changed later is taken */
+	snprintf(extra, sizeof extra, ", %s, \"override_justification\": \"head of a good school in another LA until 2019\"",
+	         eligible);
+	body = chair_body(g, "chair", urn, "2020-09-01", NULL, extra);
+	r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	snprintf(path, sizeof path, "/v1/chairs/%lld", (long long)json_integer_value(json_object_get(r->json, "id")));
+	resp_free(r);
+	free(body);
+	r = http_json("PATCH", path, token("officer"), "{\"override_justification\": null}", "*");
+	assert_problem(r, 422, "validation", "head_since");
+	resp_free(r);
+	r = http_json("PATCH", path, token("officer"), "{\"email\": \"chair@registered.example\"}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+}
+
 Test(chairs, terms_meet_but_do_not_overlap)
 {
 	int la = unused_la_code(), urn;

@@ -12,7 +12,7 @@
 static struct eligibility_input
 all_met(const char *head_since, const char *start)
 {
-	return (struct eligibility_input){head_since, start, true, true, true, true, true};
+	return (struct eligibility_input){head_since, start, true, true, true, true, true, 0, NULL, NULL};
 }
 
 Test(eligibility, every_rule_met)
@@ -57,7 +57,7 @@ Test(eligibility, a_head_since_29_february)
 Test(eligibility, every_failed_rule_is_reported_one_by_one)
 {
 	struct eligibility_rule r[ELIGIBILITY_RULES];
-	struct eligibility_input in = {"2019-01-01", "2020-09-01", false, false, false, false, false};
+	struct eligibility_input in = {"2019-01-01", "2020-09-01", false, false, false, false, false, 0, NULL, NULL};
 	static const char *const fields[] = {"head_since", "led_school_grades",
 	                                     "governing_body_support_on", "group_backing",
 	                                     "time_commitment", "improvement_note"};
@@ -71,6 +71,42 @@ Test(eligibility, every_failed_rule_is_reported_one_by_one)
 	in.time_commitment = true;
 	cr_assert(eq(int, eligibility_check(&in, r), 4));
 	cr_assert(r[1].passed && r[4].passed);
+}
+
+Test(eligibility, the_register_knows_better_than_the_form)
+{
+	struct eligibility_rule r[ELIGIBILITY_RULES];
+	struct eligibility_input in = all_met("2010-09-01", "2020-09-01");
+
+	in.school_urn = 123456;
+	/* the register's head was appointed three years before the start: the form stands */
+	in.register_head_since = "2017-09-01";
+	cr_assert(eq(int, eligibility_check(&in, r), 0));
+	/* appointed in 2019: the form's 2010 is not taken; both dates are named */
+	in.register_head_since = "2019-04-01";
+	cr_assert(eq(int, eligibility_check(&in, r), 1));
+	cr_assert_not(r[0].passed);
+	cr_assert(strstr(r[0].reason, "2010-09-01") && strstr(r[0].reason, "2019-04-01") &&
+	          strstr(r[0].reason, "123456") && strstr(r[0].reason, "2022-04-01"), "%s", r[0].reason);
+	/* a form that fails on its own fails as it always did */
+	in.head_since = "2019-01-01";
+	cr_assert(eq(int, eligibility_check(&in, r), 1));
+	cr_assert(strstr(r[0].reason, "declared") == NULL, "%s", r[0].reason);
+	in.head_since = "2010-09-01";
+	in.register_head_since = NULL;
+
+	/* rule 2: the register's grade decides where it has one */
+	in.register_grade = "requires_improvement";
+	cr_assert(eq(int, eligibility_check(&in, r), 1));
+	cr_assert_not(r[1].passed);
+	cr_assert(strstr(r[1].reason, "requires_improvement") && strstr(r[1].reason, "declared"), "%s",
+	          r[1].reason);
+	in.led_good_school = false;
+	cr_assert(eq(int, eligibility_check(&in, r), 1), "nothing declared, nothing good known");
+	cr_assert(strstr(r[1].reason, "requires_improvement") == NULL);
+	in.register_grade = "outstanding";
+	cr_assert(eq(int, eligibility_check(&in, r), 0), "the register shows a school graded outstanding");
+	cr_assert(strstr(r[1].reason, "outstanding") != NULL);
 }
 
 Test(eligibility, missing_dates_fail_rule_one)

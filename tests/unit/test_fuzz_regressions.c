@@ -186,7 +186,7 @@ Test(fuzz_regressions, three_years_after_9998_is_not_before_2020)
 	cr_assert(eq(str, out, "2019-03-01"), "29 February still moves to 1 March");
 
 	/* Such a date is no longer one a client may write at all (1900 to 2099). */
-	cr_assert(eq(int, chair_eligibility(body, &verdict, &p), ERR_VALIDATION));
+	cr_assert(eq(int, chair_eligibility(NULL, body, &verdict, &p), ERR_VALIDATION));
 	v = json_array_get(p.errors, 0);
 	cr_assert(eq(str, (char *)json_string_value(json_object_get(v, "field")), "head_since"));
 	cr_assert(eq(str, (char *)json_string_value(json_object_get(v, "code")), "range"));
