@@ -56,6 +56,12 @@ const struct route routes[] = {
 	{"PATCH", "/v1/schools/:urn", api_resource_patch, ROLES_WRITE, &school_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/schools/:urn", api_resource_delete, ROLES_WRITE, &school_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/vulnerabilities", api_resource_list, ROLES_READ, &vulnerability_def, BODY_NONE, NULL},
+	{"POST", "/v1/vulnerabilities", api_resource_create, ROLES_WRITE, &vulnerability_def, BODY_JSON, NULL},
+	{"GET", "/v1/vulnerabilities/:id", api_resource_get, ROLES_READ, &vulnerability_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/vulnerabilities/:id", api_resource_patch, ROLES_WRITE, &vulnerability_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/vulnerabilities/:id", api_resource_delete, ROLES_WRITE, &vulnerability_def, BODY_NONE, NULL},
+
 	{"GET", "/v1/service-accounts", api_resource_list, ROLES_ADMIN, &account_def, BODY_NONE, NULL},
 	{"POST", "/v1/service-accounts", api_account_create, ROLES_ADMIN, &account_def, BODY_JSON, NULL},
 	{"POST", "/v1/service-accounts/:id/rotate", api_resource_action, ROLES_ADMIN, &account_def, BODY_NONE, NULL},

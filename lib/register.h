@@ -12,6 +12,7 @@
 extern const struct resource_def la_def;
 extern const struct resource_def area_def;
 extern const struct resource_def school_def;
+extern const struct resource_def vulnerability_def;
 
 /* Field indexes of a school record, in school_def's table order. */
 enum school_field {

@@ -15,5 +15,5 @@ const struct resource_def *const resource_defs[] = {
 	&la_def,         &area_def,       &school_def,  &account_def,    &audit_def,
 	&consortium_def, &network_def,    &membership_def, &chair_def,   &confirmation_def, &nomination_def,
 	&fund_def,       &allocation_def, &payment_def, &plan_def,       &evaluation_def,
-	&meeting_def,    &support_def,    NULL,
+	&meeting_def,    &support_def,    &vulnerability_def, NULL,
 };

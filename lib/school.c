@@ -72,6 +72,10 @@ school_check(const struct record *rec, struct problem *p)
 	"JOIN school_group g ON g.id = m.group_id WHERE m.school_urn = s.urn AND m.kind = '" kind   \
 	"' AND m.valid @> " d ")"
 
+/* Why the school was vulnerable on date d (its record of that day), or NULL. */
+#define VULNERABLE_ON(d)                                                                        \
+	"(SELECT v.reason FROM vulnerability v WHERE v.school_urn = s.urn AND v.period @> " d ")"
+
 /* NB: the representation; every read of a school goes through it, as of date d. */
 #define SCHOOL_DOC(d)                                                                          \
 	"json_build_object('id', s.urn, 'urn', s.urn, 'la_code', l.code, "                         \
@@ -79,8 +83,9 @@ school_check(const struct record *rec, struct problem *p)
 	"'dfe_number', l.code || '/' || lpad(s.establishment_number::text, 4, '0'), "              \
 	"'name', s.name, 'phase', s.phase, 'type', s.type, 'status', s.status, "                   \
 	"'ofsted_grade', s.ofsted_grade, 'ofsted_date', s.ofsted_date, 'pupils', s.pupils, "       \
-	"'support_category', s.support_category, 'vulnerable', s.vulnerable, "                     \
-	"'vulnerable_reason', s.vulnerable_reason, 'headteacher_name', s.headteacher_name, "       \
+	"'support_category', s.support_category, "                                                 \
+	"'vulnerable', " VULNERABLE_ON(d) " IS NOT NULL, 'vulnerable_reason', " VULNERABLE_ON(d) ", " \
+	"'headteacher_name', s.headteacher_name, "                                                 \
 	"'headteacher_appointed_on', s.headteacher_appointed_on, "                                 \
 	"'headteacher_newly_appointed', s.headteacher_appointed_on > (london_today() - interval '2 years')::date, "         \
 	"'area_id', s.area_id, 'opened_on', s.opened_on, 'closed_on', s.closed_on, "               \
@@ -125,7 +130,8 @@ static const struct filter_def school_filters[] = {
 	{.name = "type", .kind = FILTER_ENUM, .sql = "s.type = $%d", .values = school_types},
 	{.name = "status", .kind = FILTER_ENUM, .sql = "s.status = $%d", .values = school_statuses},
 	{.name = "ofsted", .kind = FILTER_ENUM, .sql = "s.ofsted_grade = $%d", .values = ofsted_grades},
-	{.name = "vulnerable", .kind = FILTER_BOOL, .sql = "s.vulnerable = $%d::boolean"},
+	{.name = "vulnerable", .kind = FILTER_BOOL,
+	 .sql = "(" VULNERABLE_ON("coalesce($1::date, london_today())") " IS NOT NULL) = $%d::boolean"},
 	{.name = "support_category", .kind = FILTER_INT, .sql = "s.support_category = $%d::smallint",
 	 .min = 1, .max = 4},
 };
@@ -159,6 +165,8 @@ static const struct constraint_def school_constraints[] = {
 	{"school_support_category_check", "support_category", "range", "must be 1 to 4"},
 	{"school_vulnerable_reason_check", "vulnerable_reason", "length", "must be at most 2000 characters long"},
 	{"school_headteacher_name_check", "headteacher_name", "length", "must be at most 200 characters long"},
+	{"vulnerability_no_overlap", "vulnerable", "overlap",
+	 "from today overlaps a vulnerability recorded for the school from a later day"},
 	{"school_la_kept", "la_code", "rule", "cannot change while groups, chairs, nominations or allocations of its local authority name the school"},
 };
 
@@ -171,8 +179,9 @@ const struct resource_def school_def = {
 	.key_max = 999999,
 	.fields = &school_field_set,
 	.load_cols = "s.urn, l.code, s.establishment_number, s.name, s.phase, s.type, s.status, "
-	             "s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, s.vulnerable, "
-	             "s.vulnerable_reason, s.headteacher_name, s.headteacher_appointed_on, s.area_id, "
+	             "s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, "
+	             VULNERABLE_ON("london_today()") " IS NOT NULL, " VULNERABLE_ON("london_today()") ", "
+	             "s.headteacher_name, s.headteacher_appointed_on, s.area_id, "
 	             "s.opened_on, s.closed_on",
 	.insert = &SCHOOL_INSERT,
 	.insert_miss_field = "la_code",

@@ -8,7 +8,7 @@ group. In the first area, its groups write action plans (some accepted, one
 returned, one submitted, one still a draft), the allocations with a
 submitted plan are approved and two of them paid, with a first draft
 evaluation. Those groups have met in the autumn term (not always twice),
-and one of the area's schools is flagged vulnerable with support brokered
+and one of the area's schools is recorded vulnerable since September, with support brokered
 for it. Everything goes through the API, so every rule applies.
 Does nothing if the fund already exists.
 """
@@ -110,9 +110,10 @@ def main():
                              "due_date": day[:8] + "28"}]})
 
     school = groups[0]["members"][-1]
-    call(base, token, "PATCH", "/v1/schools/%d" % school["urn"],
-         {"vulnerable": True, "vulnerable_reason": "new head teacher and a falling roll",
-          "support_category": 3})
+    call(base, token, "PATCH", "/v1/schools/%d" % school["urn"], {"support_category": 3})
+    call(base, token, "POST", "/v1/vulnerabilities", {
+        "school_urn": school["urn"], "start_date": "2026-09-01",
+        "reason": "new head teacher and a falling roll"})
     call(base, token, "POST", "/v1/support-records", {
         "school_urn": school["urn"], "brokered_by": "Area Analysis Group, %s" % area["name"],
         "support": "Leadership mentoring from the chair's school, one day a fortnight",

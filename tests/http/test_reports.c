@@ -108,12 +108,15 @@ Test(reports, an_area_year_worked_out_by_hand)
 		snprintf(p2, sizeof p2, "/v1/schools/%d", k < 3 ? urn[k] : vulnerable);
 		r = http_json("PATCH", p2, off, "{\"area_id\": null}", "*");
 		resp_free(r);
-		snprintf(body, sizeof body, "{\"area_id\": %lld%s}", area,
-		         k == 3 ? ", \"vulnerable\": true, \"vulnerable_reason\": \"new head, falling roll\"" : "");
+		snprintf(body, sizeof body, "{\"area_id\": %lld}", area);
 		r = http_json("PATCH", p2, off, body, "*");
 		cr_assert_eq(r->status, 200, "%s", r->body);
 		resp_free(r);
 	}
+	/* vulnerable from January 2018 to the end of 2020/21: no longer, today */
+	snprintf(body, sizeof body, "{\"school_urn\": %d, \"start_date\": \"2018-01-01\", "
+	         "\"end_date\": \"2021-08-31\", \"reason\": \"new head, falling roll\"}", vulnerable);
+	post_created(off, "/v1/vulnerabilities", body);
 	snprintf(body, sizeof body, "{\"school_urn\": %d, \"brokered_by\": \"Challenge Board\", "
 	         "\"support\": \"Leadership mentoring from a National Leader of Education\", \"started_on\": \"2020-09-14\", "
 	         "\"progress_notes\": [{\"on\": \"2020-12-01\", \"note\": \"New SLT structure in place\"}]}", vulnerable);
@@ -296,4 +299,125 @@ Test(reports, an_area_year_worked_out_by_hand)
 		fprintf(f, "%lld 2020/21\n", area);
 		fclose(f);
 	}
+}
+
+/* The area report's vulnerable school with this URN for a year, or NULL (caller decrefs). */
+static json_t *
+vulnerable_in_report(long long area, const char *year, int urn)
+{
+	char path[96];
+	struct resp *r;
+	size_t i;
+	json_t *it, *found = NULL;
+
+	snprintf(path, sizeof path, "/v1/areas/%lld/report?academic_year=%s", area, year);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	json_array_foreach(json_object_get(r->json, "vulnerable_schools"), i, it)
+		if (json_integer_value(json_object_get(it, "urn")) == urn)
+			found = json_incref(it);
+	resp_free(r);
+	return found;
+}
+
+Test(vulnerability, dated_records_keep_last_years_report_as_it_was)
+{
+	int la = unused_la_code(), urn;
+	long long area, first;
+	char body[512], path[128], *before;
+	const char *off = token("officer");
+	struct resp *r;
+	json_t *o;
+
+	make_la(la, "Vulnershire");
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"code\": \"vuln\", \"name\": \"Vulnerable area\"}", la);
+	area = post_created(off, "/v1/areas", body);
+	urn = make_school(la, 1, "Dated Primary", "primary");
+	snprintf(path, sizeof path, "/v1/schools/%d", urn);
+	snprintf(body, sizeof body, "{\"area_id\": %lld}", area);
+	r = http_json("PATCH", path, off, body, "*");
+	resp_free(r);
+
+	/* 2019/20 and 2020/21; refused: an overlap, an end before the start */
+	snprintf(body, sizeof body, "{\"school_urn\": %d, \"start_date\": \"2019-09-01\", \"end_date\": \"2021-08-31\", "
+	         "\"reason\": \"falling roll\"}", urn);
+	first = post_created(off, "/v1/vulnerabilities", body);
+	before = db_fingerprint();
+	snprintf(body, sizeof body, "{\"school_urn\": %d, \"start_date\": \"2021-08-31\", \"reason\": \"again\"}", urn);
+	r = http_json("POST", "/v1/vulnerabilities", off, body, NULL);
+	assert_problem(r, 409, "conflict", "start_date");
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"school_urn\": %d, \"start_date\": \"2022-09-01\", \"end_date\": \"2022-08-31\", "
+	         "\"reason\": \"x\"}", urn);
+	r = http_json("POST", "/v1/vulnerabilities", off, body, NULL);
+	assert_problem(r, 422, "validation", "end_date");
+	resp_free(r);
+	r = http_json("POST", "/v1/vulnerabilities", token_scoped("officer", la == 999 ? 998 : la + 1, 0), body, NULL);
+	cr_assert(r->status == 422 || r->status == 403, "%s", r->body);
+	resp_free(r);
+	assert_unchanged(before);
+
+	/* the school as of a day in 2020, and today */
+	snprintf(path, sizeof path, "/v1/schools/%d?as_of=2020-10-01", urn);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	cr_assert(json_is_true(json_object_get(r->json, "vulnerable")), "%s", r->body);
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "vulnerable_reason")), "falling roll");
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/schools/%d", urn);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	cr_assert(json_is_false(json_object_get(r->json, "vulnerable")), "%s", r->body);
+	cr_assert(json_is_null(json_object_get(r->json, "vulnerable_reason")));
+	resp_free(r);
+
+	/* the 2020/21 report shows it; flagging it anew today changes that report in nothing */
+	o = vulnerable_in_report(area, "2020/21", urn);
+	cr_assert_not_null(o);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "vulnerable_from")), "2019-09-01");
+	cr_assert_str_eq(json_string_value(json_object_get(o, "reason")), "falling roll");
+	json_decref(o);
+	cr_assert_null(vulnerable_in_report(area, "2022/23", urn));
+	r = http_json("PATCH", path, off, "{\"vulnerable\": true, \"vulnerable_reason\": \"new concerns\"}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(json_is_true(json_object_get(r->json, "vulnerable")));
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/vulnerabilities?school_urn=%d&current=true", urn);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 1, "%s", r->body);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r->json, "items"), 0),
+	                                                   "reason")), "new concerns");
+	resp_free(r);
+	o = vulnerable_in_report(area, "2020/21", urn);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "reason")), "falling roll");
+	json_decref(o);
+	/* unflagged through the school the same day: today's record goes, 2019's stays */
+	snprintf(path, sizeof path, "/v1/schools/%d", urn);
+	r = http_json("PATCH", path, off, "{\"vulnerable\": false}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(json_is_false(json_object_get(r->json, "vulnerable")));
+	resp_free(r);
+	snprintf(path, sizeof path, "%d", urn);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM vulnerability WHERE school_urn = $1::integer", path), 1);
+
+	/* support is brokered while the school is recorded vulnerable */
+	snprintf(body, sizeof body, "{\"school_urn\": %d, \"brokered_by\": \"Board\", \"support\": \"mentoring\", "
+	         "\"started_on\": \"2023-01-09\"}", urn);
+	r = http_json("POST", "/v1/support-records", off, body, NULL);
+	assert_problem(r, 422, "validation", "school_urn");
+	resp_free(r);
+	snprintf(body, sizeof body, "{\"school_urn\": %d, \"brokered_by\": \"Board\", \"support\": \"mentoring\", "
+	         "\"started_on\": \"2021-06-07\", \"ended_on\": \"2021-12-17\"}", urn);
+	post_created(off, "/v1/support-records", body);
+
+	/* the record read, corrected, and removed */
+	snprintf(path, sizeof path, "/v1/vulnerabilities/%lld", first);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(json_is_false(json_object_get(r->json, "current")));
+	resp_free(r);
+	r = http_json("PATCH", path, off, "{\"reason\": \"falling roll and a poor inspection\"}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	r = http("DELETE", path, off, NULL, (const char *const[]){"If-Match: *", NULL});
+	cr_assert_eq(r->status, 204, "%s", r->body);
+	resp_free(r);
 }
