@@ -113,7 +113,8 @@ connect_patiently(const struct config *cfg, int patience, char *why, size_t whyl
 
 /*
  * Rows that reach from one LA into another, made before the schema refused
- * them, are reported; with STRICT_ISOLATION=1 they stop the start.
+ * them, are reported; with STRICT_ISOLATION=1 they stop the start. Chairs
+ * whose school was not a member when they started are reported too.
  */
 static int
 check_isolation(const struct config *cfg, PGconn *pg)
@@ -123,6 +124,15 @@ check_isolation(const struct config *cfg, PGconn *pg)
 
 	if (n < 0)
 		return fail("integrity check", why);
+	{
+		long chairs = integrity_chairs_not_members(pg, why, sizeof why);
+		if (chairs < 0)
+			return fail("integrity check", why);
+		if (chairs > 0)
+			log_msg("warn", "chair_not_member",
+			        "%ld appointment%s started while %s school was not a member of the group",
+			        chairs, chairs == 1 ? "" : "s", chairs == 1 ? "its" : "their");
+	}
 	if (n == 0)
 		return 0;
 	log_msg("warn", "cross_la_reference", "%ld record%s name another local authority's records",

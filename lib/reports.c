@@ -122,7 +122,7 @@ static const struct db_stmt REPORT_OVERDUE = {"report_overdue", ITEMS(
 	"api_ts(v.submitted_at) AS submitted_at, v.reported_on "
 	"FROM fund_allocation a JOIN fund f ON f.id = a.fund_id JOIN school_group g ON g.id = a.group_id "
 	"JOIN local_authority l ON l.id = f.la_id LEFT JOIN evaluation v ON v.allocation_id = a.id "
-	"WHERE a.status IN ('approved', 'paid') AND f.evaluation_due < $4::date "
+	"WHERE a.status IN ('approved', 'paid') AND a.kind = 'allocation' AND f.evaluation_due < $4::date "
 	"AND (v.id IS NULL OR v.reported_on IS NULL OR v.reported_on > $4::date)" REPORT_SCOPE " ORDER BY f.evaluation_due, g.name, a.id")};
 
 enum err

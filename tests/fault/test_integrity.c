@@ -95,3 +95,42 @@ Test(integrity, rows_from_before_the_rule_are_reported_and_stop_a_strict_start)
 	cr_assert_eq(db_count(pg, "SELECT count(*) FROM cross_la_reference", NULL), 0);
 	PQfinish(pg);
 }
+
+Test(integrity, a_chair_whose_school_was_not_a_member_is_reported_at_start)
+{
+	struct server s;
+	PGconn *pg;
+
+	server_start(&s, NULL);
+	cr_assert_eq(server_signal(&s, SIGTERM, true), 0);
+	pg = db_open();
+	db_run(pg, "INSERT INTO local_authority (code, name) VALUES (403, 'Before C')");
+	db_run(pg, "INSERT INTO school (urn, la_id, establishment_number, name, phase, type) "
+	            "SELECT 940003, id, 3, 'Before C Primary', 'primary', 'maintained' "
+	            "FROM local_authority WHERE code = 403");
+	db_run(pg, "INSERT INTO school_group (kind, la_id, name) "
+	            "SELECT 'consortium', id, 'Before C Consortium' FROM local_authority WHERE code = 403");
+	db_run(pg, "INSERT INTO membership (group_id, kind, school_urn, start_date) "
+	            "SELECT id, 'consortium', 940003, '2020-10-01' FROM school_group WHERE name = 'Before C Consortium'");
+	db_run(pg, "ALTER TABLE chair_appointment DISABLE TRIGGER chair_b_member_rule");
+	db_run(pg, "INSERT INTO chair_appointment (group_id, role, person_name, email, school_urn, head_since, "
+	            "start_date, elected_on, review_due_on, eligibility) SELECT id, 'chair', 'Early Chair', "
+	            "'early@school.example', 940003, '2010-09-01', '2020-09-01', '2020-07-01', '2021-07-01', "
+	            "'{\"eligible\": true, \"rules\": []}' FROM school_group WHERE name = 'Before C Consortium'");
+	db_run(pg, "ALTER TABLE chair_appointment ENABLE TRIGGER chair_b_member_rule");
+	cr_assert_eq(db_count(pg, "SELECT count(*) FROM chair_not_member WHERE school_urn = 940003", NULL), 1);
+
+	server_start(&s, NULL);
+	cr_assert(log_holds(s.log, "\"event\":\"chair_not_member\""), "see %s", s.log);
+	cr_assert(log_holds(s.log, "school 940003 was not a member of the group when it started on 2020-09-01"),
+	          "see %s", s.log);
+	cr_assert(log_holds(s.log, "\"event\":\"listening\""), "a report, not a refusal; see %s", s.log);
+	cr_assert_eq(server_signal(&s, SIGTERM, true), 0);
+
+	db_run(pg, "DELETE FROM chair_appointment WHERE school_urn = 940003");
+	db_run(pg, "DELETE FROM membership WHERE school_urn = 940003");
+	db_run(pg, "DELETE FROM school_group WHERE name = 'Before C Consortium'");
+	db_run(pg, "DELETE FROM school WHERE urn = 940003");
+	db_run(pg, "DELETE FROM local_authority WHERE code = 403");
+	PQfinish(pg);
+}
