@@ -487,6 +487,10 @@ cmd_sql(int argc, char **argv)
 		char kind[64];
 		snprintf(kind, sizeof kind, "action:%s", def->actions[i].name);
 		print_sql(kind, def->actions[i].change->sql);
+		if (def->actions[i].guard) {
+			snprintf(kind, sizeof kind, "guard:%s", def->actions[i].name);
+			print_sql(kind, def->actions[i].guard->sql);
+		}
 	}
 	return 0;
 }

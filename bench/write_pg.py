@@ -3,8 +3,10 @@
 POST /v1/fund-allocations and POST /v1/fund-allocations/{id}/approve, as
 `consortia sql fund-allocation` prints them, for an unscoped officer and
 no Idempotency-Key: BEGIN, insert, record (read back and audit), COMMIT;
-BEGIN, lock and read, approve, record, COMMIT. One transaction of pgbench's
-is one pair of requests. Usage: write_pg.py < statements > script.sql"""
+BEGIN, lock and read, who may approve (the guard, when the build has one),
+approve (with the officer, when it takes one), record, COMMIT. One
+transaction of pgbench's is one pair of requests.
+Usage: write_pg.py < statements > script.sql"""
 import re
 import sys
 
@@ -29,6 +31,8 @@ print(bind(sql["record"], audit("create", "NULL")) + ";")
 print("COMMIT;")
 print("BEGIN;")
 print(bind(sql["lock"], [":id"]) + " \\gset")
-print(bind(sql["action:approve"], [":id"]) + ";")
+if "guard:approve" in sql:
+    print(bind(sql["guard:approve"], [":id", "'bench'"]) + ";")
+print(bind(sql["action:approve"], [":id", "'bench'"]) + ";")
 print(bind(sql["record"], audit("approve", ":doc")) + ";")
 print("COMMIT;")

@@ -72,9 +72,13 @@ school_check(const struct record *rec, struct problem *p)
 	"JOIN school_group g ON g.id = m.group_id WHERE m.school_urn = s.urn AND m.kind = '" kind   \
 	"' AND m.valid @> " d ")"
 
-/* Why the school was vulnerable on date d (its record of that day), or NULL. */
+/*
+ * Why the school was vulnerable on date d (its record of that day), or
+ * NULL; asked only of a school with any record at all.
+ */
 #define VULNERABLE_ON(d)                                                                        \
-	"(SELECT v.reason FROM vulnerability v WHERE v.school_urn = s.urn AND v.period @> " d ")"
+	"CASE WHEN s.vulnerability_recorded THEN (SELECT v.reason FROM vulnerability v "           \
+	"WHERE v.school_urn = s.urn AND v.period @> " d ") END"
 
 /* NB: the representation; every read of a school goes through it, as of date d. */
 #define SCHOOL_DOC(d)                                                                          \
@@ -84,7 +88,7 @@ school_check(const struct record *rec, struct problem *p)
 	"'name', s.name, 'phase', s.phase, 'type', s.type, 'status', s.status, "                   \
 	"'ofsted_grade', s.ofsted_grade, 'ofsted_date', s.ofsted_date, 'pupils', s.pupils, "       \
 	"'support_category', s.support_category, "                                                 \
-	"'vulnerable', " VULNERABLE_ON(d) " IS NOT NULL, 'vulnerable_reason', " VULNERABLE_ON(d) ", " \
+	"'vulnerable', (" VULNERABLE_ON(d) ") IS NOT NULL, 'vulnerable_reason', " VULNERABLE_ON(d) ", " \
 	"'headteacher_name', s.headteacher_name, "                                                 \
 	"'headteacher_appointed_on', s.headteacher_appointed_on, "                                 \
 	"'headteacher_newly_appointed', s.headteacher_appointed_on > (london_today() - interval '2 years')::date, "         \
@@ -131,7 +135,7 @@ static const struct filter_def school_filters[] = {
 	{.name = "status", .kind = FILTER_ENUM, .sql = "s.status = $%d", .values = school_statuses},
 	{.name = "ofsted", .kind = FILTER_ENUM, .sql = "s.ofsted_grade = $%d", .values = ofsted_grades},
 	{.name = "vulnerable", .kind = FILTER_BOOL,
-	 .sql = "(" VULNERABLE_ON("coalesce($1::date, london_today())") " IS NOT NULL) = $%d::boolean"},
+	 .sql = "((" VULNERABLE_ON("coalesce($1::date, london_today())") ") IS NOT NULL) = $%d::boolean"},
 	{.name = "support_category", .kind = FILTER_INT, .sql = "s.support_category = $%d::smallint",
 	 .min = 1, .max = 4},
 };
@@ -180,7 +184,7 @@ const struct resource_def school_def = {
 	.fields = &school_field_set,
 	.load_cols = "s.urn, l.code, s.establishment_number, s.name, s.phase, s.type, s.status, "
 	             "s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, "
-	             VULNERABLE_ON("london_today()") " IS NOT NULL, " VULNERABLE_ON("london_today()") ", "
+	             "(" VULNERABLE_ON("london_today()") ") IS NOT NULL, " VULNERABLE_ON("london_today()") ", "
 	             "s.headteacher_name, s.headteacher_appointed_on, s.area_id, "
 	             "s.opened_on, s.closed_on",
 	.insert = &SCHOOL_INSERT,
@@ -188,7 +192,8 @@ const struct resource_def school_def = {
 	.update = &SCHOOL_UPDATE,
 	.del = &SCHOOL_DELETE,
 	.del_conflict = "the school is referred to; close it instead (PATCH status to closed)",
-	.list_doc = SCHOOL_DOC("coalesce($1::date, london_today())"),
+	/* the day as an InitPlan: once a statement, not once a row */
+	.list_doc = SCHOOL_DOC("(SELECT coalesce($1::date, london_today()))"),
 	.as_of = true,
 	.list_from = SCHOOL_FROM,
 	.one_from = SCHOOL_ONE_FROM,
