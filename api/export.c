@@ -60,6 +60,23 @@ csv_cell(FILE *f, const json_t *v, bool first)
 	fputc('"', f);
 }
 
+/* The header line of columns, and one row's line. */
+static void
+csv_header(FILE *f, const char *const *columns)
+{
+	for (size_t c = 0; columns[c]; c++)
+		fprintf(f, "%s%s", c ? "," : "", columns[c]);
+	fputs("\r\n", f);
+}
+
+static void
+csv_row(FILE *f, const json_t *row, const char *const *columns)
+{
+	for (size_t c = 0; columns[c]; c++)
+		csv_cell(f, json_object_get(row, columns[c]), c == 0);
+	fputs("\r\n", f);
+}
+
 enum err
 respond_csv(struct req *r, const json_t *items, const char *const *columns, const char *name)
 {
@@ -70,14 +87,9 @@ respond_csv(struct req *r, const json_t *items, const char *const *columns, cons
 
 	if (f == NULL)
 		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
-	for (size_t c = 0; columns[c]; c++)
-		fprintf(f, "%s%s", c ? "," : "", columns[c]);
-	fputs("\r\n", f);
-	json_array_foreach(items, i, row) {
-		for (size_t c = 0; columns[c]; c++)
-			csv_cell(f, json_object_get(row, columns[c]), c == 0);
-		fputs("\r\n", f);
-	}
+	csv_header(f, columns);
+	json_array_foreach(items, i, row)
+		csv_row(f, row, columns);
 	fclose(f);
 	ulfius_set_binary_body_response(r->out, 200, buf, len);
 	free(buf);
@@ -102,18 +114,14 @@ next_line(struct csv_stream *st)
 	if ((f = open_memstream(&st->buf, &st->len)) == NULL)
 		return false;
 	if (!st->header_sent) {
-		for (size_t i = 0; st->columns[i]; i++)
-			fprintf(f, "%s%s", i ? "," : "", st->columns[i]);
-		fputs("\r\n", f);
+		csv_header(f, st->columns);
 		st->header_sent = true;
 	} else if ((res = PQgetResult(st->conn->pg)) == NULL) {
 		ok = false;
 		st->done = true;
 	} else if (PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
 		json_t *doc = json_loadb(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), 0, NULL);
-		for (size_t i = 0; st->columns[i]; i++)
-			csv_cell(f, json_object_get(doc, st->columns[i]), i == 0);
-		fputs("\r\n", f);
+		csv_row(f, doc, st->columns);
 		json_decref(doc);
 		PQclear(res);
 	} else {

@@ -81,22 +81,8 @@ UPDATE fund_allocation a SET approved_by = e.subject
          WHERE resource = 'fund-allocation' AND action = 'approve' ORDER BY resource_id, id DESC) e
  WHERE e.resource_id = a.id::text AND a.approved_at IS NOT NULL;
 
--- An allocation's amount and payee are settled once it is approved (or
--- first approved), and no allocation is ever deleted.
-CREATE OR REPLACE FUNCTION allocation_guard() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'allocations are never deleted: cancel them'
-            USING ERRCODE = 'restrict_violation', CONSTRAINT = 'allocation_final';
-    END IF;
-    IF OLD.status <> 'proposed' AND (NEW.amount_pence <> OLD.amount_pence
-                                     OR NEW.payee_urn IS DISTINCT FROM OLD.payee_urn) THEN
-        RAISE EXCEPTION 'allocation % is % and its amount and payee are settled', OLD.id, OLD.status
-            USING ERRCODE = 'restrict_violation', CONSTRAINT = 'allocation_final';
-    END IF;
-    RETURN NEW;
-END
-$$;
+-- allocation_guard (0005) already settles amount and payee once an
+-- allocation leaves `proposed`, awaiting a second approval included.
 
 -- Why `subject` may not approve allocation `id` now, or null when it may.
 CREATE FUNCTION allocation_approver_refusal(p_id bigint, p_subject text) RETURNS text
