@@ -49,7 +49,7 @@ api_chair_eligibility(struct req *r)
 }
 
 /* A required date parameter of a report; 400 naming it when absent or bad. */
-static enum err
+enum err
 date_param(struct req *r, const char *name, bool required, char out[11])
 {
 	const char *v = query_get(&r->query, name);

@@ -24,7 +24,13 @@ enum err api_account_create(struct req *r);
 enum err api_account_patch(struct req *r);
 enum err api_token(struct req *r);
 enum err api_report_overdue_evaluations(struct req *r);
+/* Query date `name` into out (YYYY-MM-DD); absent and not required: today in London. */
+enum err date_param(struct req *r, const char *name, bool required, char out[11]);
+
 enum err api_area_report(struct req *r);
+enum err api_body_report(struct req *r);
+enum err api_report_bodies_below_target(struct req *r);
+enum err api_person_export(struct req *r);
 enum err api_authority_report(struct req *r);
 enum err api_membership_move(struct req *r);
 enum err api_chair_eligibility(struct req *r);

@@ -11,6 +11,7 @@
 
 #include "../http/accept.h"
 #include "../lib/date.h"
+#include "../lib/people.h"
 #include "../lib/register.h"
 #include "../lib/reports.h"
 #include "handlers.h"
@@ -239,6 +240,135 @@ render(const json_t *report, bool authority)
 	return out;
 }
 
+static const char *
+text_of(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+/* A status of a target as a cell: met, missed, in progress, no target. */
+static void
+status_cell(FILE *f, const char *field, const char *status)
+{
+	fprintf(f, "<td data-field=\"%s\" data-status=\"", field);
+	html(f, status);
+	fprintf(f, "\" class=\"%s\">", strcmp(status, "missed") == 0 ? "short" : "");
+	for (const char *c = status; *c; c++)
+		fputc(*c == '_' ? ' ' : *c, f);
+	fputs("</td>", f);
+}
+
+/* A number, or a dash where there is none (a percentage of no meetings). */
+static void
+percent_cell(FILE *f, const char *field, const json_t *v)
+{
+	if (json_is_number(v))
+		fprintf(f, "<td data-field=\"%s\" data-value=\"%.1f\">%.1f%%</td>", field, json_number_value(v),
+		        json_number_value(v));
+	else
+		fprintf(f, "<td data-field=\"%s\">&ndash;</td>", field);
+}
+
+/* The page for one body's year: meetings against the targets, attendance, overdue actions. */
+static char *
+render_body(const json_t *report)
+{
+	char *out = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&out, &len);
+	const json_t *body = json_object_get(report, "body"), *targets = json_object_get(report, "targets");
+	const json_t *meetings = json_object_get(report, "meetings"), *att = json_object_get(report, "attendance");
+	const json_t *target, *t, *m, *a;
+
+	if (f == NULL)
+		return NULL;
+	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>", f);
+	html(f, text_of(body, "name"));
+	fputs(", ", f);
+	html(f, text_of(report, "academic_year"));
+	fprintf(f, "</title><style>%s</style></head><body><section class=\"body\" data-body-id=\"%lld\"><h1>", style,
+	        num(body, "id", NULL));
+	html(f, text_of(body, "name"));
+	fputs("</h1><p>Academic year <span data-field=\"academic_year\">", f);
+	html(f, text_of(report, "academic_year"));
+	fputs("</span>, as of <span data-field=\"as_of\">", f);
+	html(f, text_of(report, "as_of"));
+	fprintf(f, "</span>. <strong data-field=\"below_target\">%s</strong></p>",
+	        json_is_true(json_object_get(report, "below_target")) ? "Below target." : "On target so far.");
+
+	fputs("<h2>Meetings held</h2><table class=\"meetings\"><thead><tr><th>Period</th><th class=\"n\">Held</th>"
+	      "<th class=\"n\">Target</th><th>Status</th></tr></thead><tbody>", f);
+	json_array_foreach(json_object_get(meetings, "terms"), i, t) {
+		fprintf(f, "<tr data-term=\"%s\"><td>%s term</td>", text_of(t, "term"), text_of(t, "term"));
+		count_cell(f, "held", num(t, "held", NULL));
+		target = json_object_get(t, "target");
+		if (json_is_integer(target))
+			count_cell(f, "target", json_integer_value(target));
+		else
+			fputs("<td data-field=\"target\">&ndash;</td>", f);
+		status_cell(f, "status", text_of(t, "status"));
+		fputs("</tr>", f);
+	}
+	fputs("<tr data-term=\"year\"><td>The year</td>", f);
+	count_cell(f, "held", num(meetings, "held", NULL));
+	target = json_object_get(targets, "meetings_per_year");
+	if (json_is_integer(target))
+		count_cell(f, "target", json_integer_value(target));
+	else
+		fputs("<td data-field=\"target\">&ndash;</td>", f);
+	status_cell(f, "status", text_of(meetings, "status"));
+	fputs("</tr></tbody></table>", f);
+
+	fputs("<h2>Attendance</h2><p>Overall ", f);
+	if (json_is_number(json_object_get(att, "overall_percent")))
+		fprintf(f, "<span data-field=\"overall_percent\">%.1f%%</span>",
+		        json_number_value(json_object_get(att, "overall_percent")));
+	else
+		fputs("<span data-field=\"overall_percent\">&ndash;</span>", f);
+	target = json_object_get(targets, "attendance_target_percent");
+	if (json_is_integer(target))
+		fprintf(f, " against a target of %lld%%", json_integer_value(target));
+	fputs(".</p><table class=\"attendance\"><thead><tr><th>Member</th><th>Role</th>"
+	      "<th class=\"n\">Meetings while a member</th><th class=\"n\">Attended</th><th class=\"n\">Apologies</th>"
+	      "<th class=\"n\">Attendance</th><th>Status</th></tr></thead><tbody>", f);
+	json_array_foreach(json_object_get(att, "members"), i, a) {
+		fprintf(f, "<tr data-person-id=\"%lld\"><td>", num(a, "person_id", NULL));
+		html(f, text_of(a, "name"));
+		fputs("</td><td>", f);
+		html(f, text_of(a, "roles"));
+		fputs("</td>", f);
+		count_cell(f, "meetings", num(a, "meetings", NULL));
+		count_cell(f, "attended", num(a, "attended", NULL));
+		count_cell(f, "apologies", num(a, "apologies", NULL));
+		percent_cell(f, "percent", json_object_get(a, "percent"));
+		status_cell(f, "status", text_of(a, "status"));
+		fputs("</tr>", f);
+	}
+	fputs("</tbody></table><h2>Actions open past their due date</h2>", f);
+	if (json_array_size(json_object_get(report, "overdue_actions")) == 0)
+		fputs("<p>None.</p>", f);
+	else
+		fputs("<table class=\"overdue\"><thead><tr><th>Action</th><th>Owner</th><th>Due</th><th>Agreed at the meeting of</th>"
+		      "</tr></thead><tbody>", f);
+	json_array_foreach(json_object_get(report, "overdue_actions"), i, m) {
+		fprintf(f, "<tr data-meeting-id=\"%lld\"><td>", num(m, "meeting_id", NULL));
+		html(f, text_of(m, "description"));
+		fputs("</td><td>", f);
+		html(f, text_of(m, "owner"));
+		fputs("</td><td data-field=\"due_date\">", f);
+		html(f, text_of(m, "due_date"));
+		fputs("</td><td>", f);
+		html(f, text_of(m, "held_on"));
+		fputs("</td></tr>", f);
+	}
+	if (json_array_size(json_object_get(report, "overdue_actions")) > 0)
+		fputs("</tbody></table>", f);
+	fputs("</section></body></html>\n", f);
+	fclose(f);
+	return out;
+}
+
 /* Which answer the client takes: 0 JSON, 1 the page; decided before any work. */
 static enum err
 negotiate(struct req *r, int *chosen)
@@ -251,9 +381,11 @@ negotiate(struct req *r, int *chosen)
 	return ERR_OK;
 }
 
+enum page_kind { PAGE_AREA, PAGE_AUTHORITY, PAGE_BODY };
+
 /* The report as JSON, or as the page. */
 static enum err
-answer(struct req *r, char *text, int chosen, bool authority)
+answer(struct req *r, char *text, int chosen, enum page_kind kind)
 {
 	json_t *o;
 	char *page;
@@ -265,7 +397,7 @@ answer(struct req *r, char *text, int chosen, bool authority)
 	}
 	o = json_loads(text, 0, NULL);
 	free(text);
-	page = o ? render(o, authority) : NULL;
+	page = o == NULL ? NULL : kind == PAGE_BODY ? render_body(o) : render(o, kind == PAGE_AUTHORITY);
 	json_decref(o);
 	if (page == NULL)
 		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
@@ -319,21 +451,21 @@ api_area_report(struct req *r)
 	doc_free(&area);
 	if ((e = report_area(c, key, year, &text, &r->problem)) != ERR_OK)
 		return e;
-	return answer(r, text, chosen, false);
+	return answer(r, text, chosen, PAGE_AREA);
 }
 
-enum err
-api_authority_report(struct req *r)
+/*
+ * The LA a report of an LA is of, into code: `la` (a 3-digit code), or the
+ * caller's own LA; a token scoped to a school or a group is refused, and
+ * another LA than a scoped caller's is 404.
+ */
+static enum err
+report_la(struct req *r, char code[16])
 {
-	const char *year, *la = query_get(&r->query, "la");
-	struct db_conn *c;
-	char code[16], *text = NULL;
-	long long v;
-	int chosen;
+	const char *la = query_get(&r->query, "la");
+	long long v = 0;
 	enum err e;
 
-	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = academic_year(r, &year)) != ERR_OK)
-		return e;
 	if (la && !parse_int(la, 100, 999, &v)) {
 		problem_field(&r->problem, IN_QUERY, "la", "range", "must be a 3-digit LA code");
 		return problem_set(&r->problem, ERR_MALFORMED, "la is not an LA code");
@@ -346,8 +478,88 @@ api_authority_report(struct req *r)
 		problem_field(&r->problem, IN_QUERY, "la", "required", "name the local authority");
 		return problem_set(&r->problem, ERR_MALFORMED, "la is required");
 	}
-	snprintf(code, sizeof code, "%d", la ? (int)v : r->who.scope.la_code);
+	snprintf(code, 16, "%d", la ? (int)v : r->who.scope.la_code);
+	return ERR_OK;
+}
+
+enum err
+api_authority_report(struct req *r)
+{
+	const char *year;
+	struct db_conn *c;
+	char code[16], *text = NULL;
+	int chosen;
+	enum err e;
+
+	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = academic_year(r, &year)) != ERR_OK)
+		return e;
+	if ((e = report_la(r, code)) != ERR_OK)
+		return e;
 	if ((e = req_db(r, &c)) != ERR_OK || (e = report_authority(c, code, year, &text, &r->problem)) != ERR_OK)
 		return e;
-	return answer(r, text, chosen, true);
+	return answer(r, text, chosen, PAGE_AUTHORITY);
+}
+
+enum err
+api_body_report(struct req *r)
+{
+	const char *year;
+	struct db_conn *c;
+	struct doc body;
+	char key[24], as_of[11], *text = NULL;
+	int chosen;
+	enum err e;
+
+	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = req_key(r, key)) != ERR_OK ||
+	    (e = academic_year(r, &year)) != ERR_OK || (e = date_param(r, "as_of", false, as_of)) != ERR_OK ||
+	    (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	/* the body must be one the caller may see */
+	if ((e = resource_get(c, &body_def, &r->who, key, &body, &r->problem)) != ERR_OK)
+		return e;
+	doc_free(&body);
+	if ((e = report_body(c, key, year, as_of, &text, &r->problem)) != ERR_OK)
+		return e;
+	return answer(r, text, chosen, PAGE_BODY);
+}
+
+enum err
+api_report_bodies_below_target(struct req *r)
+{
+	const char *year;
+	struct db_conn *c;
+	char code[16], as_of[11], *text = NULL;
+	enum err e;
+
+	if ((e = academic_year(r, &year)) != ERR_OK || (e = date_param(r, "as_of", false, as_of)) != ERR_OK)
+		return e;
+	if ((e = report_la(r, code)) != ERR_OK)
+		return e;
+	if ((e = req_db(r, &c)) != ERR_OK ||
+	    (e = report_bodies_below_target(c, code, year, as_of, &text, &r->problem)) != ERR_OK)
+		return e;
+	respond_json(r, 200, text, strlen(text));
+	free(text);
+	return ERR_OK;
+}
+
+enum err
+api_person_export(struct req *r)
+{
+	struct db_conn *c;
+	struct doc person;
+	char key[24], *text = NULL;
+	enum err e;
+
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	/* the person must be one the caller may see */
+	if ((e = resource_get(c, &person_def, &r->who, key, &person, &r->problem)) != ERR_OK)
+		return e;
+	doc_free(&person);
+	if ((e = report_person_export(c, key, &text, &r->problem)) != ERR_OK)
+		return e;
+	respond_json(r, 200, text, strlen(text));
+	free(text);
+	return ERR_OK;
 }

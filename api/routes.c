@@ -14,6 +14,7 @@
 #include "../lib/audit.h"
 #include "../lib/fund.h"
 #include "../lib/group.h"
+#include "../lib/people.h"
 #include "../lib/plan.h"
 #include "../lib/register.h"
 
@@ -25,6 +26,7 @@ static const char *const year_query[] = {"academic_year", NULL};
 static const char *const year_as_of_query[] = {"academic_year", "as_of", NULL};
 static const char *const totals_query[] = {"financial_year", "academic_year", NULL};
 static const char *const authority_query[] = {"academic_year", "la", NULL};
+static const char *const below_target_query[] = {"academic_year", "as_of", "la", NULL};
 
 const struct route routes[] = {
 	{"GET", "/healthz", api_healthz, 0, NULL, BODY_NONE, NULL},
@@ -155,12 +157,40 @@ const struct route routes[] = {
 	{"PATCH", "/v1/meetings/:id", api_resource_patch, ROLES_GROUP_WRITE, &meeting_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/meetings/:id", api_resource_delete, ROLES_GROUP_WRITE, &meeting_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/people", api_resource_list, ROLES_WRITE, &person_def, BODY_NONE, NULL},
+	{"POST", "/v1/people", api_resource_create, ROLES_WRITE, &person_def, BODY_JSON, NULL},
+	{"GET", "/v1/people/:id/export", api_person_export, ROLES_WRITE, &person_def, BODY_NONE, NULL},
+	{"POST", "/v1/people/:id/erase", api_resource_action, ROLES_ADMIN, &person_def, BODY_NONE, NULL},
+	{"GET", "/v1/people/:id", api_resource_get, ROLES_WRITE, &person_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/people/:id", api_resource_patch, ROLES_WRITE, &person_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/people/:id", api_resource_delete, ROLES_WRITE, &person_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/person-roles", api_resource_list, ROLES_WRITE, &person_role_def, BODY_NONE, NULL},
+	{"POST", "/v1/person-roles", api_resource_create, ROLES_WRITE, &person_role_def, BODY_JSON, NULL},
+	{"GET", "/v1/person-roles/:id", api_resource_get, ROLES_WRITE, &person_role_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/person-roles/:id", api_resource_patch, ROLES_WRITE, &person_role_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/person-roles/:id", api_resource_delete, ROLES_WRITE, &person_role_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/bodies", api_resource_list, ROLES_READ, &body_def, BODY_NONE, NULL},
+	{"POST", "/v1/bodies", api_resource_create, ROLES_WRITE, &body_def, BODY_JSON, NULL},
+	{"GET", "/v1/bodies/:id/report", api_body_report, ROLES_READ, &body_def, BODY_NONE, year_as_of_query},
+	{"GET", "/v1/bodies/:id", api_resource_get, ROLES_READ, &body_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/bodies/:id", api_resource_patch, ROLES_WRITE, &body_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/bodies/:id", api_resource_delete, ROLES_WRITE, &body_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/body-members", api_resource_list, ROLES_READ, &body_member_def, BODY_NONE, NULL},
+	{"POST", "/v1/body-members", api_resource_create, ROLES_WRITE, &body_member_def, BODY_JSON, NULL},
+	{"GET", "/v1/body-members/:id", api_resource_get, ROLES_READ, &body_member_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/body-members/:id", api_resource_patch, ROLES_WRITE, &body_member_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/body-members/:id", api_resource_delete, ROLES_WRITE, &body_member_def, BODY_NONE, NULL},
+
 	{"GET", "/v1/support-records", api_resource_list, ROLES_READ, &support_def, BODY_NONE, NULL},
 	{"POST", "/v1/support-records", api_resource_create, ROLES_WRITE, &support_def, BODY_JSON, NULL},
 	{"GET", "/v1/support-records/:id", api_resource_get, ROLES_READ, &support_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/support-records/:id", api_resource_patch, ROLES_WRITE, &support_def, BODY_JSON, NULL},
 
 	{"GET", "/v1/reports/authority", api_authority_report, ROLES_READ, NULL, BODY_NONE, authority_query},
+	{"GET", "/v1/reports/bodies-below-target", api_report_bodies_below_target, ROLES_READ, NULL, BODY_NONE, below_target_query},
 	{"GET", "/v1/reports/rejected-payments", api_report_rejected_payments, ROLES_FINANCE, NULL, BODY_NONE, NULL},
 	{"GET", "/v1/reports/overdue-evaluations", api_report_overdue_evaluations, ROLES_READ, NULL, BODY_NONE, as_of_query},
 

@@ -159,8 +159,8 @@ resource_act(struct db_conn *c, const struct resource_def *def, const struct act
 		snprintf(made_key, sizeof made_key, "%s", PQgetvalue(res, 0, 0));
 		e = resource_made(c, def, who, made_key, act->audit ? act->audit : act->name, out, p);
 	} else {
-		e = resource_record(c, def, who, key, act->audit ? act->audit : act->name, before.body,
-		                    out, p);
+		e = resource_record(c, def, who, key, act->audit ? act->audit : act->name,
+		                    act->forget_before ? NULL : before.body, out, p);
 	}
 	if (e == ERR_OK)
 		memcpy(shown, made.shown, sizeof made.shown);

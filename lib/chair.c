@@ -11,23 +11,17 @@
 #include "date.h"
 #include "eligibility.h"
 #include "group.h"
+#include "people.h"
 #include "register.h"
 
 enum chair_field {
 	CF_GROUP_ID, CF_ROLE, CF_PERSON_NAME, CF_EMAIL, CF_SCHOOL_URN, CF_HEAD_SINCE, CF_LED_GRADES,
 	CF_GB_SUPPORT_ON, CF_GROUP_BACKING, CF_GROUP_BACKING_ON, CF_TIME_COMMITMENT,
 	CF_IMPROVEMENT_NOTE, CF_START_DATE, CF_END_DATE, CF_ELECTED_ON,
-	CF_OVERRIDE, CF_ELIGIBILITY, CF__COUNT
+	CF_OVERRIDE, CF_ELIGIBILITY, CF_PERSON_ID, CF__COUNT
 };
 
 static const char *const chair_roles[] = {"chair", "deputy", NULL};
-
-static bool
-email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-	return at && at != s && at[1] && !strchr(at + 1, '@') && !strpbrk(s, " \t\r\n<>");
-}
 
 static bool
 grade_ok(const char *s)
@@ -43,8 +37,9 @@ static const struct field chair_fields[CF__COUNT] = {
 	                 .min = 1, .max = 9223372036854775807LL},
 	[CF_ROLE] = {.name = "role", .type = FT_ENUM, .flags = F_REQUIRED | F_CREATE_ONLY,
 	             .values = chair_roles},
-	[CF_PERSON_NAME] = {.name = "person_name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
-	[CF_EMAIL] = {.name = "email", .type = FT_TEXT, .flags = F_REQUIRED, .min = 3, .max = 254,
+	/* the person's, when person_id names them; else they find or make the person */
+	[CF_PERSON_NAME] = {.name = "person_name", .type = FT_TEXT, .flags = F_NAME, .min = 1, .max = 200},
+	[CF_EMAIL] = {.name = "email", .type = FT_TEXT, .min = 3, .max = 254,
 	              .check = email_ok, .format = "an email address"},
 	[CF_SCHOOL_URN] = {.name = "school_urn", .type = FT_INT, .flags = F_REQUIRED, .min = 100000,
 	                   .max = 999999},
@@ -65,6 +60,8 @@ static const struct field chair_fields[CF__COUNT] = {
 	[CF_OVERRIDE] = {.name = "override_justification", .type = FT_TEXT, .flags = F_NULLABLE,
 	                 .min = 10, .max = 2000},
 	[CF_ELIGIBILITY] = {.name = "eligibility", .type = FT_TEXT, .flags = F_DERIVED | F_NULLABLE},
+	[CF_PERSON_ID] = {.name = "person_id", .type = FT_INT, .min = 1,
+	                  .max = 9223372036854775807LL},
 };
 
 static const char *const chair_read_only[] = {
@@ -180,6 +177,11 @@ chair_check(const struct record *rec, struct problem *p)
 
 	if (start && end && strcmp(end, start) < 0)
 		problem_field(p, IN_BODY, "end_date", "rule", "must not be before start_date");
+	/* the person is named by person_id, or by name and email (found or made) */
+	if (rec->val[CF_PERSON_ID] == NULL && rec->val[CF_PERSON_NAME] == NULL)
+		problem_field(p, IN_BODY, "person_name", "required", "name the person, or give person_id");
+	if (rec->val[CF_PERSON_ID] == NULL && rec->val[CF_EMAIL] == NULL)
+		problem_field(p, IN_BODY, "email", "required", "give the person's work email, or person_id");
 	/* An officer may appoint despite failed rules with a written justification. */
 	if (held_to_rules(rec) && rules_judged(rec) && eligibility_check(&in, rules) > 0 &&
 	    rec->val[CF_OVERRIDE] == NULL)
@@ -196,7 +198,8 @@ static const struct db_stmt CHAIR_FACTS = {"chair_facts",
 
 #define CHAIR_DOC                                                                                 \
 	"json_build_object('id', c.id, 'group_id', c.group_id, 'group_kind', g.kind, 'la_code', l.code, " \
-	"'role', c.role, 'person_name', c.person_name, 'email', c.email, 'school_urn', c.school_urn, " \
+	"'role', c.role, 'person_id', c.person_id, 'person_name', c.person_name, 'email', c.email, "    \
+	"'school_urn', c.school_urn, "                                                                  \
 	"'head_since', c.head_since, 'led_school_grades', to_json(c.led_school_grades), "            \
 	"'governing_body_support_on', c.governing_body_support_on, 'group_backing', c.group_backing, " \
 	"'group_backing_on', c.group_backing_on, 'time_commitment', c.time_commitment, "             \
@@ -219,11 +222,11 @@ static const struct db_stmt CHAIR_INSERT = {"chair_insert",
 	"INSERT INTO chair_appointment (group_id, role, person_name, email, school_urn, head_since, "
 	"led_school_grades, governing_body_support_on, group_backing, group_backing_on, "
 	"time_commitment, improvement_note, start_date, end_date, elected_on, review_due_on, "
-	"override_justification, eligibility) "
+	"override_justification, eligibility, person_id) "
 	"SELECT g.id, $2, $3, $4, $5::integer, $6::date, $7::text[], $8::date, $9, $10::date, "
 	"$11::boolean, $12, $13::date, $14::date, $15::date, "
 	"($15::date + make_interval(months => l.review_interval_months))::date, $16, "
-	"$17::jsonb FROM school_group g JOIN local_authority l ON l.id = g.la_id "
+	"$17::jsonb, $18::bigint FROM school_group g JOIN local_authority l ON l.id = g.la_id "
 	"WHERE g.id = $1::bigint RETURNING id"};
 static const struct db_stmt CHAIR_UPDATE = {"chair_update",
 	"UPDATE chair_appointment c SET person_name = $4, email = $5, school_urn = $6::integer, "
@@ -232,7 +235,7 @@ static const struct db_stmt CHAIR_UPDATE = {"chair_update",
 	"improvement_note = $13, start_date = $14::date, end_date = $15::date, elected_on = $16::date, "
 	"review_due_on = ($16::date + make_interval(months => (SELECT l.review_interval_months "
 	"FROM school_group g JOIN local_authority l ON l.id = g.la_id WHERE g.id = c.group_id)))::date, "
-	"override_justification = $17, eligibility = $18::jsonb, "
+	"override_justification = $17, eligibility = $18::jsonb, person_id = $19::bigint, "
 	"updated_at = now(), version = version + 1 "
 	"WHERE c.id = $1::bigint AND $2::bigint IS NOT NULL AND $3::text IS NOT NULL"};
 static const struct db_stmt CHAIR_DELETE = {"chair_delete",
@@ -246,6 +249,8 @@ static const struct filter_def chair_filters[] = {
 	{.name = "school_urn", .kind = FILTER_INT, .sql = "c.school_urn = $%d::integer",
 	 .min = 100000, .max = 999999},
 	{.name = "on", .kind = FILTER_DATE, .sql = "c.term @> $%d::date"},
+	{.name = "person_id", .kind = FILTER_INT, .sql = "c.person_id = $%d::bigint", .min = 1,
+	 .max = 9223372036854775807LL},
 	{.name = "confirmed_for", .kind = FILTER_TEXT, .max = 7, .check = academic_year_ok,
 	 .format = "an academic year such as 2020/21",
 	 .sql = "EXISTS (SELECT 1 FROM chair_confirmation k WHERE (k.chair_id = c.id OR k.deputy_id = c.id) "
@@ -274,6 +279,10 @@ static const struct constraint_def chair_constraints[] = {
 	{"chair_appointment_role_check", "role", "enum", "must be chair or deputy"},
 	{"chair_appointment_person_name_check", "person_name", "length", "must be 1 to 200 characters long"},
 	{"chair_appointment_email_check", "email", "length", "must be 3 to 254 characters long"},
+	{"chair_email_required", "email", "required", "give the person's work email: the person has none"},
+	{"chair_person_rule", "person_id", "reference", "does not name a person of the group's local authority"},
+	{"chair_person_fkey", "person_id", "reference", "does not name a person of the group's local authority"},
+	{"person_email_key", "email", "duplicate", "is the work email of another person of this local authority"},
 };
 
 const struct resource_def chair_def = {
@@ -288,7 +297,7 @@ const struct resource_def chair_def = {
 	             "c.led_school_grades, c.governing_body_support_on, c.group_backing, "
 	             "c.group_backing_on, c.time_commitment, c.improvement_note, c.start_date, "
 	             "c.end_date, c.elected_on, c.override_justification, "
-	             "c.eligibility",
+	             "c.eligibility, c.person_id",
 	.insert = &CHAIR_INSERT,
 	.insert_miss_field = "group_id",
 	.update = &CHAIR_UPDATE,
@@ -336,7 +345,7 @@ chair_eligibility(struct db_conn *c, const json_t *body, char **out, struct prob
 /* ---- nominated leads ------------------------------------------------- */
 
 enum { NF_GROUP_ID, NF_ROLE, NF_PERSON_NAME, NF_EMAIL, NF_SCHOOL_URN, NF_START_DATE, NF_END_DATE,
-       NF__COUNT };
+       NF_PERSON_ID, NF__COUNT };
 
 static const char *const nomination_roles[] = {"remote_learning_lead", NULL};
 
@@ -345,13 +354,15 @@ static const struct field nomination_fields[NF__COUNT] = {
 	                 .min = 1, .max = 9223372036854775807LL},
 	[NF_ROLE] = {.name = "role", .type = FT_ENUM, .flags = F_REQUIRED | F_CREATE_ONLY,
 	             .values = nomination_roles},
-	[NF_PERSON_NAME] = {.name = "person_name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
+	[NF_PERSON_NAME] = {.name = "person_name", .type = FT_TEXT, .flags = F_NAME, .min = 1, .max = 200},
 	[NF_EMAIL] = {.name = "email", .type = FT_TEXT, .flags = F_NULLABLE, .min = 3, .max = 254,
 	              .check = email_ok, .format = "an email address"},
 	[NF_SCHOOL_URN] = {.name = "school_urn", .type = FT_INT, .flags = F_REQUIRED, .min = 100000,
 	                   .max = 999999},
 	[NF_START_DATE] = {.name = "start_date", .type = FT_DATE, .flags = F_REQUIRED},
 	[NF_END_DATE] = {.name = "end_date", .type = FT_DATE, .flags = F_NULLABLE},
+	[NF_PERSON_ID] = {.name = "person_id", .type = FT_INT, .min = 1,
+	                  .max = 9223372036854775807LL},
 };
 
 static const char *const nomination_read_only[] = {"id", "la_code", "created_at", "updated_at",
@@ -366,23 +377,26 @@ nomination_check(const struct record *rec, struct problem *p)
 
 	if (start && end && strcmp(end, start) < 0)
 		problem_field(p, IN_BODY, "end_date", "rule", "must not be before start_date");
+	if (rec->val[NF_PERSON_ID] == NULL && rec->val[NF_PERSON_NAME] == NULL)
+		problem_field(p, IN_BODY, "person_name", "required", "name the person, or give person_id");
 }
 
 #define NOMINATION_DOC                                                                           \
 	"json_build_object('id', n.id, 'group_id', n.group_id, 'la_code', l.code, 'role', n.role, "  \
-	"'person_name', n.person_name, 'email', n.email, 'school_urn', n.school_urn, "               \
+	"'person_id', n.person_id, 'person_name', n.person_name, 'email', n.email, "                 \
+	"'school_urn', n.school_urn, "                                                                 \
 	"'start_date', n.start_date, 'end_date', n.end_date, 'created_at', api_ts(n.created_at), "   \
 	"'updated_at', api_ts(n.updated_at), 'version', n.version)"
 #define NOMINATION_FROM                                                                          \
 	"nomination n JOIN school_group g ON g.id = n.group_id JOIN local_authority l ON l.id = g.la_id"
 
 static const struct db_stmt NOMINATION_INSERT = {"nomination_insert",
-	"INSERT INTO nomination (group_id, role, person_name, email, school_urn, start_date, end_date) "
-	"VALUES ($1::bigint, $2, $3, $4, $5::integer, $6::date, $7::date) RETURNING id"};
+	"INSERT INTO nomination (group_id, role, person_name, email, school_urn, start_date, end_date, "
+	"person_id) VALUES ($1::bigint, $2, $3, $4, $5::integer, $6::date, $7::date, $8::bigint) RETURNING id"};
 static const struct db_stmt NOMINATION_UPDATE = {"nomination_update",
 	"UPDATE nomination SET person_name = $4, email = $5, school_urn = $6::integer, "
-	"start_date = $7::date, end_date = $8::date, updated_at = now(), version = version + 1 "
-	"WHERE id = $1::bigint AND $2::bigint IS NOT NULL AND $3::text IS NOT NULL"};
+	"start_date = $7::date, end_date = $8::date, person_id = $9::bigint, updated_at = now(), "
+	"version = version + 1 WHERE id = $1::bigint AND $2::bigint IS NOT NULL AND $3::text IS NOT NULL"};
 static const struct db_stmt NOMINATION_DELETE = {"nomination_delete",
 	"DELETE FROM nomination WHERE id = $1::bigint"};
 
@@ -410,6 +424,9 @@ static const struct constraint_def nomination_constraints[] = {
 	{"nomination_role_check", "role", "enum", "must be remote_learning_lead"},
 	{"nomination_person_name_check", "person_name", "length", "must be 1 to 200 characters long"},
 	{"nomination_email_check", "email", "length", "must be 3 to 254 characters long"},
+	{"nomination_person_rule", "person_id", "reference", "does not name a person of the group's local authority"},
+	{"nomination_person_fkey", "person_id", "reference", "does not name a person of the group's local authority"},
+	{"person_email_key", "email", "duplicate", "is the work email of another person of this local authority"},
 };
 
 const struct resource_def nomination_def = {
@@ -421,7 +438,7 @@ const struct resource_def nomination_def = {
 	.key_max = 9223372036854775807LL,
 	.fields = &nomination_field_set,
 	.load_cols = "n.group_id, n.role, n.person_name, n.email, n.school_urn, n.start_date, "
-	             "n.end_date",
+	             "n.end_date, n.person_id",
 	.insert = &NOMINATION_INSERT,
 	.update = &NOMINATION_UPDATE,
 	.del = &NOMINATION_DELETE,

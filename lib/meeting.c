@@ -13,20 +13,22 @@
 #include "date.h"
 #include "group.h"
 
+/* An array of at most `most` whole numbers in [min, max] (`what`), each once. */
 static bool
-urns_ok(const json_t *v, const char *name, struct problem *p)
+numbers_ok(const json_t *v, const char *name, struct problem *p, size_t most, long long min, long long max,
+           const char *what)
 {
 	size_t i;
 	json_t *it;
 	bool ok = true;
 
-	if (!json_is_array(v) || json_array_size(v) > 200) {
-		problem_field(p, IN_BODY, name, "type", "must be an array of at most 200 URNs");
+	if (!json_is_array(v) || json_array_size(v) > most) {
+		problem_field(p, IN_BODY, name, "type", "must be an array of at most %zu %ss", most, what);
 		return false;
 	}
 	json_array_foreach(v, i, it) {
-		if (!json_is_integer(it) || json_integer_value(it) < 100000 || json_integer_value(it) > 999999) {
-			problem_field(p, IN_BODY, name, "type", "item %zu must be a 6-digit URN", i);
+		if (!json_is_integer(it) || json_integer_value(it) < min || json_integer_value(it) > max) {
+			problem_field(p, IN_BODY, name, "type", "item %zu must be a %s", i, what);
 			ok = false;
 		}
 		for (size_t k = 0; k < i; k++)
@@ -36,6 +38,19 @@ urns_ok(const json_t *v, const char *name, struct problem *p)
 			}
 	}
 	return ok;
+}
+
+static bool
+urns_ok(const json_t *v, const char *name, struct problem *p)
+{
+	return numbers_ok(v, name, p, 200, 100000, 999999, "6-digit URN");
+}
+
+/* People's ids, each once. */
+static bool
+person_ids_ok(const json_t *v, const char *name, struct problem *p)
+{
+	return numbers_ok(v, name, p, 500, 1, 9223372036854775807LL, "person's id");
 }
 
 static bool
@@ -90,10 +105,72 @@ records_ok(const json_t *v, const char *name, struct problem *p, const char *tex
 	return ok;
 }
 
+/* An action: {description, owner, due_date} and optionally owner_person_id and done_on. */
 static bool
 actions_ok(const json_t *v, const char *name, struct problem *p)
 {
-	return records_ok(v, name, p, "description", "owner", "due_date");
+	json_t *bare, *it;
+	size_t i;
+	bool ok;
+
+	if (!json_is_array(v))
+		return records_ok(v, name, p, "description", "owner", "due_date");
+	/* the required three are checked as they always were, the optional two here */
+	bare = json_array();
+	json_array_foreach(v, i, it) {
+		json_t *copy = json_is_object(it) ? json_copy(it) : json_incref(it);
+		const json_t *owner = json_object_get(it, "owner_person_id"), *done = json_object_get(it, "done_on");
+		if (owner && (!json_is_integer(owner) || json_integer_value(owner) < 1)) {
+			problem_field(p, IN_BODY, name, "type", "item %zu: owner_person_id must be a person's id", i);
+			json_decref(copy);
+			json_decref(bare);
+			return false;
+		}
+		if (done && (!json_is_string(done) || !date_within(json_string_value(done), DATE_LAST_YEAR))) {
+			problem_field(p, IN_BODY, name, "type", "item %zu: done_on must be a date, YYYY-MM-DD", i);
+			json_decref(copy);
+			json_decref(bare);
+			return false;
+		}
+		if (json_is_object(copy)) {
+			json_object_del(copy, "owner_person_id");
+			json_object_del(copy, "done_on");
+		}
+		json_array_append_new(bare, copy);
+	}
+	ok = records_ok(bare, name, p, "description", "owner", "due_date");
+	json_decref(bare);
+	return ok;
+}
+
+static const char *const item_kinds[] = {"report", "evaluation", "la_message", "other", NULL};
+
+/* What a meeting received: {kind, title} and, for an evaluation, its evaluation_id. */
+static bool
+items_ok(const json_t *v, const char *name, struct problem *p)
+{
+	size_t i;
+	json_t *it;
+	bool ok = true;
+
+	if (!json_is_array(v) || json_array_size(v) > 100) {
+		problem_field(p, IN_BODY, name, "type", "must be an array of at most 100 items");
+		return false;
+	}
+	json_array_foreach(v, i, it) {
+		const json_t *kind = json_object_get(it, "kind"), *ev = json_object_get(it, "evaluation_id");
+		bool known = false;
+		for (const char *const *k = item_kinds; json_is_string(kind) && *k; k++)
+			known = known || strcmp(*k, json_string_value(kind)) == 0;
+		if (!json_is_object(it) || !known || !json_text_ok(json_object_get(it, "title"), 500) ||
+		    json_object_size(it) != 2u + (ev != NULL) || (ev && (!json_is_integer(ev) || json_integer_value(ev) < 1))) {
+			problem_field(p, IN_BODY, name, "type",
+			              "item %zu must be {\"kind\": report, evaluation, la_message or other, "
+			              "\"title\": text, \"evaluation_id\": an evaluation's id (optional)}", i);
+			ok = false;
+		}
+	}
+	return ok;
 }
 
 static bool
@@ -104,40 +181,70 @@ notes_ok(const json_t *v, const char *name, struct problem *p)
 
 /* ---- meetings ----------------------------------------------------------- */
 
-enum { MF_GROUP_ID, MF_HELD_ON, MF_ATTENDED, MF_AGREEMENTS, MF_ACTIONS, MF_FUNDS_NOTE, MF__COUNT };
+enum { MF_GROUP_ID, MF_HELD_ON, MF_ATTENDED, MF_AGREEMENTS, MF_ACTIONS, MF_FUNDS_NOTE, MF_BODY_ID,
+       MF_ATTENDED_PEOPLE, MF_APOLOGIES, MF_ITEMS, MF__COUNT };
 
 static const struct field meeting_fields[MF__COUNT] = {
-	[MF_GROUP_ID] = {.name = "group_id", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 1,
+	[MF_GROUP_ID] = {.name = "group_id", .type = FT_INT, .flags = F_CREATE_ONLY, .min = 1,
 	                 .max = 9223372036854775807LL},
 	[MF_HELD_ON] = {.name = "held_on", .type = FT_DATE, .flags = F_REQUIRED},
 	[MF_ATTENDED] = {.name = "attended_urns", .type = FT_JSON, .json_check = urns_ok, .dflt = "[]"},
 	[MF_AGREEMENTS] = {.name = "agreements", .type = FT_JSON, .json_check = short_texts_ok, .dflt = "[]"},
 	[MF_ACTIONS] = {.name = "actions", .type = FT_JSON, .json_check = actions_ok, .dflt = "[]"},
 	[MF_FUNDS_NOTE] = {.name = "funds_note", .type = FT_TEXT, .flags = F_NULLABLE, .min = 1, .max = 2000},
+	[MF_BODY_ID] = {.name = "body_id", .type = FT_INT, .flags = F_CREATE_ONLY, .min = 1,
+	                .max = 9223372036854775807LL},
+	[MF_ATTENDED_PEOPLE] = {.name = "attended_person_ids", .type = FT_JSON, .json_check = person_ids_ok,
+	                        .dflt = "[]"},
+	[MF_APOLOGIES] = {.name = "apologies_person_ids", .type = FT_JSON, .json_check = person_ids_ok,
+	                  .dflt = "[]"},
+	[MF_ITEMS] = {.name = "items_received", .type = FT_JSON, .json_check = items_ok, .dflt = "[]"},
 };
 
-static const char *const meeting_read_only[] = {"id", "group_name", "la_code", "academic_year", "term",
-                                                "members", "created_at", "updated_at", "version", NULL};
+/* A meeting is a body's: named by the body, or by the group whose body it is. */
+static void
+meeting_check(const struct record *rec, struct problem *p)
+{
+	if (rec->val[MF_GROUP_ID] == NULL && rec->val[MF_BODY_ID] == NULL)
+		problem_field(p, IN_BODY, "body_id", "required", "name the body that met (or the group, group_id)");
+}
+
+static const char *const meeting_read_only[] = {"id", "group_name", "body_name", "body_kind", "la_code",
+                                                "academic_year", "term", "members", "seats", "created_at",
+                                                "updated_at", "version", NULL};
 static const struct field_set meeting_field_set = {meeting_fields, MF__COUNT, meeting_read_only};
 
 #define MEETING_DOC                                                                                \
-	"json_build_object('id', m.id, 'group_id', m.group_id, 'group_name', g.name, 'la_code', l.code, " \
+	"json_build_object('id', m.id, 'body_id', m.body_id, 'body_name', b.name, 'body_kind', b.kind, " \
+	"'group_id', m.group_id, 'group_name', g.name, 'la_code', l.code, "                           \
 	"'held_on', m.held_on, 'academic_year', academic_year_of(m.held_on), "                          \
 	"'term', school_term(m.held_on), 'attended_urns', m.attended_urns, "                             \
+	"'attended_person_ids', m.attended_person_ids, 'apologies_person_ids', m.apologies_person_ids, " \
 	"'members', (SELECT count(*) FROM membership mb WHERE mb.group_id = m.group_id "                \
-	"AND mb.valid @> m.held_on), 'agreements', m.agreements, 'actions', m.actions, "                \
+	"AND mb.valid @> m.held_on), 'seats', (SELECT count(DISTINCT s.person_id) FROM body_seat s "    \
+	"WHERE s.body_id = m.body_id AND s.valid @> m.held_on), "                                        \
+	"'agreements', m.agreements, 'actions', m.actions, "                                             \
+	"'items_received', m.items_received, "                                                          \
 	"'funds_note', m.funds_note, 'created_at', api_ts(m.created_at), "                              \
 	"'updated_at', api_ts(m.updated_at), 'version', m.version)"
-#define MEETING_FROM "meeting m JOIN school_group g ON g.id = m.group_id JOIN local_authority l ON l.id = g.la_id"
+#define MEETING_FROM                                                                               \
+	"meeting m JOIN body b ON b.id = m.body_id JOIN local_authority l ON l.id = b.la_id "         \
+	"LEFT JOIN school_group g ON g.id = m.group_id"
 
 static const struct db_stmt MEETING_INSERT = {"meeting_insert",
-	"INSERT INTO meeting (group_id, held_on, attended_urns, agreements, actions, funds_note) "
-	"VALUES ($1::bigint, $2::date, $3::jsonb, $4::jsonb, $5::jsonb, $6) RETURNING id"};
+	"INSERT INTO meeting (group_id, held_on, attended_urns, agreements, actions, funds_note, body_id, "
+	"attended_person_ids, apologies_person_ids, items_received) "
+	"VALUES ($1::bigint, $2::date, $3::jsonb, $4::jsonb, $5::jsonb, $6, $7::bigint, $8::jsonb, $9::jsonb, "
+	"$10::jsonb) RETURNING id"};
+/* $2 and $8 (the group and body, create-only) are named only to be typed. */
 static const struct db_stmt MEETING_UPDATE = {"meeting_update",
 	"UPDATE meeting SET held_on = $3::date, attended_urns = $4::jsonb, agreements = $5::jsonb, "
-	"actions = $6::jsonb, funds_note = $7, updated_at = now(), version = version + 1 "
-	"WHERE id = $1::bigint AND $2::bigint IS NOT NULL"};
+	"actions = $6::jsonb, funds_note = $7, attended_person_ids = $9::jsonb, "
+	"apologies_person_ids = $10::jsonb, items_received = $11::jsonb, updated_at = now(), "
+	"version = version + 1 WHERE id = $1::bigint AND coalesce($2::bigint, $8::bigint, 0) >= 0"};
 static const struct db_stmt MEETING_DELETE = {"meeting_delete", "DELETE FROM meeting WHERE id = $1::bigint"};
+static const struct db_stmt MEETING_PARENT = {"meeting_parent",
+	"SELECT l.code, b.group_id FROM body b JOIN local_authority l ON l.id = b.la_id WHERE b.id = $1::bigint"};
 
 static const char *const terms[] = {"autumn", "spring", "summer", NULL};
 
@@ -148,6 +255,10 @@ static const struct filter_def meeting_filters[] = {
 	 .check = academic_year_ok, .format = "an academic year such as 2020/21"},
 	{.name = "term", .kind = FILTER_ENUM, .sql = "school_term(m.held_on) = $%d", .values = terms},
 	{.name = "la", .kind = FILTER_INT, .sql = "l.code = $%d::integer", .min = 100, .max = 999},
+	{.name = "body_id", .kind = FILTER_INT, .sql = "m.body_id = $%d::bigint", .min = 1,
+	 .max = 9223372036854775807LL},
+	{.name = "person_id", .kind = FILTER_INT, .min = 1, .max = 9223372036854775807LL,
+	 .sql = "(m.attended_person_ids || m.apologies_person_ids) @> to_jsonb($%d::bigint)"},
 };
 
 static const struct sort_def meeting_sorts[] = {
@@ -159,18 +270,29 @@ static const struct constraint_def meeting_constraints[] = {
 	{"meeting_attendance_rule", "attended_urns", "rule",
 	 "may list only schools that were members of the group on the day"},
 	{"meeting_group_fkey", "group_id", "reference", "does not name a group"},
+	{"meeting_body_fkey", "body_id", "reference", "does not name a body"},
+	{"meeting_body_group_rule", "body_id", "rule", "is not the body of the group named by group_id"},
+	{"meeting_member_rule", "attended_person_ids", "rule",
+	 "may list only people who sat on the body on the day"},
+	{"meeting_apologies_rule", "apologies_person_ids", "rule", "may not list a person who attended"},
+	{"meeting_apologies_member_rule", "apologies_person_ids", "rule",
+	 "may list only people who sat on the body on the day"},
+	{"meeting_owner_rule", "actions", "reference", "names an owner who is not a person of the body's local authority"},
+	{"meeting_item_rule", "items_received", "reference", "names no evaluation of the body's local authority"},
 	{"meeting_funds_note_check", "funds_note", "length", "must be 1 to 2000 characters long"},
 };
 
 const struct resource_def meeting_def = {
 	.noun = "meeting", .resource = "meeting", .path = "/v1/meetings", .key_field = "id", .key_min = 1,
 	.key_max = 9223372036854775807LL, .fields = &meeting_field_set,
-	.load_cols = "m.group_id, m.held_on, m.attended_urns, m.agreements, m.actions, m.funds_note",
+	.load_cols = "m.group_id, m.held_on, m.attended_urns, m.agreements, m.actions, m.funds_note, "
+	             "m.body_id, m.attended_person_ids, m.apologies_person_ids, m.items_received",
 	.insert = &MEETING_INSERT, .update = &MEETING_UPDATE, .del = &MEETING_DELETE,
 	.del_conflict = "the meeting is referred to", .list_doc = MEETING_DOC, .list_from = MEETING_FROM,
 	.key_expr = "m.id", .key_type = "bigint", .scope_la = "l.code = $%d::integer",
 	.scope_school = "m.group_id IN (SELECT group_id FROM membership WHERE school_urn = $%d::integer)",
 	.scope_group = "m.group_id = $%d::bigint", .la_field = "la_code", .group_field = "group_id",
+	.parent_field = "body_id", .parent_scope = &MEETING_PARENT, .check = meeting_check,
 	.filters = meeting_filters, .nfilters = sizeof meeting_filters / sizeof meeting_filters[0],
 	.sorts = meeting_sorts, .nsorts = sizeof meeting_sorts / sizeof meeting_sorts[0],
 	.constraints = meeting_constraints,

@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "fund.h"
 #include "group.h"
+#include "people.h"
 #include "plan.h"
 #include "register.h"
 
@@ -15,5 +16,6 @@ const struct resource_def *const resource_defs[] = {
 	&la_def,         &area_def,       &school_def,  &account_def,    &audit_def,
 	&consortium_def, &network_def,    &membership_def, &chair_def,   &confirmation_def, &nomination_def,
 	&fund_def,       &allocation_def, &payment_def, &plan_def,       &evaluation_def,
-	&meeting_def,    &support_def,    &vulnerability_def, NULL,
+	&meeting_def,    &support_def,    &vulnerability_def, &person_def, &person_role_def,
+	&body_def,       &body_member_def, NULL,
 };

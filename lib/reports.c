@@ -159,15 +159,25 @@ static const struct db_stmt REPORT_AUTHORITY = {"report_authority",
 	"'areas', coalesce((SELECT json_agg(area_report(a.id, $2::text) ORDER BY a.name, a.id) FROM area a "
 	"WHERE a.la_id = l.id), '[]'::json))::text FROM local_authority l WHERE l.code = $1::integer"};
 
+static const struct db_stmt REPORT_BODY = {"report_body",
+	"SELECT body_report($1::bigint, $2::text, $3::date)::text"};
+
+static const struct db_stmt REPORT_BELOW_TARGET = {"report_below_target",
+	"SELECT bodies_below_target($1::integer, $2::text, $3::date)::text "
+	"WHERE EXISTS (SELECT 1 FROM local_authority WHERE code = $1::integer)"};
+
+static const struct db_stmt REPORT_PERSON = {"report_person", "SELECT person_export($1::bigint)::text"};
+
+/* The one text statement st answers with its n parameters v; none: no `what` v[0]. */
 static enum err
-one_text(struct db_conn *c, const struct db_stmt *st, const char *const *v, char **out,
+one_text(struct db_conn *c, const struct db_stmt *st, int n, const char *const *v, char **out,
          struct problem *p, const char *what)
 {
 	PGresult *res = NULL;
 	enum err e;
 
 	*out = NULL;
-	if ((e = db_exec(c, st, 2, v, &res, p)) != ERR_OK)
+	if ((e = db_exec(c, st, n, v, &res, p)) != ERR_OK)
 		return e;
 	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
 		PQclear(res);
@@ -182,12 +192,35 @@ enum err
 report_area(struct db_conn *c, const char *area_id, const char *year, char **out, struct problem *p)
 {
 	const char *v[] = {area_id, year};
-	return one_text(c, &REPORT_AREA, v, out, p, "area");
+	return one_text(c, &REPORT_AREA, 2, v, out, p, "area");
 }
 
 enum err
 report_authority(struct db_conn *c, const char *la_code, const char *year, char **out, struct problem *p)
 {
 	const char *v[] = {la_code, year};
-	return one_text(c, &REPORT_AUTHORITY, v, out, p, "local authority");
+	return one_text(c, &REPORT_AUTHORITY, 2, v, out, p, "local authority");
+}
+
+enum err
+report_body(struct db_conn *c, const char *body_id, const char *year, const char *as_of, char **out,
+            struct problem *p)
+{
+	const char *v[] = {body_id, year, as_of};
+	return one_text(c, &REPORT_BODY, 3, v, out, p, "body");
+}
+
+enum err
+report_bodies_below_target(struct db_conn *c, const char *la_code, const char *year, const char *as_of,
+                           char **out, struct problem *p)
+{
+	const char *v[] = {la_code, year, as_of};
+	return one_text(c, &REPORT_BELOW_TARGET, 3, v, out, p, "local authority");
+}
+
+enum err
+report_person_export(struct db_conn *c, const char *person_id, char **out, struct problem *p)
+{
+	const char *v[] = {person_id};
+	return one_text(c, &REPORT_PERSON, 1, v, out, p, "person");
 }

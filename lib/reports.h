@@ -30,17 +30,17 @@ enum err report_groups_without_chair(struct db_conn *c, const struct scope *sc,
                                      struct problem *p);
 
 /*
- * Approved or paid allocations whose fund's evaluation fell due before
- * as_of and was not reported to the AAG by then (with the dates it was
- * submitted and reported, if it was).
- */
-/*
  * Payments the finance system rejected, of allocations not cancelled, not
  * yet reissued: with the fund, the group, the payee and the reason.
  */
 enum err report_rejected_payments(struct db_conn *c, const struct scope *sc, char **out,
                                   struct problem *p);
 
+/*
+ * Approved or paid allocations whose fund's evaluation fell due before
+ * as_of and was not reported to the AAG by then (with the dates it was
+ * submitted and reported, if it was).
+ */
 enum err report_overdue_evaluations(struct db_conn *c, const struct scope *sc, const char *as_of,
                                     char **out, struct problem *p);
 
@@ -57,5 +57,26 @@ enum err report_area(struct db_conn *c, const char *area_id, const char *year, c
 /* The same for every area of an LA, for the Education Challenge Board. */
 enum err report_authority(struct db_conn *c, const char *la_code, const char *year, char **out,
                           struct problem *p);
+
+/*
+ * Body `body_id`'s year as of a day: meetings held against its targets
+ * (a term's judged once the term is over, the year's once the year is),
+ * each member's attendance of the meetings held while they sat on it
+ * against the attendance target, and actions open past their due date.
+ * The caller checks the body is in scope.
+ */
+enum err report_body(struct db_conn *c, const char *body_id, const char *year, const char *as_of,
+                     char **out, struct problem *p);
+
+/* Every open body of an LA below a target in the year, as of a day, with why. */
+enum err report_bodies_below_target(struct db_conn *c, const char *la_code, const char *year,
+                                    const char *as_of, char **out, struct problem *p);
+
+/*
+ * Everything held about person `person_id` (UK GDPR right of access). The
+ * caller checks the person is in scope.
+ */
+enum err report_person_export(struct db_conn *c, const char *person_id, char **out,
+                              struct problem *p);
 
 #endif

@@ -81,6 +81,8 @@ struct action_def {
 	bool creates;                      /* it makes a record: 201 with its Location */
 	bool if_match;                     /* it needs an expected version (If-Match) */
 	bool actor;                        /* the change takes the caller's subject after the body */
+	/* the audit event shows the record after only: the values before are not to be kept (an erasure) */
+	bool forget_before;
 	/*
 	 * Who may not make the change (may be NULL): $1 key, $2 the caller's
 	 * subject -> one text, why not (403), or NULL: the caller may.

@@ -31,7 +31,7 @@ def call(base, token, method, path, body=None):
         with urllib.request.urlopen(req) as resp:
             return json.load(resp)
     except urllib.error.HTTPError as e:
-        sys.exit("demo year: %s %s answered %d: %s" % (method, path, e.code, e.read().decode()))
+        sys.exit("demo: %s %s answered %d: %s" % (method, path, e.code, e.read().decode()))
 
 
 def plan_body(group, fund):

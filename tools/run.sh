@@ -46,7 +46,7 @@ The contract: http://localhost:$port/openapi.yaml
 
 TXT
 # The service runs in the background just long enough to appoint the demo
-# chairs and play the demo year through its own rules, then in the
+# chairs, play the demo year and seat its bodies through its own rules, then in the
 # foreground until Ctrl-C.
 "$bin" serve &
 server=$!
@@ -55,4 +55,5 @@ for _ in $(seq 1 100); do curl -fs -o /dev/null "http://localhost:$port/healthz"
 loader=$("$bin" token --role admin --sub demo-loader --ttl 300)
 python3 tools/demo_chairs.py "http://localhost:$port" "$loader" || echo "demo chairs: not made (see above)"
 python3 tools/demo_year.py "http://localhost:$port" "$loader" || echo "demo year: not made (see above)"
+python3 tools/demo_bodies.py "http://localhost:$port" "$loader" || echo "demo bodies: not made (see above)"
 wait $server

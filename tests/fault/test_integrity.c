@@ -131,6 +131,7 @@ Test(integrity, a_chair_whose_school_was_not_a_member_is_reported_at_start)
 	db_run(pg, "DELETE FROM membership WHERE school_urn = 940003");
 	db_run(pg, "DELETE FROM school_group WHERE name = 'Before C Consortium'");
 	db_run(pg, "DELETE FROM school WHERE urn = 940003");
+	db_run(pg, "DELETE FROM person WHERE la_id = (SELECT id FROM local_authority WHERE code = 403)");
 	db_run(pg, "DELETE FROM local_authority WHERE code = 403");
 	PQfinish(pg);
 }

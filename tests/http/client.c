@@ -309,7 +309,12 @@ db_fingerprint(void)
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM school t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM idempotency_key t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM service_account t), "
-		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM audit_event t))");
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM audit_event t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM person t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM person_role t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM body t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM body_member t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM meeting t))");
 	char *out;
 
 	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(db()));

@@ -119,7 +119,7 @@ export CONSORTIA_URL=$url CONSORTIA_DEAD_URL=http://127.0.0.1:$dead_port
 export CONSORTIA_DIRECT_URL=http://127.0.0.1:$port   # one server, not the balancer
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
-export REPORT_FIXTURE=$work/report-fixture
+export REPORT_FIXTURE=$work/report-fixture BODY_REPORT_FIXTURE=$work/body-report-fixture
 "$tests" --jobs 1 --full-stats ${CRITERION_FILTER:+--filter "$CRITERION_FILTER"}
 rc=$?
 
@@ -147,6 +147,15 @@ if [ -s "$REPORT_FIXTURE" ]; then
     "$PWD/browser-report.png" || rc=1
 elif [ -z "${CRITERION_FILTER:-}" ]; then
   echo "run.sh: the reports test left no fixture for the browser test"; rc=1
+fi
+# A body's report the same way.
+if [ -s "$BODY_REPORT_FIXTURE" ]; then
+  echo "== a body's report in a browser"
+  viewer=$("$bin" token --role viewer --sub browser-test --ttl 300)
+  node "$contract_dir/body-report-browser.mjs" "$CONSORTIA_URL" "$viewer" "$BODY_REPORT_FIXTURE" \
+    "$PWD/browser-body-report.png" || rc=1
+elif [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "run.sh: the bodies test left no fixture for the browser test"; rc=1
 fi
 # The contract as a reader sees it at /docs.
 if [ -z "${CRITERION_FILTER:-}" ]; then

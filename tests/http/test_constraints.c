@@ -21,6 +21,11 @@ static const struct {
 	{"payment_change_payment_fkey", "the change feed's rows, written by a trigger for the payment changed"},
 	{"school_census_pupils_check", "written by the import from a row whose pupils were checked first"},
 	{"school_census_school_fkey", "written by the import for the school the same row made"},
+	{"body_group_fkey", "a group's body is made by a trigger for the group inserted"},
+	{"body_group_key", "one body per group, made by that trigger"},
+	{"person_erased_check", "erased_at is set only by person_erase, which clears the rest"},
+	{"person_role_source_check", "source is the register's trigger's or the default"},
+	{"school_headteacher_person_fkey", "set by the register's trigger to the person it found or made"},
 };
 
 static bool

@@ -159,3 +159,41 @@ Test(import, wrong_media_type_bad_la_and_role)
 	resp_free(r);
 	assert_unchanged(before);
 }
+
+/* A head GIAS names for a school is a person; a new name starts a new headship from the day it is read. */
+Test(import, a_new_head_named_by_gias_starts_a_headship_once, .init = clear_fixture)
+{
+	char *csv = slurp("gias-mixed.csv"), *at;
+	struct resp *r = http("POST", "/v1/schools/import", token("officer"), csv, csv_headers);
+	long long first, second;
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	first = db_scalar("SELECT headteacher_person_id FROM school WHERE urn = 900001", NULL);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM person p JOIN school s ON s.headteacher_person_id = p.id "
+	                       "WHERE s.urn = 900001 AND p.name = 'Mrs Sarah Taylor'", NULL), 1);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM person_role WHERE school_urn = 900001 AND role = 'headteacher' "
+	                       "AND start_date IS NULL AND end_date IS NULL", NULL), 1,
+	             "the first head read: a headship whose start is not known");
+
+	at = strstr(csv, "\"Sarah\",\"Taylor\"");
+	cr_assert(at != NULL);
+	memcpy(at, "\"Sarah\",\"Tailor\"", 16);
+	r = http("POST", "/v1/schools/import", token("officer"), csv, csv_headers);
+	cr_assert_eq(count(r, "updated"), 1, "%s", r->body);
+	resp_free(r);
+	second = db_scalar("SELECT headteacher_person_id FROM school WHERE urn = 900001", NULL);
+	cr_assert_neq(second, first);
+	cr_assert_eq(db_scalar("SELECT (headteacher_appointed_on = london_today())::int FROM school WHERE urn = 900001", NULL), 1);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM person_role WHERE school_urn = 900001 AND role = 'headteacher' "
+	                       "AND start_date = london_today() AND end_date IS NULL", NULL), 1);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM person_role WHERE school_urn = 900001 AND role = 'headteacher' "
+	                       "AND end_date = london_today() - 1", NULL), 1, "the last headship ended the day before");
+
+	/* the same file again changes nothing: the headship keeps its start */
+	r = http("POST", "/v1/schools/import", token("officer"), csv, csv_headers);
+	cr_assert_eq(count(r, "updated"), 0, "%s", r->body);
+	resp_free(r);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM person_role WHERE school_urn = 900001", NULL), 2);
+	free(csv);
+}

@@ -738,3 +738,128 @@ Test(top_ups, two_officers_allocating_at_once_never_allocate_twice)
 	race(fund, NULL, 409);
 	assert_matches_calculation(fund);
 }
+
+/*
+ * UK GDPR erasure of a chair whose school was paid: the name and email go
+ * from every record and from the audit trail, the money and the decisions
+ * stay exactly as they were, and the trail says who erased (and only the
+ * record after). Before it, the export holds everything about them.
+ */
+Test(people, erasure_keeps_the_money_and_leaves_an_honest_trail)
+{
+	int la = unused_la_code();
+	struct chaired c;
+	long long fund, person, body, erasure;
+	char path[128], key[24], *before;
+	const char *admin = token_as("admin", "gdpr-admin");
+	struct resp *r;
+	json_t *o;
+
+	make_la(la, "Erasureshire");
+	c = chaired_group(la, 1, "Erase");
+	confirm(c.group, "2020/21", c.chair, "2020-09-10");
+	fund = chair_fund(la, "2020/21", 500000);
+	r = fund_post(fund, "allocate", NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	resp_free(r);
+	approve_and_pay(db_scalar("SELECT id FROM fund_allocation WHERE fund_id = $1::bigint",
+	                          (snprintf(key, sizeof key, "%lld", fund), key)));
+	snprintf(path, sizeof path, "/v1/chairs/%lld", c.chair);
+	o = get_ok(path);
+	person = num(o, "person_id");
+	json_decref(o);
+	snprintf(key, sizeof key, "%lld", person);
+	/* a body they sit on, and a meeting they own an action of */
+	snprintf(path, sizeof path, "{\"la_code\": %d, \"kind\": \"chairs_board\", \"name\": \"Chairs\"}", la);
+	body = post_created(token(officer_role), "/v1/bodies", path);
+	{
+		char b[512];
+		snprintf(b, sizeof b, "{\"body_id\": %lld, \"person_id\": %lld, \"role\": \"member\", \"start_date\": \"2020-09-01\"}",
+		         body, person);
+		post_created(token(officer_role), "/v1/body-members", b);
+		snprintf(b, sizeof b, "{\"body_id\": %lld, \"held_on\": \"2020-10-01\", \"attended_person_ids\": [%lld], "
+		         "\"actions\": [{\"description\": \"Report back\", \"owner\": \"Head of %d\", "
+		         "\"owner_person_id\": %lld, \"due_date\": \"2020-11-01\"}]}", body, person, c.urn, person);
+		post_created(token(officer_role), "/v1/meetings", b);
+	}
+
+	/* everything held about them, for an officer; not for a viewer */
+	snprintf(path, sizeof path, "/v1/people/%lld/export", person);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	assert_problem(r, 403, "forbidden", NULL);
+	resp_free(r);
+	r = http("GET", path, token(officer_role), NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "appointments")), 1);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "body_memberships")), 1);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "meetings")), 1);
+	cr_assert(json_is_true(json_object_get(json_array_get(json_object_get(r->json, "meetings"), 0), "attended")));
+	cr_assert_eq(json_array_size(json_object_get(json_array_get(json_object_get(r->json, "meetings"), 0),
+	                                             "actions_owned")), 1);
+	resp_free(r);
+	{
+		char pattern[64];
+		snprintf(pattern, sizeof pattern, "%%Head of %d%%", c.urn);
+		cr_assert_gt(db_scalar("SELECT count(*) FROM audit_event WHERE changes::text LIKE $1", pattern), 0,
+		             "the trail held the name before");
+	}
+
+	/* only an admin erases */
+	before = db_fingerprint();
+	snprintf(path, sizeof path, "/v1/people/%lld/erase", person);
+	r = http_json("POST", path, token(officer_role), NULL, NULL);
+	assert_problem(r, 403, "forbidden", NULL);
+	resp_free(r);
+	assert_unchanged(before);
+	{
+		long long paid = db_scalar("SELECT sum(amount_pence) FROM payment WHERE fund_id = $1::bigint",
+		                           (snprintf(path, sizeof path, "%lld", fund), path));
+		long long money = paid_digest(fund);
+
+		snprintf(path, sizeof path, "/v1/people/%lld/erase", person);
+		r = http_json("POST", path, admin, NULL, NULL);
+		cr_assert_eq(r->status, 200, "%s", r->body);
+		cr_assert_str_eq(json_string_value(json_object_get(r->json, "status")), "erased");
+		cr_assert_str_eq(json_string_value(json_object_get(r->json, "name")), "[erased]");
+		cr_assert(json_is_null(json_object_get(r->json, "email")));
+		resp_free(r);
+		/* the money is as it was, to the penny */
+		cr_assert_eq(paid_digest(fund), money);
+		snprintf(path, sizeof path, "%lld", fund);
+		cr_assert_eq(db_scalar("SELECT sum(amount_pence) FROM payment WHERE fund_id = $1::bigint", path), paid);
+	}
+	/* the appointment stays, naming nobody; the action's owner is gone */
+	snprintf(path, sizeof path, "/v1/chairs/%lld", c.chair);
+	o = get_ok(path);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "person_name")), "[erased]");
+	cr_assert(json_is_null(json_object_get(o, "email")));
+	cr_assert_eq(num(o, "person_id"), person);
+	json_decref(o);
+	{
+		char pattern[64], email[64];
+		snprintf(pattern, sizeof pattern, "%%Head of %d%%", c.urn);
+		snprintf(email, sizeof email, "%%head%d@school.example%%", c.urn);
+		cr_assert_eq(db_scalar("SELECT count(*) FROM meeting WHERE actions::text LIKE $1", pattern), 0);
+		/* the trail no longer holds the name or the email anywhere */
+		cr_assert_eq(db_scalar("SELECT count(*) FROM audit_event WHERE changes::text LIKE $1", pattern), 0);
+		cr_assert_eq(db_scalar("SELECT count(*) FROM audit_event WHERE changes::text LIKE $1", email), 0);
+	}
+	/* ...and says who erased, with the record after only */
+	erasure = db_scalar("SELECT id FROM audit_event WHERE resource = 'person' AND action = 'erase' "
+	                    "AND resource_id = $1 AND subject = 'gdpr-admin'", key);
+	cr_assert_gt(erasure, 0);
+	snprintf(path, sizeof path, "%lld", erasure);
+	cr_assert_eq(db_scalar("SELECT (changes -> 'before' = 'null'::jsonb AND changes -> 'after' ->> 'status' = 'erased')::int "
+	                       "FROM audit_event WHERE id = $1::bigint", path), 1);
+	/* erased once; their data cannot be set again */
+	before = db_fingerprint();
+	snprintf(path, sizeof path, "/v1/people/%lld/erase", person);
+	r = http_json("POST", path, admin, NULL, NULL);
+	assert_problem(r, 409, "conflict", NULL);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/people/%lld", person);
+	r = http_json("PATCH", path, admin, "{\"email\": \"back@school.example\"}", "*");
+	assert_problem(r, 422, "validation", "name");
+	resp_free(r);
+	assert_unchanged(before);
+}
