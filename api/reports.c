@@ -369,6 +369,60 @@ render_body(const json_t *report)
 	return out;
 }
 
+/* The page for an LA's bodies below target. */
+static char *
+render_below(const json_t *report)
+{
+	char *out = NULL;
+	size_t len = 0, i, k;
+	FILE *f = open_memstream(&out, &len);
+	const json_t *items = json_object_get(report, "items"), *b, *t;
+
+	if (f == NULL)
+		return NULL;
+	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>"
+	      "Bodies below target, ", f);
+	html(f, text_of(report, "academic_year"));
+	fprintf(f, "</title><style>%s</style></head><body><h1>Bodies below target</h1><p>Local authority "
+	           "<span data-field=\"la_code\">%lld</span>, academic year <span data-field=\"academic_year\">",
+	        style, num(report, "la_code", NULL));
+	html(f, text_of(report, "academic_year"));
+	fputs("</span>, as of <span data-field=\"as_of\">", f);
+	html(f, text_of(report, "as_of"));
+	fputs("</span>.</p>", f);
+	if (json_array_size(items) == 0)
+		fputs("<p>None.</p>", f);
+	else
+		fputs("<table class=\"bodies\"><thead><tr><th>Body</th><th class=\"n\">Meetings held</th><th>The year</th>"
+		      "<th>Terms missed</th><th class=\"n\">Attendance</th><th>Attendance target</th>"
+		      "<th class=\"n\">Actions overdue</th></tr></thead><tbody>", f);
+	json_array_foreach(items, i, b) {
+		fprintf(f, "<tr data-body-id=\"%lld\"><td>", num(b, "body_id", NULL));
+		html(f, text_of(b, "name"));
+		fputs(" <small>(", f);
+		for (const char *c = text_of(b, "kind"); *c; c++)
+			fputc(*c == '_' ? ' ' : *c, f);
+		fputs(")</small></td>", f);
+		count_cell(f, "meetings_held", num(b, "meetings_held", NULL));
+		status_cell(f, "meetings_status", text_of(b, "meetings_status"));
+		fputs("<td data-field=\"terms_missed\">", f);
+		json_array_foreach(json_object_get(b, "terms_missed"), k, t) {
+			fputs(k ? ", " : "", f);
+			html(f, json_string_value(t));
+		}
+		fputs("</td>", f);
+		percent_cell(f, "attendance_percent", json_object_get(b, "attendance_percent"));
+		status_cell(f, "attendance_status", text_of(b, "attendance_status"));
+		count_cell(f, "overdue_actions", num(b, "overdue_actions", NULL));
+		fputs("</tr>", f);
+	}
+	if (json_array_size(items) > 0)
+		fputs("</tbody></table>", f);
+	fputs("</body></html>\n", f);
+	fclose(f);
+	return out;
+}
+
 /* Which answer the client takes: 0 JSON, 1 the page; decided before any work. */
 static enum err
 negotiate(struct req *r, int *chosen)
@@ -381,7 +435,7 @@ negotiate(struct req *r, int *chosen)
 	return ERR_OK;
 }
 
-enum page_kind { PAGE_AREA, PAGE_AUTHORITY, PAGE_BODY };
+enum page_kind { PAGE_AREA, PAGE_AUTHORITY, PAGE_BODY, PAGE_BELOW_TARGET };
 
 /* The report as JSON, or as the page. */
 static enum err
@@ -397,7 +451,10 @@ answer(struct req *r, char *text, int chosen, enum page_kind kind)
 	}
 	o = json_loads(text, 0, NULL);
 	free(text);
-	page = o == NULL ? NULL : kind == PAGE_BODY ? render_body(o) : render(o, kind == PAGE_AUTHORITY);
+	page = o == NULL                  ? NULL
+	       : kind == PAGE_BODY         ? render_body(o)
+	       : kind == PAGE_BELOW_TARGET ? render_below(o)
+	                                   : render(o, kind == PAGE_AUTHORITY);
 	json_decref(o);
 	if (page == NULL)
 		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
@@ -529,18 +586,18 @@ api_report_bodies_below_target(struct req *r)
 	const char *year;
 	struct db_conn *c;
 	char code[16], as_of[11], *text = NULL;
+	int chosen;
 	enum err e;
 
-	if ((e = academic_year(r, &year)) != ERR_OK || (e = date_param(r, "as_of", false, as_of)) != ERR_OK)
+	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = academic_year(r, &year)) != ERR_OK ||
+	    (e = date_param(r, "as_of", false, as_of)) != ERR_OK)
 		return e;
 	if ((e = report_la(r, code)) != ERR_OK)
 		return e;
 	if ((e = req_db(r, &c)) != ERR_OK ||
 	    (e = report_bodies_below_target(c, code, year, as_of, &text, &r->problem)) != ERR_OK)
 		return e;
-	respond_json(r, 200, text, strlen(text));
-	free(text);
-	return ERR_OK;
+	return answer(r, text, chosen, PAGE_BELOW_TARGET);
 }
 
 enum err
