@@ -76,8 +76,9 @@ BEGIN
     RETURN NEW;
 END
 $$;
+-- (a headship the register keeps is its school's head's, of its LA by making)
 CREATE TRIGGER person_role_la_rule BEFORE INSERT OR UPDATE OF person_id, school_urn ON person_role
-    FOR EACH ROW EXECUTE FUNCTION person_role_la_rule();
+    FOR EACH ROW WHEN (NEW.source = 'manual') EXECUTE FUNCTION person_role_la_rule();
 
 -- The date a person became a head is the earliest headship known, unless
 -- an earlier one (elsewhere) was recorded.
@@ -92,10 +93,12 @@ CREATE TRIGGER person_head_since AFTER INSERT OR UPDATE OF start_date ON person_
     FOR EACH ROW WHEN (NEW.role = 'headteacher' AND NEW.start_date IS NOT NULL)
     EXECUTE FUNCTION person_head_since();
 
--- The person a record names: by work email within the LA, else by name
--- when exactly one person of the LA has it and no other email, else a new
--- person. Erased people are never matched.
-CREATE FUNCTION person_resolve(p_la bigint, p_name text, p_email text) RETURNS bigint
+-- The person a record names: by work email within the LA; else by name,
+-- when exactly one person of the LA has it, with no other email, and no
+-- open headship at a school other than the record's (two heads of one
+-- name at two schools stay two people); else a new person. Erased people
+-- are never matched.
+CREATE FUNCTION person_resolve(p_la bigint, p_name text, p_email text, p_school integer) RETURNS bigint
     LANGUAGE plpgsql AS $$
 DECLARE
     v_id bigint;
@@ -104,9 +107,11 @@ BEGIN
         SELECT id INTO v_id FROM person WHERE la_id = p_la AND lower(email) = lower(p_email);
         IF FOUND THEN RETURN v_id; END IF;
     END IF;
-    SELECT min(id) INTO v_id FROM person
-     WHERE la_id = p_la AND lower(name) = lower(p_name) AND erased_at IS NULL
-       AND (email IS NULL OR p_email IS NULL)
+    SELECT min(p.id) INTO v_id FROM person p
+     WHERE p.la_id = p_la AND lower(p.name) = lower(p_name) AND p.erased_at IS NULL
+       AND (p.email IS NULL OR p_email IS NULL)
+       AND NOT EXISTS (SELECT 1 FROM person_role r WHERE r.person_id = p.id AND r.role = 'headteacher'
+                          AND r.end_date IS NULL AND r.school_urn IS DISTINCT FROM p_school)
     HAVING count(*) = 1;
     IF v_id IS NOT NULL THEN
         IF p_email IS NOT NULL THEN
@@ -174,7 +179,7 @@ BEGIN
     IF TG_OP = 'UPDATE' AND NEW.headteacher_appointed_on IS NOT DISTINCT FROM OLD.headteacher_appointed_on THEN
         NEW.headteacher_appointed_on := london_today();
     END IF;
-    NEW.headteacher_person_id := person_resolve(NEW.la_id, NEW.headteacher_name, NULL);
+    NEW.headteacher_person_id := person_resolve(NEW.la_id, NEW.headteacher_name, NULL, NEW.urn);
     RETURN NEW;
 END
 $$;
@@ -187,7 +192,12 @@ CREATE FUNCTION school_headship() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     v_start date := NEW.headteacher_appointed_on;
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.headteacher_person_id IS NOT NULL
+    IF TG_OP = 'INSERT' THEN    -- a new school: its head's headship is its first
+        INSERT INTO person_role (person_id, school_urn, role, start_date, source)
+        VALUES (NEW.headteacher_person_id, NEW.urn, 'headteacher', v_start, 'register');
+        RETURN NULL;
+    END IF;
+    IF OLD.headteacher_person_id IS NOT NULL AND OLD.headteacher_person_id IS NOT NULL
        AND OLD.headteacher_person_id IS DISTINCT FROM NEW.headteacher_person_id THEN
         UPDATE person_role
            SET end_date = greatest(coalesce(v_start, london_today()) - 1, start_date),
@@ -243,13 +253,15 @@ DO $$
 DECLARE
     r record;
 BEGIN
-    FOR r IN SELECT c.id, g.la_id, c.person_name, c.email FROM chair_appointment c
+    FOR r IN SELECT c.id, g.la_id, c.person_name, c.email, c.school_urn FROM chair_appointment c
                JOIN school_group g ON g.id = c.group_id ORDER BY c.id LOOP
-        UPDATE chair_appointment SET person_id = person_resolve(r.la_id, r.person_name, r.email) WHERE id = r.id;
+        UPDATE chair_appointment SET person_id = person_resolve(r.la_id, r.person_name, r.email, r.school_urn)
+         WHERE id = r.id;
     END LOOP;
-    FOR r IN SELECT n.id, g.la_id, n.person_name, n.email FROM nomination n
+    FOR r IN SELECT n.id, g.la_id, n.person_name, n.email, n.school_urn FROM nomination n
                JOIN school_group g ON g.id = n.group_id ORDER BY n.id LOOP
-        UPDATE nomination SET person_id = person_resolve(r.la_id, r.person_name, r.email) WHERE id = r.id;
+        UPDATE nomination SET person_id = person_resolve(r.la_id, r.person_name, r.email, r.school_urn)
+         WHERE id = r.id;
     END LOOP;
 END
 $$;
@@ -283,7 +295,7 @@ BEGIN
         NEW.person_name := v_person.name;
         NEW.email := coalesce(v_person.email, NEW.email);
     ELSIF NEW.person_id IS NULL AND NEW.person_name IS NOT NULL THEN
-        NEW.person_id := person_resolve(v_la, NEW.person_name, NEW.email);
+        NEW.person_id := person_resolve(v_la, NEW.person_name, NEW.email, NEW.school_urn);
         NEW.person_name := (SELECT name FROM person WHERE id = NEW.person_id);
     END IF;
     IF TG_OP = 'INSERT' AND TG_TABLE_NAME = 'chair_appointment' AND NEW.email IS NULL THEN
