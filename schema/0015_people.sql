@@ -76,9 +76,11 @@ BEGIN
     RETURN NEW;
 END
 $$;
--- (a headship the register keeps is its school's head's, of its LA by making)
-CREATE TRIGGER person_role_la_rule BEFORE INSERT OR UPDATE OF person_id, school_urn ON person_role
+-- (a headship the register opens is its school's head's, of its LA by making)
+CREATE TRIGGER person_role_la_rule BEFORE INSERT ON person_role
     FOR EACH ROW WHEN (NEW.source = 'manual') EXECUTE FUNCTION person_role_la_rule();
+CREATE TRIGGER person_role_la_kept BEFORE UPDATE OF person_id, school_urn ON person_role
+    FOR EACH ROW EXECUTE FUNCTION person_role_la_rule();
 
 -- The date a person became a head is the earliest headship known, unless
 -- an earlier one (elsewhere) was recorded.
