@@ -270,6 +270,23 @@ percent_cell(FILE *f, const char *field, const json_t *v)
 		fprintf(f, "<td data-field=\"%s\">&ndash;</td>", field);
 }
 
+/* A period's row of meetings held: a term ("autumn") or "year", held against target (none: a dash). */
+static void
+period_row(FILE *f, const char *term, const json_t *held, const json_t *target)
+{
+	if (strcmp(term, "year") == 0)
+		fputs("<tr data-term=\"year\"><td>The year</td>", f);
+	else
+		fprintf(f, "<tr data-term=\"%s\"><td>%c%s term</td>", term, *term - 'a' + 'A', term + 1);
+	count_cell(f, "held", num(held, "held", NULL));
+	if (json_is_integer(target))
+		count_cell(f, "target", json_integer_value(target));
+	else
+		fputs("<td data-field=\"target\">&ndash;</td>", f);
+	status_cell(f, "status", text_of(held, "status"));
+	fputs("</tr>", f);
+}
+
 /* The page for one body's year: meetings against the targets, attendance, overdue actions. */
 static char *
 render_body(const json_t *report)
@@ -299,26 +316,10 @@ render_body(const json_t *report)
 
 	fputs("<h2>Meetings held</h2><table class=\"meetings\"><thead><tr><th>Period</th><th class=\"n\">Held</th>"
 	      "<th class=\"n\">Target</th><th>Status</th></tr></thead><tbody>", f);
-	json_array_foreach(json_object_get(meetings, "terms"), i, t) {
-		fprintf(f, "<tr data-term=\"%s\"><td>%s term</td>", text_of(t, "term"), text_of(t, "term"));
-		count_cell(f, "held", num(t, "held", NULL));
-		target = json_object_get(t, "target");
-		if (json_is_integer(target))
-			count_cell(f, "target", json_integer_value(target));
-		else
-			fputs("<td data-field=\"target\">&ndash;</td>", f);
-		status_cell(f, "status", text_of(t, "status"));
-		fputs("</tr>", f);
-	}
-	fputs("<tr data-term=\"year\"><td>The year</td>", f);
-	count_cell(f, "held", num(meetings, "held", NULL));
-	target = json_object_get(targets, "meetings_per_year");
-	if (json_is_integer(target))
-		count_cell(f, "target", json_integer_value(target));
-	else
-		fputs("<td data-field=\"target\">&ndash;</td>", f);
-	status_cell(f, "status", text_of(meetings, "status"));
-	fputs("</tr></tbody></table>", f);
+	json_array_foreach(json_object_get(meetings, "terms"), i, t)
+		period_row(f, text_of(t, "term"), t, json_object_get(t, "target"));
+	period_row(f, "year", meetings, json_object_get(targets, "meetings_per_year"));
+	fputs("</tbody></table>", f);
 
 	fputs("<h2>Attendance</h2><p>Overall ", f);
 	if (json_is_number(json_object_get(att, "overall_percent")))
@@ -466,6 +467,17 @@ answer(struct req *r, char *text, int chosen, enum page_kind kind)
 	return ERR_OK;
 }
 
+/* Is record key of def one the caller may see? ERR_NOT_FOUND when not. */
+static enum err
+visible(struct req *r, struct db_conn *c, const struct resource_def *def, const char *key)
+{
+	struct doc d;
+	enum err e = resource_get(c, def, &r->who, key, &d, &r->problem);
+
+	doc_free(&d);
+	return e;
+}
+
 /* Reports name every group's money and every vulnerable school: the LA's to read. */
 static enum err
 la_callers_only(struct req *r)
@@ -493,7 +505,6 @@ api_area_report(struct req *r)
 {
 	const char *year;
 	struct db_conn *c;
-	struct doc area;
 	char key[24], *text = NULL;
 	int chosen;
 	enum err e;
@@ -502,10 +513,8 @@ api_area_report(struct req *r)
 	    (e = academic_year(r, &year)) != ERR_OK || (e = la_callers_only(r)) != ERR_OK ||
 	    (e = req_db(r, &c)) != ERR_OK)
 		return e;
-	/* the area must be one the caller may see */
-	if ((e = resource_get(c, &area_def, &r->who, key, &area, &r->problem)) != ERR_OK)
+	if ((e = visible(r, c, &area_def, key)) != ERR_OK)
 		return e;
-	doc_free(&area);
 	if ((e = report_area(c, key, year, &text, &r->problem)) != ERR_OK)
 		return e;
 	return answer(r, text, chosen, PAGE_AREA);
@@ -562,7 +571,6 @@ api_body_report(struct req *r)
 {
 	const char *year;
 	struct db_conn *c;
-	struct doc body;
 	char key[24], as_of[11], *text = NULL;
 	int chosen;
 	enum err e;
@@ -571,10 +579,8 @@ api_body_report(struct req *r)
 	    (e = academic_year(r, &year)) != ERR_OK || (e = date_param(r, "as_of", false, as_of)) != ERR_OK ||
 	    (e = req_db(r, &c)) != ERR_OK)
 		return e;
-	/* the body must be one the caller may see */
-	if ((e = resource_get(c, &body_def, &r->who, key, &body, &r->problem)) != ERR_OK)
+	if ((e = visible(r, c, &body_def, key)) != ERR_OK)
 		return e;
-	doc_free(&body);
 	if ((e = report_body(c, key, year, as_of, &text, &r->problem)) != ERR_OK)
 		return e;
 	return answer(r, text, chosen, PAGE_BODY);
@@ -604,16 +610,13 @@ enum err
 api_person_export(struct req *r)
 {
 	struct db_conn *c;
-	struct doc person;
 	char key[24], *text = NULL;
 	enum err e;
 
 	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
 		return e;
-	/* the person must be one the caller may see */
-	if ((e = resource_get(c, &person_def, &r->who, key, &person, &r->problem)) != ERR_OK)
+	if ((e = visible(r, c, &person_def, key)) != ERR_OK)
 		return e;
-	doc_free(&person);
 	if ((e = report_person_export(c, key, &text, &r->problem)) != ERR_OK)
 		return e;
 	respond_json(r, 200, text, strlen(text));

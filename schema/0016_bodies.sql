@@ -181,9 +181,6 @@ $$;
 CREATE TRIGGER meeting_a_body_named BEFORE INSERT OR UPDATE ON meeting
     FOR EACH ROW EXECUTE FUNCTION meeting_body_named();
 
--- Only those who sat on the body that day attended or sent apologies, never
--- both; an action's owner is a person of the body's LA; an evaluation
--- received is one of its LA's.
 -- Did every person of p_people sit on the body on the day?
 CREATE FUNCTION seated(p_body bigint, p_people jsonb, p_on date) RETURNS boolean LANGUAGE sql STABLE AS $$
     SELECT NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(p_people) x
@@ -191,6 +188,9 @@ CREATE FUNCTION seated(p_body bigint, p_people jsonb, p_on date) RETURNS boolean
                                              AND s.person_id = x::bigint AND s.valid @> p_on))
 $$;
 
+-- Only those who sat on the body that day attended or sent apologies, never
+-- both; an action's owner is a person of the body's LA; an evaluation
+-- received is one of its LA's.
 CREATE FUNCTION meeting_people_rule() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     v_la bigint;
@@ -231,6 +231,21 @@ CREATE TRIGGER meeting_people_rule BEFORE INSERT OR UPDATE ON meeting
 
 -- ---- reports --------------------------------------------------------------
 
+-- A period's meetings against its target, as of a day: judged once the
+-- period is over, and not at all when it began before the body was.
+CREATE FUNCTION period_status(p_held bigint, p_target integer, p_established date, p_start date,
+                              p_finish date, p_as_of date) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_target IS NULL OR p_established > p_start THEN 'no_target'
+                WHEN p_held >= p_target THEN 'met'
+                WHEN p_finish < p_as_of THEN 'missed' ELSE 'in_progress' END
+$$;
+
+-- An attendance (per cent, NULL: of no meeting) against its target.
+CREATE FUNCTION attendance_status(p_percent numeric, p_target integer) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_target IS NULL THEN 'no_target' WHEN p_percent IS NULL THEN 'no_meetings'
+                WHEN p_percent >= p_target THEN 'met' ELSE 'missed' END
+$$;
+
 -- One body's year as of a day: meetings held against its targets (a term's
 -- target judged once the term is over, the year's once the year is, and
 -- neither for a period that started before the body was established), each
@@ -268,14 +283,12 @@ overdue AS (SELECT m.id AS meeting_id, m.held_on, a ->> 'description' AS descrip
                AND (a ->> 'due_date')::date < p_as_of),
 judged AS (SELECT
     (SELECT json_agg(json_build_object('term', t.term, 'held', t.held, 'target', b.meetings_per_term,
-             'status', CASE WHEN b.meetings_per_term IS NULL OR b.established_on > t.start THEN 'no_target'
-                            WHEN t.held >= b.meetings_per_term THEN 'met'
-                            WHEN t.finish < p_as_of THEN 'missed' ELSE 'in_progress' END) ORDER BY t.ord)
+             'status', period_status(t.held, b.meetings_per_term, b.established_on, t.start, t.finish, p_as_of))
+             ORDER BY t.ord)
        FROM terms t, b) AS per_term,
     (SELECT count(*) FROM meet) AS held,
-    (SELECT CASE WHEN b.meetings_per_year IS NULL OR b.established_on > yr.start THEN 'no_target'
-                 WHEN (SELECT count(*) FROM meet) >= b.meetings_per_year THEN 'met'
-                 WHEN yr.finish < p_as_of THEN 'missed' ELSE 'in_progress' END FROM b, yr) AS year_status,
+    (SELECT period_status((SELECT count(*) FROM meet), b.meetings_per_year, b.established_on, yr.start, yr.finish,
+                          p_as_of) FROM b, yr) AS year_status,
     (SELECT round(100.0 * sum(attended) / nullif(sum(eligible), 0), 1) FROM att2) AS overall)
 SELECT json_build_object(
     'body', json_build_object('id', b.id, 'kind', b.kind, 'name', b.name, 'la_code', b.la_code,
@@ -291,20 +304,16 @@ SELECT json_build_object(
                     'apologies', jsonb_array_length(m.apologies_person_ids)) ORDER BY m.held_on, m.id)
                   FROM meet m), '[]'::json)),
     'attendance', json_build_object('overall_percent', j.overall,
-        'status', CASE WHEN b.attendance_target_percent IS NULL THEN 'no_target'
-                       WHEN j.overall IS NULL THEN 'no_meetings'
-                       WHEN j.overall >= b.attendance_target_percent THEN 'met' ELSE 'missed' END,
+        'status', attendance_status(j.overall, b.attendance_target_percent),
         'members', coalesce((SELECT json_agg(json_build_object('person_id', a.person_id, 'name', a.name,
                     'roles', a.roles, 'meetings', a.eligible, 'attended', a.attended,
                     'apologies', a.apologies, 'percent', a.percent,
-                    'status', CASE WHEN b.attendance_target_percent IS NULL THEN 'no_target'
-                                   WHEN a.percent IS NULL THEN 'no_meetings'
-                                   WHEN a.percent >= b.attendance_target_percent THEN 'met' ELSE 'missed' END)
+                    'status', attendance_status(a.percent, b.attendance_target_percent))
                     ORDER BY a.name, a.person_id) FROM att2 a), '[]'::json)),
     'overdue_actions', coalesce((SELECT json_agg(o ORDER BY o.due_date, o.meeting_id) FROM overdue o), '[]'::json),
     'below_target', j.year_status = 'missed'
                     OR EXISTS (SELECT 1 FROM json_array_elements(j.per_term) t WHERE t ->> 'status' = 'missed')
-                    OR (b.attendance_target_percent IS NOT NULL AND j.overall < b.attendance_target_percent))
+                    OR attendance_status(j.overall, b.attendance_target_percent) = 'missed')
   FROM b, judged j
 $$;
 

@@ -7,7 +7,7 @@
 // usage: node report-browser.mjs BASE_URL TOKEN FIXTURE SCREENSHOT
 // FIXTURE holds "<area id> <academic year>", written by the HTTP tests.
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { expectReportPage, openPage } from './browser.mjs';
 
 const [base, token, fixture, screenshot] = process.argv.slice(2);
 if (!screenshot) {
@@ -24,22 +24,9 @@ const expect = (ok, what) => { if (!ok) failures.push(what); };
 const json = await (await fetch(base + path, { headers: { ...auth, Accept: 'application/json' } })).json();
 expect(Array.isArray(json.groups) && json.groups.length > 0, 'the JSON report has groups');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const { browser, page, response, consoleErrors: console_errors } = await openPage(base, path, token);
 try {
-  const page = await browser.newPage({ extraHTTPHeaders: auth, viewport: { width: 1280, height: 900 } });
-  const console_errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') console_errors.push(m.text()); });
-  page.on('pageerror', (e) => console_errors.push(String(e)));
-
-  const response = await page.goto(base + path, { waitUntil: 'load' });
-  expect(response.status() === 200, `the page answers 200 (got ${response.status()})`);
-  expect((response.headers()['content-type'] || '').startsWith('text/html'), 'the page is HTML');
-  expect(/default-src 'none'/.test(response.headers()['content-security-policy'] || ''),
-         'the page carries its content security policy');
+  expectReportPage(response, expect);
   expect((await page.title()).includes(json.area.name), `the title names the area ${json.area.name}`);
   expect((await page.textContent('[data-field="academic_year"]')) === year, 'the page shows the year');
 

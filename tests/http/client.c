@@ -413,6 +413,18 @@ assert_unchanged(char *before)
 	free(after);
 }
 
+json_t *
+http_get_json(const char *tok, const char *path)
+{
+	struct resp *r = http("GET", path, tok, NULL, NULL);
+	json_t *o;
+
+	cr_assert_eq(r->status, 200, "GET %s: %s", path, r->body);
+	o = json_incref(r->json);
+	resp_free(r);
+	return o;
+}
+
 long long
 post_created(const char *tok, const char *path, const char *body)
 {

@@ -89,6 +89,9 @@ void assert_problem_at(const char *file, int line, const struct resp *r, long st
 /* Assert that the database fingerprint still equals `before` (and free it). */
 void assert_unchanged(char *before);
 
+/* GET path as tok, which must answer 200; its JSON (the caller decrefs). */
+json_t *http_get_json(const char *tok, const char *path);
+
 /* POST a JSON body that must create (201); the new record's id. */
 long long post_created(const char *tok, const char *path, const char *body);
 

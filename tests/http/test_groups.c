@@ -54,13 +54,7 @@ try_join(long long group_id, int urn, const char *start)
 static json_t *
 get_json(const char *path)
 {
-	struct resp *r = http("GET", path, token("viewer"), NULL, NULL);
-	json_t *o;
-
-	cr_assert_eq(r->status, 200, "GET %s: %s", path, r->body);
-	o = json_incref(r->json);
-	resp_free(r);
-	return o;
+	return http_get_json(token("viewer"), path);
 }
 
 Test(groups, a_consortium_with_members_over_time)

@@ -25,18 +25,6 @@ post_id(const char *path, const char *body)
 	return id;
 }
 
-static json_t *
-get_json(const char *tok, const char *path)
-{
-	struct resp *r = http("GET", path, tok, NULL, NULL);
-	json_t *o;
-
-	cr_assert_eq(r->status, 200, "GET %s: %s", path, r->body);
-	o = json_incref(r->json);
-	resp_free(r);
-	return o;
-}
-
 static long long
 num(const json_t *o, const char *k)
 {
@@ -123,7 +111,7 @@ assert_reconciles(long long fund)
 	json_t *s;
 
 	snprintf(path, sizeof path, "/v1/funds/%lld/summary", fund);
-	s = get_json(token("finance"), path);
+	s = http_get_json(token("finance"), path);
 	cr_assert_eq(num(s, "allocated_pence"), num(s, "proposed_pence") + num(s, "approved_pence"));
 	cr_assert_eq(num(s, "unallocated_pence"), num(s, "pot_pence") - num(s, "allocated_pence"));
 	cr_assert_eq(num(s, "approved_pence"),
@@ -202,7 +190,7 @@ Test(money, from_fund_to_paid_and_reversed)
 	resp_free(r);
 
 	snprintf(path, sizeof path, "/v1/payments/%lld", payment);
-	o = get_json(token("finance"), path);
+	o = http_get_json(token("finance"), path);
 	cr_assert_str_eq(json_string_value(json_object_get(o, "status")), "due");
 	cr_assert_eq(num(o, "payee_urn"), w.urns[0][0]);
 	cr_assert_eq(num(o, "la_code"), w.la);
@@ -507,7 +495,7 @@ Test(money, a_fund_by_hand_and_what_scoped_callers_may_do)
 	         "\"academic_year\": \"2020/21\", \"pot_pence\": 100000}", w.la);
 	fund = post_id("/v1/funds", body);
 	snprintf(path, sizeof path, "/v1/funds/%lld", fund);
-	o = get_json(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_str_eq(json_string_value(json_object_get(o, "school_weighting")), "0.5");
 	cr_assert_str_eq(json_string_value(json_object_get(o, "census_date")), "2020-10-01");
 	cr_assert_str_eq(json_string_value(json_object_get(o, "currency")), "GBP");
@@ -517,7 +505,7 @@ Test(money, a_fund_by_hand_and_what_scoped_callers_may_do)
 	r = http_json("PATCH", path, grouped, "{\"name\": \"Mine now\"}", "*");
 	assert_problem(r, 404, "not-found", NULL);
 	resp_free(r);
-	o = get_json(grouped, path);
+	o = http_get_json(grouped, path);
 	json_decref(o);
 
 	/* an 'other' fund is allocated by hand, to a member school */
@@ -525,7 +513,7 @@ Test(money, a_fund_by_hand_and_what_scoped_callers_may_do)
 	         "\"payee_urn\": %d}", fund, w.c[1], w.urns[1][1]);
 	alloc = post_id("/v1/fund-allocations", body);
 	snprintf(path, sizeof path, "/v1/fund-allocations/%lld", alloc);
-	o = get_json(token("chair"), path);
+	o = http_get_json(token("chair"), path);
 	cr_assert_str_eq(json_string_value(json_object_get(o, "status")), "proposed");
 	cr_assert_eq(num(o, "amount_pence"), 25000);
 	json_decref(o);

@@ -27,16 +27,13 @@ str(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static json_t *
-get_as(const char *tok, const char *path)
+/* An officer's POST of body to path, refused with this status, problem type and field. */
+static void
+refused(const char *path, const char *body, long status, const char *slug, const char *field)
 {
-	struct resp *r = http("GET", path, tok, NULL, NULL);
-	json_t *o;
-
-	cr_assert_eq(r->status, 200, "GET %s: %s", path, r->body);
-	o = json_incref(r->json);
+	struct resp *r = http_json("POST", path, token("officer"), body, NULL);
+	assert_problem(r, status, slug, field);
 	resp_free(r);
-	return o;
 }
 
 static long long
@@ -46,6 +43,20 @@ person(int la, const char *name, const char *email)
 	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"%s\", \"email\": %s%s%s}", la, name,
 	         email ? "\"" : "", email ? email : "null", email ? "\"" : "");
 	return post_created(token("officer"), "/v1/people", body);
+}
+
+/* A person of an LA of their own, made between a fingerprint and the next (*before is taken again). */
+static long long
+stranger_person(char **before)
+{
+	int other = unused_la_code();
+	long long id;
+
+	make_la(other, "Elsewhere");
+	free(*before);
+	id = person(other, "Someone Else", NULL);
+	*before = db_fingerprint();
+	return id;
 }
 
 static long long
@@ -104,7 +115,7 @@ report(long long body, const char *year, const char *as_of)
 {
 	char path[160];
 	snprintf(path, sizeof path, "/v1/bodies/%lld/report?academic_year=%s&as_of=%s", body, year, as_of);
-	return get_as(token("viewer"), path);
+	return http_get_json(token("viewer"), path);
 }
 
 /* The report's line for person p (borrowed), or NULL. */
@@ -142,17 +153,11 @@ Test(people, a_person_is_kept_once_and_only_the_las_officers_read_them)
 	/* the same work email is the same person, whatever its case */
 	before = db_fingerprint();
 	snprintf(path, sizeof path, "{\"la_code\": %d, \"name\": \"Another Ada\", \"email\": \"ADA@school.example\"}", la);
-	r = http_json("POST", "/v1/people", token("officer"), path, NULL);
-	assert_problem(r, 409, "conflict", "email");
-	resp_free(r);
+	refused("/v1/people", path, 409, "conflict", "email");
 	snprintf(path, sizeof path, "{\"la_code\": %d, \"name\": \"X\", \"email\": \"not an email\"}", la);
-	r = http_json("POST", "/v1/people", token("officer"), path, NULL);
-	assert_problem(r, 422, "validation", "email");
-	resp_free(r);
+	refused("/v1/people", path, 422, "validation", "email");
 	snprintf(path, sizeof path, "{\"la_code\": %d, \"name\": \"X\"}", unused_la_code());
-	r = http_json("POST", "/v1/people", token("officer"), path, NULL);
-	assert_problem(r, 422, "validation", "la_code");
-	resp_free(r);
+	refused("/v1/people", path, 422, "validation", "la_code");
 	/* people's data is the LA's officers' to read: not a viewer's or a chair's */
 	snprintf(path, sizeof path, "/v1/people/%lld", p);
 	r = http("GET", path, token("viewer"), NULL, NULL);
@@ -196,7 +201,7 @@ Test(people, the_register_names_heads_and_a_new_head_starts_a_new_headship)
 	                  (snprintf(body, sizeof body, "%d", urn), body));
 	cr_assert_gt(first, 0, "the head is a person");
 	snprintf(path, sizeof path, "/v1/people/%lld", first);
-	s = get_as(token("officer"), path);
+	s = http_get_json(token("officer"), path);
 	cr_assert_str_eq(str(s, "name"), "Mr Grey");
 	cr_assert_str_eq(str(s, "head_since"), "2012-09-01");
 	roles = json_object_get(s, "roles");
@@ -222,7 +227,7 @@ Test(people, the_register_names_heads_and_a_new_head_starts_a_new_headship)
 	second = db_scalar("SELECT headteacher_person_id FROM school WHERE urn = $1::integer", body);
 	cr_assert_neq(second, first);
 	snprintf(path, sizeof path, "/v1/person-roles?school_urn=%d&role=headteacher", urn);
-	s = get_as(token("officer"), path);
+	s = http_get_json(token("officer"), path);
 	cr_assert_eq(json_array_size(json_object_get(s, "items")), 2);
 	old_head = json_array_get(json_object_get(s, "items"), 0);
 	new_head = json_array_get(json_object_get(s, "items"), 1);
@@ -237,20 +242,16 @@ Test(people, the_register_names_heads_and_a_new_head_starts_a_new_headship)
 	/* a school has one head on any day: a second headship recorded by hand overlaps */
 	snprintf(body, sizeof body, "{\"person_id\": %lld, \"school_urn\": %d, \"role\": \"headteacher\", "
 	         "\"start_date\": \"2019-01-01\"}", first, urn);
-	r = http_json("POST", "/v1/person-roles", token("officer"), body, NULL);
-	assert_problem(r, 409, "conflict", "start_date");
-	resp_free(r);
+	refused("/v1/person-roles", body, 409, "conflict", "start_date");
 	/* a role held at a school needs the school, and a school of the person's LA */
 	snprintf(body, sizeof body, "{\"person_id\": %lld, \"role\": \"deputy_headteacher\"}", first);
-	r = http_json("POST", "/v1/person-roles", token("officer"), body, NULL);
-	assert_problem(r, 422, "validation", "school_urn");
-	resp_free(r);
+	refused("/v1/person-roles", body, 422, "validation", "school_urn");
 	/* a peer coach for the LA needs none; the person's roles show it */
 	snprintf(body, sizeof body, "{\"person_id\": %lld, \"role\": \"peer_coach\", \"start_date\": \"2022-09-01\"}",
 	         first);
 	post_created(token("officer"), "/v1/person-roles", body);
 	snprintf(path, sizeof path, "/v1/people?role=peer_coach&la=%d", la);
-	s = get_as(token("officer"), path);
+	s = http_get_json(token("officer"), path);
 	cr_assert_eq(json_array_size(json_object_get(s, "items")), 1);
 	json_decref(s);
 }
@@ -307,12 +308,7 @@ Test(people, appointments_and_nominations_name_people)
 	assert_problem(r, 422, "validation", "email");
 	resp_free(r);
 	{
-		int other = unused_la_code();
-		long long stranger;
-		make_la(other, "Elsewhere");
-		free(before);
-		stranger = person(other, "Someone Else", NULL);
-		before = db_fingerprint();
+		long long stranger = stranger_person(&before);
 		snprintf(body, sizeof body, "{\"group_id\": %lld, \"role\": \"deputy\", \"person_id\": %lld, " APPOINTMENT, g,
 		         stranger, urn);
 		r = http_json("POST", "/v1/chairs", token("officer"), body, NULL);
@@ -328,11 +324,11 @@ Test(people, appointments_and_nominations_name_people)
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	resp_free(r);
 	snprintf(path, sizeof path, "/v1/chairs/%lld", chair2);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_str_eq(str(o, "person_name"), "Dr Chair-Smith");
 	json_decref(o);
 	snprintf(path, sizeof path, "/v1/chairs?person_id=%lld", p);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_eq(json_array_size(json_object_get(o, "items")), 2);
 	json_decref(o);
 
@@ -362,13 +358,13 @@ Test(bodies, every_group_and_area_has_its_body_and_others_are_recorded)
 
 	/* the area's Area Analysis Group and the group's body were made with them */
 	snprintf(path, sizeof path, "/v1/bodies?la=%d&kind=area_analysis_group", la);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_eq(json_array_size(json_object_get(o, "items")), 1);
 	aag = num(json_array_get(json_object_get(o, "items"), 0), "id");
 	cr_assert_eq(num(json_array_get(json_object_get(o, "items"), 0), "area_id"), area);
 	json_decref(o);
 	snprintf(path, sizeof path, "/v1/bodies?group_id=%lld", g);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_eq(json_array_size(json_object_get(o, "items")), 1);
 	cr_assert_str_eq(str(json_array_get(json_object_get(o, "items"), 0), "kind"), "consortium");
 	cr_assert_str_eq(str(json_array_get(json_object_get(o, "items"), 0), "name"), "Northern");
@@ -385,24 +381,16 @@ Test(bodies, every_group_and_area_has_its_body_and_others_are_recorded)
 	assert_problem(r, 409, "conflict", NULL);
 	resp_free(r);
 	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"consortium\", \"name\": \"Loose\"}", la);
-	r = http_json("POST", "/v1/bodies", token("officer"), body, NULL);
-	assert_problem(r, 422, "validation", "kind");
-	resp_free(r);
+	refused("/v1/bodies", body, 422, "validation", "kind");
 	/* an area has one AAG */
 	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"area_analysis_group\", \"name\": \"Second AAG\", "
 	         "\"area_id\": %lld}", la, area);
-	r = http_json("POST", "/v1/bodies", token("officer"), body, NULL);
-	assert_problem(r, 409, "conflict", "area_id");
-	resp_free(r);
+	refused("/v1/bodies", body, 409, "conflict", "area_id");
 	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"area_analysis_group\", \"name\": \"No area\"}", la);
-	r = http_json("POST", "/v1/bodies", token("officer"), body, NULL);
-	assert_problem(r, 422, "validation", "area_id");
-	resp_free(r);
+	refused("/v1/bodies", body, 422, "validation", "area_id");
 	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"headteacher_forum\", \"name\": \"Forum\", "
 	         "\"attendance_target_percent\": 101}", la);
-	r = http_json("POST", "/v1/bodies", token("officer"), body, NULL);
-	assert_problem(r, 422, "validation", "attendance_target_percent");
-	resp_free(r);
+	refused("/v1/bodies", body, 422, "validation", "attendance_target_percent");
 	r = http_json("POST", "/v1/bodies", token("viewer"), body, NULL);
 	assert_problem(r, 403, "forbidden", NULL);
 	resp_free(r);
@@ -413,7 +401,7 @@ Test(bodies, every_group_and_area_has_its_body_and_others_are_recorded)
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	resp_free(r);
 	snprintf(path, sizeof path, "/v1/bodies?group_id=%lld", g);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_str_eq(str(json_array_get(json_object_get(o, "items"), 0), "name"), "Northern Renamed");
 	json_decref(o);
 
@@ -421,9 +409,7 @@ Test(bodies, every_group_and_area_has_its_body_and_others_are_recorded)
 	board = body_of(la, "chairs_board", "Primary Consortia and Secondary Area Network Chairs", NULL);
 	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"chairs_board\", "
 	         "\"name\": \"primary consortia and secondary area network chairs\"}", la);
-	r = http_json("POST", "/v1/bodies", token("officer"), body, NULL);
-	assert_problem(r, 409, "conflict", "name");
-	resp_free(r);
+	refused("/v1/bodies", body, 409, "conflict", "name");
 	cr_assert_neq(board, aag);
 }
 
@@ -446,7 +432,7 @@ Test(bodies, members_sit_over_dates_and_only_they_attend)
 	/* a person on two bodies */
 	seat(board, a, "member", "2019-09-01", NULL);
 	snprintf(path, sizeof path, "/v1/bodies?person_id=%lld", a);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_eq(json_array_size(json_object_get(o, "items")), 2);
 	json_decref(o);
 
@@ -454,16 +440,9 @@ Test(bodies, members_sit_over_dates_and_only_they_attend)
 	/* once at a time on one body */
 	snprintf(body, sizeof body, "{\"body_id\": %lld, \"person_id\": %lld, \"role\": \"member\", "
 	         "\"start_date\": \"2019-10-01\"}", forum, a);
-	r = http_json("POST", "/v1/body-members", token("officer"), body, NULL);
-	assert_problem(r, 409, "conflict", "start_date");
-	resp_free(r);
+	refused("/v1/body-members", body, 409, "conflict", "start_date");
 	{
-		int other = unused_la_code();
-		long long stranger;
-		make_la(other, "Other Members");
-		free(before);
-		stranger = person(other, "Stranger", NULL);
-		before = db_fingerprint();
+		long long stranger = stranger_person(&before);
 		snprintf(body, sizeof body, "{\"body_id\": %lld, \"person_id\": %lld, \"role\": \"member\", "
 		         "\"start_date\": \"2019-10-01\"}", forum, stranger);
 		r = http_json("POST", "/v1/body-members", token("officer"), body, NULL);
@@ -472,9 +451,7 @@ Test(bodies, members_sit_over_dates_and_only_they_attend)
 	}
 	snprintf(body, sizeof body, "{\"body_id\": %lld, \"person_id\": %lld, \"role\": \"member\", "
 	         "\"start_date\": \"2019-10-01\", \"end_date\": \"2019-09-01\"}", forum, c);
-	r = http_json("POST", "/v1/body-members", token("officer"), body, NULL);
-	assert_problem(r, 422, "validation", "end_date");
-	resp_free(r);
+	refused("/v1/body-members", body, 422, "validation", "end_date");
 	/* attendance only of members on the day: B had left by January, C never sat */
 	{
 		const long long att[] = {a, b, 0}, none[] = {0}, stranger[] = {c, 0}, both[] = {a, 0};
@@ -505,7 +482,7 @@ Test(bodies, members_sit_over_dates_and_only_they_attend)
 		         "\"items_received\": [{\"kind\": \"la_message\", \"title\": \"Funding for 2020/21 to pass back\"}]");
 	}
 	snprintf(path, sizeof path, "/v1/meetings/%lld", m);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_eq(num(o, "body_id"), forum);
 	cr_assert(json_is_null(json_object_get(o, "group_id")));
 	cr_assert_eq(num(o, "seats"), 2);
@@ -513,7 +490,7 @@ Test(bodies, members_sit_over_dates_and_only_they_attend)
 	cr_assert_str_eq(str(json_array_get(json_object_get(o, "items_received"), 0), "kind"), "la_message");
 	json_decref(o);
 	snprintf(path, sizeof path, "/v1/meetings?person_id=%lld", b);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_eq(json_array_size(json_object_get(o, "items")), 1);
 	json_decref(o);
 
@@ -541,9 +518,7 @@ Test(bodies, members_sit_over_dates_and_only_they_attend)
 	/* a body and a group that do not go together */
 	before = db_fingerprint();
 	snprintf(body, sizeof body, "{\"group_id\": %lld, \"body_id\": %lld, \"held_on\": \"2019-10-01\"}", g, forum);
-	r = http_json("POST", "/v1/meetings", token("officer"), body, NULL);
-	assert_problem(r, 422, "validation", "body_id");
-	resp_free(r);
+	refused("/v1/meetings", body, 422, "validation", "body_id");
 	assert_unchanged(before);
 }
 
@@ -660,7 +635,7 @@ Test(bodies, the_report_judges_targets_on_both_sides_of_the_line)
 
 	/* the LA's bodies below target: the short forum, not the full one */
 	snprintf(path, sizeof path, "/v1/reports/bodies-below-target?academic_year=2019/20&as_of=2020-09-30&la=%d", la);
-	rep = get_as(token("viewer"), path);
+	rep = http_get_json(token("viewer"), path);
 	json_array_foreach(json_object_get(rep, "items"), i, it) {
 		listed_short |= num(it, "body_id") == short_forum;
 		listed_full |= num(it, "body_id") == forum;
@@ -769,7 +744,7 @@ Test(people, records_made_by_mistake_go_and_memberships_end)
 	assert_problem(r, 409, "conflict", NULL);
 	resp_free(r);
 	snprintf(path, sizeof path, "/v1/person-roles/%lld", role);
-	o = get_as(token("officer"), path);
+	o = http_get_json(token("officer"), path);
 	cr_assert_str_eq(str(o, "person_name"), "Kept Person");
 	cr_assert_str_eq(str(o, "source"), "manual");
 	json_decref(o);
@@ -790,7 +765,7 @@ Test(people, records_made_by_mistake_go_and_memberships_end)
 	/* a membership of a body: read, listed, ended; one made by mistake deleted */
 	forum = body_of(la, "task_and_finish_group", "Attendance task group", "\"meetings_per_term\": 3");
 	snprintf(path, sizeof path, "/v1/bodies/%lld", forum);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_str_eq(str(o, "kind"), "task_and_finish_group");
 	cr_assert_eq(num(o, "meetings_per_term"), 3);
 	cr_assert_eq(num(o, "members"), 0);
@@ -798,11 +773,11 @@ Test(people, records_made_by_mistake_go_and_memberships_end)
 	seat_id = seat(forum, p, "chair", "2020-09-01", NULL);
 	mistake = seat(forum, person(la, "Seated By Mistake", NULL), "observer", "2020-09-01", NULL);
 	snprintf(path, sizeof path, "/v1/body-members?body_id=%lld", forum);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_eq(json_array_size(json_object_get(o, "items")), 2);
 	json_decref(o);
 	snprintf(path, sizeof path, "/v1/body-members/%lld", seat_id);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_str_eq(str(o, "person_name"), "Kept Person");
 	cr_assert_str_eq(str(o, "body_name"), "Attendance task group");
 	json_decref(o);
@@ -818,7 +793,7 @@ Test(people, records_made_by_mistake_go_and_memberships_end)
 	cr_assert_eq(r->status, 204, "%s", r->body);
 	resp_free(r);
 	snprintf(path, sizeof path, "/v1/body-members?body_id=%lld&on=2022-01-01", forum);
-	o = get_as(token("viewer"), path);
+	o = http_get_json(token("viewer"), path);
 	cr_assert_eq(json_array_size(json_object_get(o, "items")), 0, "the membership ended in July 2021");
 	json_decref(o);
 }

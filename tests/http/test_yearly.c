@@ -19,13 +19,7 @@ static const char *const officer_role = "officer";
 static json_t *
 get_ok(const char *path)
 {
-	struct resp *r = http("GET", path, token("viewer"), NULL, NULL);
-	json_t *o;
-
-	cr_assert_eq(r->status, 200, "GET %s: %s", path, r->body);
-	o = json_incref(r->json);
-	resp_free(r);
-	return o;
+	return http_get_json(token("viewer"), path);
 }
 
 static long long
