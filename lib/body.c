@@ -32,7 +32,8 @@ static const struct field body_fields[BF__COUNT] = {
 	[BF_ATTENDANCE] = {.name = "attendance_target_percent", .type = FT_INT, .flags = F_NULLABLE, .min = 1,
 	                   .max = 100},
 	[BF_CLOSED_ON] = {.name = "closed_on", .type = FT_DATE, .flags = F_NULLABLE},
-	[BF_ESTABLISHED_ON] = {.name = "established_on", .type = FT_DATE},
+	/* left out: the day it is recorded */
+	[BF_ESTABLISHED_ON] = {.name = "established_on", .type = FT_DATE, .flags = F_OPTIONAL},
 };
 
 static const char *const body_read_only[] = {"id", "group_id", "members", "created_at", "updated_at",

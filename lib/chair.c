@@ -38,8 +38,8 @@ static const struct field chair_fields[CF__COUNT] = {
 	[CF_ROLE] = {.name = "role", .type = FT_ENUM, .flags = F_REQUIRED | F_CREATE_ONLY,
 	             .values = chair_roles},
 	/* the person's, when person_id names them; else they find or make the person */
-	[CF_PERSON_NAME] = {.name = "person_name", .type = FT_TEXT, .flags = F_NAME, .min = 1, .max = 200},
-	[CF_EMAIL] = {.name = "email", .type = FT_TEXT, .min = 3, .max = 254,
+	[CF_PERSON_NAME] = {.name = "person_name", .type = FT_TEXT, .flags = F_OPTIONAL | F_NAME, .min = 1, .max = 200},
+	[CF_EMAIL] = {.name = "email", .type = FT_TEXT, .flags = F_OPTIONAL, .min = 3, .max = 254,
 	              .check = email_ok, .format = "an email address"},
 	[CF_SCHOOL_URN] = {.name = "school_urn", .type = FT_INT, .flags = F_REQUIRED, .min = 100000,
 	                   .max = 999999},
@@ -60,7 +60,7 @@ static const struct field chair_fields[CF__COUNT] = {
 	[CF_OVERRIDE] = {.name = "override_justification", .type = FT_TEXT, .flags = F_NULLABLE,
 	                 .min = 10, .max = 2000},
 	[CF_ELIGIBILITY] = {.name = "eligibility", .type = FT_TEXT, .flags = F_DERIVED | F_NULLABLE},
-	[CF_PERSON_ID] = {.name = "person_id", .type = FT_INT, .min = 1,
+	[CF_PERSON_ID] = {.name = "person_id", .type = FT_INT, .flags = F_OPTIONAL, .min = 1,
 	                  .max = 9223372036854775807LL},
 };
 
@@ -354,14 +354,14 @@ static const struct field nomination_fields[NF__COUNT] = {
 	                 .min = 1, .max = 9223372036854775807LL},
 	[NF_ROLE] = {.name = "role", .type = FT_ENUM, .flags = F_REQUIRED | F_CREATE_ONLY,
 	             .values = nomination_roles},
-	[NF_PERSON_NAME] = {.name = "person_name", .type = FT_TEXT, .flags = F_NAME, .min = 1, .max = 200},
+	[NF_PERSON_NAME] = {.name = "person_name", .type = FT_TEXT, .flags = F_OPTIONAL | F_NAME, .min = 1, .max = 200},
 	[NF_EMAIL] = {.name = "email", .type = FT_TEXT, .flags = F_NULLABLE, .min = 3, .max = 254,
 	              .check = email_ok, .format = "an email address"},
 	[NF_SCHOOL_URN] = {.name = "school_urn", .type = FT_INT, .flags = F_REQUIRED, .min = 100000,
 	                   .max = 999999},
 	[NF_START_DATE] = {.name = "start_date", .type = FT_DATE, .flags = F_REQUIRED},
 	[NF_END_DATE] = {.name = "end_date", .type = FT_DATE, .flags = F_NULLABLE},
-	[NF_PERSON_ID] = {.name = "person_id", .type = FT_INT, .min = 1,
+	[NF_PERSON_ID] = {.name = "person_id", .type = FT_INT, .flags = F_OPTIONAL, .min = 1,
 	                  .max = 9223372036854775807LL},
 };
 

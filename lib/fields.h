@@ -44,6 +44,9 @@ enum {
 	F_DERIVED     = 1 << 3,  /* computed by the resource from other fields; never set by a client */
 	F_PAST        = 1 << 4,  /* FT_DATE: a day that has come, not after today in England */
 	F_NAME        = 1 << 5,  /* FT_TEXT: a name, stored trimmed and in NFC (fields_name) */
+	/* may be left out (then it has none), never given as null: one of two ways the
+	 * resource's check accepts (a person by person_id, or by name and email) */
+	F_OPTIONAL    = 1 << 6,
 };
 
 struct field {

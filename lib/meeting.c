@@ -185,14 +185,14 @@ enum { MF_GROUP_ID, MF_HELD_ON, MF_ATTENDED, MF_AGREEMENTS, MF_ACTIONS, MF_FUNDS
        MF_ATTENDED_PEOPLE, MF_APOLOGIES, MF_ITEMS, MF__COUNT };
 
 static const struct field meeting_fields[MF__COUNT] = {
-	[MF_GROUP_ID] = {.name = "group_id", .type = FT_INT, .flags = F_CREATE_ONLY, .min = 1,
+	[MF_GROUP_ID] = {.name = "group_id", .type = FT_INT, .flags = F_OPTIONAL | F_CREATE_ONLY, .min = 1,
 	                 .max = 9223372036854775807LL},
 	[MF_HELD_ON] = {.name = "held_on", .type = FT_DATE, .flags = F_REQUIRED},
 	[MF_ATTENDED] = {.name = "attended_urns", .type = FT_JSON, .json_check = urns_ok, .dflt = "[]"},
 	[MF_AGREEMENTS] = {.name = "agreements", .type = FT_JSON, .json_check = short_texts_ok, .dflt = "[]"},
 	[MF_ACTIONS] = {.name = "actions", .type = FT_JSON, .json_check = actions_ok, .dflt = "[]"},
 	[MF_FUNDS_NOTE] = {.name = "funds_note", .type = FT_TEXT, .flags = F_NULLABLE, .min = 1, .max = 2000},
-	[MF_BODY_ID] = {.name = "body_id", .type = FT_INT, .flags = F_CREATE_ONLY, .min = 1,
+	[MF_BODY_ID] = {.name = "body_id", .type = FT_INT, .flags = F_OPTIONAL | F_CREATE_ONLY, .min = 1,
 	                .max = 9223372036854775807LL},
 	[MF_ATTENDED_PEOPLE] = {.name = "attended_person_ids", .type = FT_JSON, .json_check = person_ids_ok,
 	                        .dflt = "[]"},

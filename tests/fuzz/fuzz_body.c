@@ -151,7 +151,7 @@ check_record(const struct field_set *fs, const json_t *body, enum record_mode mo
 
 		if (v == NULL) {
 			FUZZ_CHECK(!set, "%s was given a value but the valid record has none", f->name);
-			FUZZ_CHECK(mode == RECORD_PATCH || (f->flags & (F_NULLABLE | F_DERIVED)),
+			FUZZ_CHECK(mode == RECORD_PATCH || (f->flags & (F_NULLABLE | F_DERIVED | F_OPTIONAL)),
 			           "%s is not nullable yet a valid create leaves it null", f->name);
 			continue;
 		}
