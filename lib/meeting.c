@@ -72,11 +72,26 @@ short_texts_ok(const json_t *v, const char *name, struct problem *p)
 	return ok;
 }
 
-/* Meeting actions: {description, owner, due_date}. Support notes: {on, note}. */
-static bool
-records_ok(const json_t *v, const char *name, struct problem *p, const char *text_key,
-           const char *who_key, const char *date_key)
+/* An action's optional keys, owner_person_id and done_on: how many it has, or -1 when one is bad. */
+static int
+action_extras(const json_t *it)
 {
+	const json_t *owner = json_object_get(it, "owner_person_id"), *done = json_object_get(it, "done_on");
+
+	if ((owner && (!json_is_integer(owner) || json_integer_value(owner) < 1)) ||
+	    (done && (!json_is_string(done) || !date_within(json_string_value(done), DATE_LAST_YEAR))))
+		return -1;
+	return (owner != NULL) + (done != NULL);
+}
+
+/*
+ * Meeting actions (`action`): {description, owner, due_date} and optionally
+ * owner_person_id and done_on. Support notes: {on, note}.
+ */
+static bool
+records_ok(const json_t *v, const char *name, struct problem *p, bool action)
+{
+	const char *text_key = action ? "description" : "note", *date_key = action ? "due_date" : "on";
 	size_t i;
 	json_t *it;
 	bool ok = true;
@@ -86,61 +101,27 @@ records_ok(const json_t *v, const char *name, struct problem *p, const char *tex
 		return false;
 	}
 	json_array_foreach(v, i, it) {
-		const json_t *t = json_object_get(it, text_key), *w = who_key ? json_object_get(it, who_key) : NULL;
-		const json_t *dt = json_object_get(it, date_key);
-		size_t want = who_key ? 3 : 2;
-		if (!json_is_object(it) || json_object_size(it) != want || !json_text_ok(t, 2000) ||
-		    (who_key && !json_text_ok(w, 200)) || !json_is_string(dt) ||
-		    !date_within(json_string_value(dt), DATE_LAST_YEAR)) {
-			if (who_key)
+		const json_t *t = json_object_get(it, text_key), *dt = json_object_get(it, date_key);
+		int extras = action ? action_extras(it) : 0;
+		if (!json_is_object(it) || extras < 0 || json_object_size(it) != (action ? 3u : 2u) + (size_t)extras ||
+		    !json_text_ok(t, 2000) || (action && !json_text_ok(json_object_get(it, "owner"), 200)) ||
+		    !json_is_string(dt) || !date_within(json_string_value(dt), DATE_LAST_YEAR)) {
+			if (action)
 				problem_field(p, IN_BODY, name, "type",
-				              "item %zu must be {\"%s\": text, \"%s\": text, \"%s\": YYYY-MM-DD}", i,
-				              text_key, who_key, date_key);
+				              "item %zu must be {\"description\": text, \"owner\": text, \"due_date\": YYYY-MM-DD} "
+				              "and may have \"owner_person_id\": a person's id, \"done_on\": YYYY-MM-DD", i);
 			else
-				problem_field(p, IN_BODY, name, "type", "item %zu must be {\"%s\": YYYY-MM-DD, \"%s\": text}",
-				              i, date_key, text_key);
+				problem_field(p, IN_BODY, name, "type", "item %zu must be {\"on\": YYYY-MM-DD, \"note\": text}", i);
 			ok = false;
 		}
 	}
 	return ok;
 }
 
-/* An action: {description, owner, due_date} and optionally owner_person_id and done_on. */
 static bool
 actions_ok(const json_t *v, const char *name, struct problem *p)
 {
-	json_t *bare, *it;
-	size_t i;
-	bool ok;
-
-	if (!json_is_array(v))
-		return records_ok(v, name, p, "description", "owner", "due_date");
-	/* the required three are checked as they always were, the optional two here */
-	bare = json_array();
-	json_array_foreach(v, i, it) {
-		json_t *copy = json_is_object(it) ? json_copy(it) : json_incref(it);
-		const json_t *owner = json_object_get(it, "owner_person_id"), *done = json_object_get(it, "done_on");
-		if (owner && (!json_is_integer(owner) || json_integer_value(owner) < 1)) {
-			problem_field(p, IN_BODY, name, "type", "item %zu: owner_person_id must be a person's id", i);
-			json_decref(copy);
-			json_decref(bare);
-			return false;
-		}
-		if (done && (!json_is_string(done) || !date_within(json_string_value(done), DATE_LAST_YEAR))) {
-			problem_field(p, IN_BODY, name, "type", "item %zu: done_on must be a date, YYYY-MM-DD", i);
-			json_decref(copy);
-			json_decref(bare);
-			return false;
-		}
-		if (json_is_object(copy)) {
-			json_object_del(copy, "owner_person_id");
-			json_object_del(copy, "done_on");
-		}
-		json_array_append_new(bare, copy);
-	}
-	ok = records_ok(bare, name, p, "description", "owner", "due_date");
-	json_decref(bare);
-	return ok;
+	return records_ok(v, name, p, true);
 }
 
 static const char *const item_kinds[] = {"report", "evaluation", "la_message", "other", NULL};
@@ -176,7 +157,7 @@ items_ok(const json_t *v, const char *name, struct problem *p)
 static bool
 notes_ok(const json_t *v, const char *name, struct problem *p)
 {
-	return records_ok(v, name, p, "note", NULL, "on");
+	return records_ok(v, name, p, false);
 }
 
 /* ---- meetings ----------------------------------------------------------- */

@@ -163,13 +163,10 @@ SELECT headteacher_person_id, urn, 'headteacher', headteacher_appointed_on, 'reg
 -- the same headship, its start the appointment date; another name is a new
 -- head: a new headship from the date given, or from the day the register
 -- first names them (a GIAS import), so "newly appointed" follows when the
--- head changed, not when the register was last read. A head the person's
--- own record sets (person_id changed) is taken as it is.
+-- head changed, not when the register was last read. The person's own
+-- name, copied here when it changes (person_copies), is the same head.
 CREATE FUNCTION school_head_named() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.headteacher_person_id IS DISTINCT FROM OLD.headteacher_person_id THEN
-        RETURN NEW;
-    END IF;
     IF NEW.headteacher_name IS NULL THEN
         NEW.headteacher_person_id := NULL;
         RETURN NEW;
@@ -185,8 +182,13 @@ BEGIN
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER school_head_named BEFORE INSERT OR UPDATE OF headteacher_name, headteacher_appointed_on ON school
-    FOR EACH ROW EXECUTE FUNCTION school_head_named();
+-- (only when a name is given or changes: a school's other writes, and an
+-- import's unchanged rows, never ask)
+CREATE TRIGGER school_head_named BEFORE INSERT ON school
+    FOR EACH ROW WHEN (NEW.headteacher_name IS NOT NULL) EXECUTE FUNCTION school_head_named();
+CREATE TRIGGER school_head_renamed BEFORE UPDATE ON school
+    FOR EACH ROW WHEN (OLD.headteacher_name IS DISTINCT FROM NEW.headteacher_name)
+    EXECUTE FUNCTION school_head_named();
 
 -- The headships follow: the last head's ends the day before the new one's
 -- starts, the new head's is opened (or its start moved).
@@ -307,10 +309,17 @@ BEGIN
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER chair_person_named BEFORE INSERT OR UPDATE OF person_id, person_name, email ON chair_appointment
+-- (on a change, only when the person does: a new name or email on the same
+-- person is person_renamed's)
+CREATE TRIGGER chair_person_named BEFORE INSERT ON chair_appointment
     FOR EACH ROW EXECUTE FUNCTION person_named('chair_person_rule');
-CREATE TRIGGER nomination_person_named BEFORE INSERT OR UPDATE OF person_id, person_name, email ON nomination
+CREATE TRIGGER chair_person_changed BEFORE UPDATE ON chair_appointment
+    FOR EACH ROW WHEN (NEW.person_id IS DISTINCT FROM OLD.person_id) EXECUTE FUNCTION person_named('chair_person_rule');
+CREATE TRIGGER nomination_person_named BEFORE INSERT ON nomination
     FOR EACH ROW EXECUTE FUNCTION person_named('nomination_person_rule');
+CREATE TRIGGER nomination_person_changed BEFORE UPDATE ON nomination
+    FOR EACH ROW WHEN (NEW.person_id IS DISTINCT FROM OLD.person_id)
+    EXECUTE FUNCTION person_named('nomination_person_rule');
 
 -- A change of the name or email on the record, for the same person, is a
 -- change of the person's (after the row is written: the person's copies

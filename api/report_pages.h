@@ -1,0 +1,15 @@
+/*
+ * report_pages.h
+ *    The reports as printable HTML pages (report_pages.c).
+ */
+#ifndef CONSORTIA_REPORT_PAGES_H
+#define CONSORTIA_REPORT_PAGES_H
+
+#include <jansson.h>
+
+enum report_page { PAGE_AREA, PAGE_AUTHORITY, PAGE_BODY, PAGE_BELOW_TARGET };
+
+/* The page of a report of this kind, drawn from its JSON: a complete UTF-8 HTML document, malloc'd (NULL: no memory). */
+char *report_page(const json_t *report, enum report_page kind);
+
+#endif
