@@ -123,6 +123,7 @@ authenticate(struct req *r)
 	r->who.scope.school_urn = r->claims.school_urn;
 	r->who.scope.group_id = r->claims.group_id;
 	r->who.scope.admin = r->claims.role == ROLE_ADMIN;
+	r->who.scope.subject = r->claims.sub;
 	return ERR_OK;
 }
 
@@ -291,6 +292,11 @@ admit(struct req *r)
 		    route->handler != api_chair_eligibility && r->claims.group_id == 0)
 			return problem_set(&r->problem, ERR_FORBIDDEN,
 			                   "a chair's token must name its group (claim `group`) to write");
+		/* A group's casework is its chair's: a chair's token reads it only for its group. */
+		if (r->claims.role == ROLE_CHAIR && route->def && route->def->group_kept &&
+		    r->claims.group_id == 0)
+			return problem_set(&r->problem, ERR_FORBIDDEN,
+			                   "a chair's token must name its group (claim `group`) to reach its casework");
 	}
 	/* ulfius decodes path parameters into C strings: "/1%00x" would name record 1. */
 	{

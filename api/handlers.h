@@ -29,6 +29,9 @@ enum err date_param(struct req *r, const char *name, bool required, char out[11]
 
 enum err api_area_report(struct req *r);
 enum err api_body_report(struct req *r);
+enum err api_aag_pack(struct req *r);
+enum err api_aag_pack_receive(struct req *r);
+enum err api_report_new_heads(struct req *r);
 enum err api_report_bodies_below_target(struct req *r);
 enum err api_person_export(struct req *r);
 enum err api_authority_report(struct req *r);

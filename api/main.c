@@ -73,15 +73,17 @@ static const char usage_sql[] =
 
 static const char usage_token[] =
 	"usage: consortia token --role ROLE --sub SUBJECT [--ttl SECONDS] [--la CODE] [--school URN]\n"
-	"                       [--group ID]\n"
+	"                       [--group ID] [--body ID --person ID]\n"
 	"\n"
 	"Print a bearer token signed with the configured JWT_SECRET.\n"
-	"  --role ROLE     admin, officer, finance, chair or viewer\n"
+	"  --role ROLE     admin, officer, finance, chair, viewer or member\n"
 	"  --sub SUBJECT   who the token speaks for\n"
 	"  --ttl SECONDS   lifetime (default JWT_TTL, 900)\n"
 	"  --la CODE       scope the token to one local authority\n"
 	"  --school URN    scope the token to one school\n"
-	"  --group ID      scope the token to one consortium or area network\n";
+	"  --group ID      scope the token to one consortium or area network\n"
+	"  --body ID       a member's body (an Area Analysis Group): with --person, for --role member\n"
+	"  --person ID     the person the member is, who sits on the body\n";
 
 static bool
 wants_help(int argc, char **argv)
@@ -337,13 +339,15 @@ cmd_token(int argc, char **argv)
 		{"ttl", required_argument, NULL, 't'},  {"la", required_argument, NULL, 'l'},
 		{"school", required_argument, NULL, 'u'},
 		{"group", required_argument, NULL, 'g'},
+		{"body", required_argument, NULL, 'b'}, {"person", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	struct config cfg;
 	struct token_keys keys = {0};
 	enum role role = ROLE_NONE;
 	const char *sub = NULL;
-	long long ttl = 0, la = 0, school = 0, group = 0;
+	long long ttl = 0, la = 0, school = 0, group = 0, body = 0, person = 0;
+	struct token_claims claims = {0};
 	char why[256], *token = NULL;
 	int ch;
 
@@ -351,7 +355,7 @@ cmd_token(int argc, char **argv)
 		switch (ch) {
 		case 'r':
 			if ((role = role_parse(optarg)) == ROLE_NONE)
-				return fail("--role", "must be admin, officer, finance, chair or viewer");
+				return fail("--role", "must be admin, officer, finance, chair, viewer or member");
 			break;
 		case 's':
 			sub = optarg;
@@ -372,6 +376,14 @@ cmd_token(int argc, char **argv)
 			if (!parse_int(optarg, 1, 9223372036854775807LL, &group))
 				return fail("--group", "must be a group id");
 			break;
+		case 'b':
+			if (!parse_int(optarg, 1, 9223372036854775807LL, &body))
+				return fail("--body", "must be a body id");
+			break;
+		case 'p':
+			if (!parse_int(optarg, 1, 9223372036854775807LL, &person))
+				return fail("--person", "must be a person id");
+			break;
 		case 'h':
 			fputs(usage_token, stdout);
 			return 0;
@@ -380,7 +392,8 @@ cmd_token(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (role == ROLE_NONE || sub == NULL || *sub == '\0' || strlen(sub) > 127 || optind != argc) {
+	if (role == ROLE_NONE || sub == NULL || *sub == '\0' || strlen(sub) > 127 || optind != argc ||
+	    (role == ROLE_MEMBER) != (body > 0 && person > 0)) {
 		fputs(usage_token, stderr);
 		return 2;
 	}
@@ -389,8 +402,10 @@ cmd_token(int argc, char **argv)
 		config_free(&cfg);
 		return fail("configuration", why);
 	}
-	if (token_sign(&keys, sub, role, (int)la, (int)school, group, 0, ttl ? (int)ttl : cfg.jwt_ttl,
-	               time(NULL), &token) != ERR_OK) {
+	claims = (struct token_claims){.role = role, .la_code = (int)la, .school_urn = (int)school,
+	                               .group_id = group, .body_id = body, .person_id = person};
+	snprintf(claims.sub, sizeof claims.sub, "%s", sub);
+	if (token_sign_claims(&keys, &claims, ttl ? (int)ttl : cfg.jwt_ttl, time(NULL), &token) != ERR_OK) {
 		token_keys_free(&keys);
 		config_free(&cfg);
 		return fail("token", "signing failed");

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-enum report_page { PAGE_AREA, PAGE_AUTHORITY, PAGE_BODY, PAGE_BELOW_TARGET };
+enum report_page { PAGE_AREA, PAGE_AUTHORITY, PAGE_BODY, PAGE_BELOW_TARGET, PAGE_PACK };
 
 /* The page of a report of this kind, drawn from its JSON: a complete UTF-8 HTML document, malloc'd (NULL: no memory). */
 char *report_page(const json_t *report, enum report_page kind);

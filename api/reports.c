@@ -12,6 +12,7 @@
 #include "../http/accept.h"
 #include "../lib/date.h"
 #include "../lib/people.h"
+#include "../lib/plan.h"
 #include "../lib/register.h"
 #include "../lib/reports.h"
 #include "handlers.h"
@@ -206,6 +207,118 @@ api_person_export(struct req *r)
 	if ((e = visible(r, c, &person_def, key)) != ERR_OK)
 		return e;
 	if ((e = report_person_export(c, key, &text, &r->problem)) != ERR_OK)
+		return e;
+	respond_json(r, 200, text, strlen(text));
+	free(text);
+	return ERR_OK;
+}
+
+/* ---- the Area Analysis Group's pack and the new heads ------------------------- */
+
+/*
+ * Which body's pack the caller reads: an officer's (or an admin's) body in
+ * scope; a member's own body while they sit on it. Anything else is 404.
+ */
+static enum err
+pack_reader(struct req *r, struct db_conn *c, const char *key)
+{
+	bool seated = false;
+	enum err e;
+
+	if (r->claims.role != ROLE_MEMBER)
+		return visible(r, c, &body_def, key);
+	if (r->claims.body_id != atoll(key))
+		return problem_set(&r->problem, ERR_NOT_FOUND, "no body %s", key);
+	if ((e = body_seated_today(c, r->claims.body_id, r->claims.person_id, &seated, &r->problem)) != ERR_OK)
+		return e;
+	if (!seated)
+		return problem_set(&r->problem, ERR_NOT_FOUND, "no body %s: person %lld does not sit on it today",
+		                   key, r->claims.person_id);
+	return ERR_OK;
+}
+
+static enum err
+meeting_param(struct req *r, char out[24])
+{
+	const char *m = query_get(&r->query, "meeting");
+	long long v = 0;
+
+	if (m == NULL || !parse_int(m, 1, 9223372036854775807LL, &v)) {
+		problem_field(&r->problem, IN_QUERY, "meeting", m ? "format" : "required",
+		              "must name a meeting of the Area Analysis Group by its id");
+		return problem_set(&r->problem, ERR_MALFORMED, "meeting is %s", m ? "not a meeting id" : "required");
+	}
+	snprintf(out, 24, "%lld", v);
+	return ERR_OK;
+}
+
+enum err
+api_aag_pack(struct req *r)
+{
+	struct db_conn *c;
+	char key[24], meeting[24], *text = NULL;
+	int chosen;
+	enum err e;
+
+	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = req_key(r, key)) != ERR_OK ||
+	    (e = meeting_param(r, meeting)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK ||
+	    (e = pack_reader(r, c, key)) != ERR_OK ||
+	    (e = report_aag_pack(c, key, meeting, &text, &r->problem)) != ERR_OK)
+		return e;
+	return answer(r, text, chosen, PAGE_PACK);
+}
+
+enum err
+api_aag_pack_receive(struct req *r)
+{
+	struct expected_version any = {.any = true};
+	struct db_conn *c;
+	struct doc meeting = {0};
+	char key[24], body[24], *text = NULL;
+	json_t *changes;
+	int marked;
+	enum err e;
+
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = resource_lock(c, &meeting_def, &r->who, key, &any, NULL, &meeting, &r->problem)) != ERR_OK ||
+	    (e = aag_pack_receive(c, key, body, &marked, &r->problem)) != ERR_OK) {
+		doc_free(&meeting);
+		return e;
+	}
+	changes = json_pack("{s:n, s:{s:s, s:i}}", "before", "after", "received_pack_of_body", body,
+	                    "records_marked_reported", marked);
+	e = changes ? audit_write(c, &r->who.audit, meeting_def.resource, key, "receive-pack", changes,
+	                          doc_la_code(meeting.body, meeting_def.la_field), &r->problem)
+	            : problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	json_decref(changes);
+	doc_free(&meeting);
+	if (e != ERR_OK || (e = report_aag_pack(c, body, key, &text, &r->problem)) != ERR_OK)
+		return e;
+	respond_json(r, 200, text, strlen(text));
+	free(text);
+	return ERR_OK;
+}
+
+enum err
+api_report_new_heads(struct req *r)
+{
+	const char *la = query_get(&r->query, "la"), *group = query_get(&r->query, "group_id");
+	struct db_conn *c;
+	char as_of[11], *text = NULL;
+	long long v;
+	enum err e;
+
+	if ((e = date_param(r, "as_of", false, as_of)) != ERR_OK)
+		return e;
+	if (la && !parse_int(la, 100, 999, &v))
+		problem_field(&r->problem, IN_QUERY, "la", "range", "must be a 3-digit LA code");
+	if (group && !parse_int(group, 1, 9223372036854775807LL, &v))
+		problem_field(&r->problem, IN_QUERY, "group_id", "format", "must be a group's id");
+	if (problem_count(&r->problem) > 0)
+		return problem_set(&r->problem, ERR_MALFORMED, "the report's parameters are not valid");
+	if ((e = req_db(r, &c)) != ERR_OK ||
+	    (e = report_new_heads(c, &r->who.scope, as_of, la, group, &text, &r->problem)) != ERR_OK)
 		return e;
 	respond_json(r, 200, text, strlen(text));
 	free(text);

@@ -32,6 +32,10 @@ enum body_kind { BODY_NONE, BODY_JSON, BODY_CSV, BODY_FORM };
 /* A group's own records: its chair writes them too (for its own group only). */
 #define ROLES_GROUP_WRITE (ROLES_WRITE | ROLE_BIT(ROLE_CHAIR))
 #define ROLES_AUDIT (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_OFFICER))
+/* A group's casework: its chair, and the LA's officers. */
+#define ROLES_CASEWORK (ROLES_WRITE | ROLE_BIT(ROLE_CHAIR))
+/* An Area Analysis Group's pack: the LA's officers, and the people who sit on it. */
+#define ROLES_PACK (ROLES_WRITE | ROLE_BIT(ROLE_MEMBER))
 
 struct route {
 	const char *method;

@@ -12,6 +12,7 @@
 
 #include "../lib/account.h"
 #include "../lib/audit.h"
+#include "../lib/casework.h"
 #include "../lib/fund.h"
 #include "../lib/group.h"
 #include "../lib/people.h"
@@ -27,6 +28,8 @@ static const char *const year_as_of_query[] = {"academic_year", "as_of", NULL};
 static const char *const totals_query[] = {"financial_year", "academic_year", NULL};
 static const char *const authority_query[] = {"academic_year", "la", NULL};
 static const char *const below_target_query[] = {"academic_year", "as_of", "la", NULL};
+static const char *const pack_query[] = {"meeting", NULL};
+static const char *const new_heads_query[] = {"as_of", "la", "group_id", NULL};
 
 const struct route routes[] = {
 	{"GET", "/healthz", api_healthz, 0, NULL, BODY_NONE, NULL},
@@ -153,6 +156,7 @@ const struct route routes[] = {
 	{"PATCH", "/v1/evaluations/:id", api_resource_patch, ROLES_GROUP_WRITE, &evaluation_def, BODY_JSON, NULL},
 	{"GET", "/v1/meetings", api_resource_list, ROLES_READ, &meeting_def, BODY_NONE, NULL},
 	{"POST", "/v1/meetings", api_resource_create, ROLES_GROUP_WRITE, &meeting_def, BODY_JSON, NULL},
+	{"POST", "/v1/meetings/:id/receive-pack", api_aag_pack_receive, ROLES_WRITE, &meeting_def, BODY_NONE, NULL},
 	{"GET", "/v1/meetings/:id", api_resource_get, ROLES_READ, &meeting_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/meetings/:id", api_resource_patch, ROLES_GROUP_WRITE, &meeting_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/meetings/:id", api_resource_delete, ROLES_GROUP_WRITE, &meeting_def, BODY_NONE, NULL},
@@ -174,6 +178,7 @@ const struct route routes[] = {
 	{"GET", "/v1/bodies", api_resource_list, ROLES_READ, &body_def, BODY_NONE, NULL},
 	{"POST", "/v1/bodies", api_resource_create, ROLES_WRITE, &body_def, BODY_JSON, NULL},
 	{"GET", "/v1/bodies/:id/report", api_body_report, ROLES_READ, &body_def, BODY_NONE, year_as_of_query},
+	{"GET", "/v1/bodies/:id/pack", api_aag_pack, ROLES_PACK, &body_def, BODY_NONE, pack_query},
 	{"GET", "/v1/bodies/:id", api_resource_get, ROLES_READ, &body_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/bodies/:id", api_resource_patch, ROLES_WRITE, &body_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/bodies/:id", api_resource_delete, ROLES_WRITE, &body_def, BODY_NONE, NULL},
@@ -185,10 +190,64 @@ const struct route routes[] = {
 	{"DELETE", "/v1/body-members/:id", api_resource_delete, ROLES_WRITE, &body_member_def, BODY_NONE, NULL},
 
 	{"GET", "/v1/support-records", api_resource_list, ROLES_READ, &support_def, BODY_NONE, NULL},
-	{"POST", "/v1/support-records", api_resource_create, ROLES_WRITE, &support_def, BODY_JSON, NULL},
+	{"POST", "/v1/support-records", api_resource_create, ROLES_GROUP_WRITE, &support_def, BODY_JSON, NULL},
 	{"GET", "/v1/support-records/:id", api_resource_get, ROLES_READ, &support_def, BODY_NONE, NULL},
-	{"PATCH", "/v1/support-records/:id", api_resource_patch, ROLES_WRITE, &support_def, BODY_JSON, NULL},
+	{"PATCH", "/v1/support-records/:id", api_resource_patch, ROLES_GROUP_WRITE, &support_def, BODY_JSON, NULL},
 
+	{"GET", "/v1/head-support", api_resource_list, ROLES_CASEWORK, &head_support_def, BODY_NONE, NULL},
+	{"POST", "/v1/head-support", api_resource_create, ROLES_GROUP_WRITE, &head_support_def, BODY_JSON, NULL},
+	{"GET", "/v1/head-support/:id", api_resource_get, ROLES_CASEWORK, &head_support_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/head-support/:id", api_resource_patch, ROLES_GROUP_WRITE, &head_support_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/head-support/:id", api_resource_delete, ROLES_GROUP_WRITE, &head_support_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/support-reviews", api_resource_list, ROLES_CASEWORK, &support_review_def, BODY_NONE, NULL},
+	{"POST", "/v1/support-reviews", api_resource_create, ROLES_GROUP_WRITE, &support_review_def, BODY_JSON, NULL},
+	{"GET", "/v1/support-reviews/:id", api_resource_get, ROLES_CASEWORK, &support_review_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/support-reviews/:id", api_resource_patch, ROLES_GROUP_WRITE, &support_review_def, BODY_JSON, NULL},
+
+	{"GET", "/v1/panel-outcomes", api_resource_list, ROLES_CASEWORK, &panel_outcome_def, BODY_NONE, NULL},
+	{"POST", "/v1/panel-outcomes", api_resource_create, ROLES_GROUP_WRITE, &panel_outcome_def, BODY_JSON, NULL},
+	{"GET", "/v1/panel-outcomes/:id", api_resource_get, ROLES_CASEWORK, &panel_outcome_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/panel-outcomes/:id", api_resource_patch, ROLES_GROUP_WRITE, &panel_outcome_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/panel-outcomes/:id", api_resource_delete, ROLES_GROUP_WRITE, &panel_outcome_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/development-issues", api_resource_list, ROLES_CASEWORK, &development_issue_def, BODY_NONE, NULL},
+	{"POST", "/v1/development-issues", api_resource_create, ROLES_GROUP_WRITE, &development_issue_def, BODY_JSON, NULL},
+	{"GET", "/v1/development-issues/:id", api_resource_get, ROLES_CASEWORK, &development_issue_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/development-issues/:id", api_resource_patch, ROLES_GROUP_WRITE, &development_issue_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/development-issues/:id", api_resource_delete, ROLES_GROUP_WRITE, &development_issue_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/assistance-requests", api_resource_list, ROLES_CASEWORK, &assistance_request_def, BODY_NONE, NULL},
+	{"POST", "/v1/assistance-requests", api_resource_create, ROLES_GROUP_WRITE, &assistance_request_def, BODY_JSON, NULL},
+	{"GET", "/v1/assistance-requests/:id", api_resource_get, ROLES_CASEWORK, &assistance_request_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/assistance-requests/:id", api_resource_patch, ROLES_GROUP_WRITE, &assistance_request_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/assistance-requests/:id", api_resource_delete, ROLES_GROUP_WRITE, &assistance_request_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/school-to-school-support", api_resource_list, ROLES_CASEWORK, &school_support_def, BODY_NONE, NULL},
+	{"POST", "/v1/school-to-school-support", api_resource_create, ROLES_GROUP_WRITE, &school_support_def, BODY_JSON, NULL},
+	{"GET", "/v1/school-to-school-support/:id", api_resource_get, ROLES_CASEWORK, &school_support_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/school-to-school-support/:id", api_resource_patch, ROLES_GROUP_WRITE, &school_support_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/school-to-school-support/:id", api_resource_delete, ROLES_GROUP_WRITE, &school_support_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/system-leaders", api_resource_list, ROLES_CASEWORK, &system_leader_def, BODY_NONE, NULL},
+	{"POST", "/v1/system-leaders", api_resource_create, ROLES_WRITE, &system_leader_def, BODY_JSON, NULL},
+	{"GET", "/v1/system-leaders/:id", api_resource_get, ROLES_CASEWORK, &system_leader_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/system-leaders/:id", api_resource_patch, ROLES_WRITE, &system_leader_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/system-leaders/:id", api_resource_delete, ROLES_WRITE, &system_leader_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/inspections", api_resource_list, ROLES_CASEWORK, &inspection_def, BODY_NONE, NULL},
+	{"POST", "/v1/inspections", api_resource_create, ROLES_GROUP_WRITE, &inspection_def, BODY_JSON, NULL},
+	{"GET", "/v1/inspections/:id", api_resource_get, ROLES_CASEWORK, &inspection_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/inspections/:id", api_resource_patch, ROLES_GROUP_WRITE, &inspection_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/inspections/:id", api_resource_delete, ROLES_GROUP_WRITE, &inspection_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/references", api_resource_list, ROLES_CASEWORK, &reference_def, BODY_NONE, NULL},
+	{"POST", "/v1/references", api_resource_create, ROLES_GROUP_WRITE, &reference_def, BODY_JSON, NULL},
+	{"GET", "/v1/references/:id", api_resource_get, ROLES_CASEWORK, &reference_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/references/:id", api_resource_patch, ROLES_GROUP_WRITE, &reference_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/references/:id", api_resource_delete, ROLES_GROUP_WRITE, &reference_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/reports/new-heads", api_report_new_heads, ROLES_CASEWORK, NULL, BODY_NONE, new_heads_query},
 	{"GET", "/v1/reports/authority", api_authority_report, ROLES_READ, NULL, BODY_NONE, authority_query},
 	{"GET", "/v1/reports/bodies-below-target", api_report_bodies_below_target, ROLES_READ, NULL, BODY_NONE, below_target_query},
 	{"GET", "/v1/reports/rejected-payments", api_report_rejected_payments, ROLES_FINANCE, NULL, BODY_NONE, NULL},

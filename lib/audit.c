@@ -67,8 +67,9 @@ const struct resource_def audit_def = {
 	.list_from = "audit_event e",
 	.key_expr = "e.id",
 	.key_type = "bigint",
-	/* service accounts (their client ids, roles, scopes, logins) are for admins only */
-	.admin_only_unless = "e.resource <> 'service-account'",
+	/* service accounts (their client ids, roles, scopes, logins) and references (private to
+	 * their writer) are for admins only */
+	.admin_only_unless = "e.resource NOT IN ('service-account', 'reference')",
 	.scope_la = "e.la_code = $%d::integer",
 	/* a school's or a group's account sees no audit trail */
 	.scope_school = "false AND $%d::integer IS NOT NULL",

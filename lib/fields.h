@@ -47,6 +47,8 @@ enum {
 	/* may be left out (then it has none), never given as null: one of two ways the
 	 * resource's check accepts (a person by person_id, or by name and email) */
 	F_OPTIONAL    = 1 << 6,
+	/* set only by the LA's own callers (an admin, an officer): an override of a rule */
+	F_LA_ONLY     = 1 << 7,
 };
 
 struct field {

@@ -201,8 +201,8 @@ list_prepare(const struct resource_def *def, const struct scope *scope, const st
 	}
 	if (!oom) {
 		struct scope_values sv;
-		const char *sp[3];
-		int next = lr->nparams + 1, nscope = scope_params(scope, &sv, sp);
+		const char *sp[SCOPE_PARAMS_MAX];
+		int next = lr->nparams + 1, nscope = scope_params(def, scope, &sv, sp);
 
 		oom |= !scope_append(&lr->sql, def, scope_mask(def, scope), false, &next);
 		for (int i = 0; i < nscope && !oom; i++) {
@@ -270,6 +270,11 @@ resource_list(struct db_conn *c, const struct resource_def *def, const struct ac
 	out->count = rows > (size_t)lr.limit ? (size_t)lr.limit : rows;
 	for (size_t i = 0; i < out->count; i++)
 		size += (size_t)PQgetlength(res, (int)i, 0) + 1;
+	/* Each private record listed is read, and on the audit trail. */
+	for (size_t i = 0; def->private_to && i < out->count; i++)
+		if ((e = resource_audit_read(c, def, who, PQgetvalue(res, (int)i, 2), PQgetvalue(res, (int)i, 0),
+		                             p)) != ERR_OK)
+			goto out;
 	if (rows > out->count) {
 		int last = (int)out->count - 1;
 		out->next_cursor = cursor_encode(lr.sort, PQgetvalue(res, last, 1),

@@ -282,7 +282,10 @@ const struct resource_def meeting_def = {
 
 /* ---- support for vulnerable schools -------------------------------------- */
 
-enum { SR_SCHOOL, SR_BROKERED_BY, SR_SUPPORT, SR_STARTED_ON, SR_ENDED_ON, SR_NOTES, SR__COUNT };
+enum { SR_SCHOOL, SR_BROKERED_BY, SR_SUPPORT, SR_STARTED_ON, SR_ENDED_ON, SR_NOTES, SR_GROUP, SR_PROVIDER,
+       SR_COST, SR_FUNDING, SR_FUND, SR__COUNT };
+
+static const char *const support_funding[] = {"fund", "contributed", NULL};
 
 static const struct field support_fields[SR__COUNT] = {
 	[SR_SCHOOL] = {.name = "school_urn", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY,
@@ -292,34 +295,53 @@ static const struct field support_fields[SR__COUNT] = {
 	[SR_STARTED_ON] = {.name = "started_on", .type = FT_DATE, .flags = F_REQUIRED},
 	[SR_ENDED_ON] = {.name = "ended_on", .type = FT_DATE, .flags = F_NULLABLE},
 	[SR_NOTES] = {.name = "progress_notes", .type = FT_JSON, .json_check = notes_ok, .dflt = "[]"},
+	/* the group whose chair brokered it; none: the LA's officers did */
+	[SR_GROUP] = {.name = "group_id", .type = FT_INT, .flags = F_NULLABLE | F_CREATE_ONLY, .min = 1,
+	              .max = 9223372036854775807LL},
+	[SR_PROVIDER] = {.name = "provider", .type = FT_TEXT, .flags = F_NULLABLE, .min = 1, .max = 200},
+	[SR_COST] = {.name = "cost_pence", .type = FT_INT, .flags = F_NULLABLE, .min = 0, .max = MAX_PENCE},
+	[SR_FUNDING] = {.name = "funding", .type = FT_ENUM, .flags = F_NULLABLE, .values = support_funding},
+	[SR_FUND] = {.name = "fund_id", .type = FT_INT, .flags = F_NULLABLE, .min = 1,
+	             .max = 9223372036854775807LL},
 };
 
-static const char *const support_read_only[] = {"id", "school_name", "la_code", "area_id", "created_at",
-                                                "updated_at", "version", NULL};
+static const char *const support_read_only[] = {"id", "school_name", "la_code", "area_id", "reported_meeting_id",
+                                                "created_at", "updated_at", "version", NULL};
 static const struct field_set support_field_set = {support_fields, SR__COUNT, support_read_only};
 
 static void
 support_check(const struct record *rec, struct problem *p)
 {
 	const char *a = rec->val[SR_STARTED_ON], *b = rec->val[SR_ENDED_ON];
+	bool from_fund = rec->val[SR_FUNDING] && strcmp(rec->val[SR_FUNDING], "fund") == 0;
+
 	if (a && b && strcmp(b, a) < 0)
 		problem_field(p, IN_BODY, "ended_on", "rule", "must not be before started_on");
+	if (from_fund != (rec->val[SR_FUND] != NULL))
+		problem_field(p, IN_BODY, "fund_id", from_fund ? "required" : "rule",
+		              from_fund ? "name the fund the support is paid from" : "is given when funding is fund");
+	if (rec->val[SR_FUNDING] && rec->val[SR_COST] == NULL)
+		problem_field(p, IN_BODY, "cost_pence", "required", "say what the support costs, in pence");
 }
 
 #define SUPPORT_DOC                                                                                \
 	"json_build_object('id', r.id, 'school_urn', r.school_urn, 'school_name', s.name, "             \
-	"'la_code', l.code, 'area_id', s.area_id, 'brokered_by', r.brokered_by, 'support', r.support, "  \
-	"'started_on', r.started_on, 'ended_on', r.ended_on, 'progress_notes', r.progress_notes, "       \
+	"'la_code', l.code, 'area_id', s.area_id, 'group_id', r.group_id, 'brokered_by', r.brokered_by, " \
+	"'provider', r.provider, 'support', r.support, 'started_on', r.started_on, 'ended_on', r.ended_on, " \
+	"'cost_pence', r.cost_pence, 'funding', r.funding, 'fund_id', r.fund_id, "                     \
+	"'progress_notes', r.progress_notes, 'reported_meeting_id', r.reported_meeting_id, "           \
 	"'created_at', api_ts(r.created_at), 'updated_at', api_ts(r.updated_at), 'version', r.version)"
 #define SUPPORT_FROM "support_record r JOIN school s ON s.urn = r.school_urn JOIN local_authority l ON l.id = s.la_id"
 
 static const struct db_stmt SUPPORT_INSERT = {"support_insert",
-	"INSERT INTO support_record (school_urn, brokered_by, support, started_on, ended_on, progress_notes) "
-	"VALUES ($1::integer, $2, $3, $4::date, $5::date, $6::jsonb) RETURNING id"};
+	"INSERT INTO support_record (school_urn, brokered_by, support, started_on, ended_on, progress_notes, "
+	"group_id, provider, cost_pence, funding, fund_id) VALUES ($1::integer, $2, $3, $4::date, $5::date, "
+	"$6::jsonb, $7::bigint, $8, $9::bigint, $10, $11::bigint) RETURNING id"};
 static const struct db_stmt SUPPORT_UPDATE = {"support_update",
 	"UPDATE support_record SET brokered_by = $3, support = $4, started_on = $5::date, "
-	"ended_on = $6::date, progress_notes = $7::jsonb, updated_at = now(), version = version + 1 "
-	"WHERE id = $1::bigint AND $2::integer IS NOT NULL"};
+	"ended_on = $6::date, progress_notes = $7::jsonb, provider = $9, cost_pence = $10::bigint, "
+	"funding = $11, fund_id = $12::bigint, updated_at = now(), version = version + 1 "
+	"WHERE id = $1::bigint AND $2::integer IS NOT NULL AND $8::bigint IS NOT DISTINCT FROM group_id"};
 
 static const struct filter_def support_filters[] = {
 	{.name = "school_urn", .kind = FILTER_INT, .sql = "r.school_urn = $%d::integer", .min = 100000,
@@ -327,7 +349,10 @@ static const struct filter_def support_filters[] = {
 	{.name = "la", .kind = FILTER_INT, .sql = "l.code = $%d::integer", .min = 100, .max = 999},
 	{.name = "area_id", .kind = FILTER_INT, .sql = "s.area_id = $%d::bigint", .min = 1,
 	 .max = 9223372036854775807LL},
+	{.name = "group_id", .kind = FILTER_INT, .sql = "r.group_id = $%d::bigint", .min = 1,
+	 .max = 9223372036854775807LL},
 	{.name = "current", .kind = FILTER_BOOL, .sql = "(r.ended_on IS NULL OR r.ended_on >= london_today()) = $%d::boolean"},
+	{.name = "reported", .kind = FILTER_BOOL, .sql = "(r.reported_meeting_id IS NOT NULL) = $%d::boolean"},
 };
 
 static const struct sort_def support_sorts[] = {
@@ -340,6 +365,16 @@ static const struct constraint_def support_constraints[] = {
 	{"support_dates_check", "ended_on", "rule", "must not be before started_on"},
 	{"support_record_brokered_by_check", "brokered_by", "length", "must be 1 to 200 characters long"},
 	{"support_record_support_check", "support", "length", "must be 1 to 2000 characters long"},
+	{"support_group_fkey", "group_id", "reference", "does not name a consortium or area network"},
+	{"support_member_rule", "school_urn", "rule", "must be a member of the group on started_on"},
+	{"support_fund_fkey", "fund_id", "reference", "does not name a fund of the school's LA"},
+	{"support_provider_check", "provider", "length", "must be 1 to 200 characters long"},
+	{"support_cost_check", "cost_pence", "range", "must be 0 or more pence"},
+	{"support_funding_values", "funding", "enum", "must be fund or contributed"},
+	{"support_fund_check", "fund_id", "rule", "is given when funding is fund, and only then"},
+	{"support_funding_cost_check", "cost_pence", "required", "say what the support costs, in pence"},
+	{"support_meeting_fkey", "reported_meeting_id", "reference", "does not name a meeting"},
+	{"reported_meeting_rule", "reported_meeting_id", "rule", "must be a meeting of an Area Analysis Group"},
 };
 
 static const struct db_stmt SUPPORT_PARENT = {"support_parent",
@@ -349,12 +384,12 @@ const struct resource_def support_def = {
 	.noun = "support record", .resource = "support-record", .path = "/v1/support-records",
 	.key_field = "id", .key_min = 1, .key_max = 9223372036854775807LL, .fields = &support_field_set,
 	.load_cols = "r.school_urn, r.brokered_by, r.support, r.started_on, r.ended_on, "
-	             "r.progress_notes", .insert = &SUPPORT_INSERT, .update = &SUPPORT_UPDATE,
+	             "r.progress_notes, r.group_id, r.provider, r.cost_pence, r.funding, r.fund_id", .insert = &SUPPORT_INSERT, .update = &SUPPORT_UPDATE,
 	.list_doc = SUPPORT_DOC, .list_from = SUPPORT_FROM, .key_expr = "r.id", .key_type = "bigint",
 	.scope_la = "l.code = $%d::integer", .scope_school = "r.school_urn = $%d::integer",
 	.scope_group = "r.school_urn IN (" GROUP_SCHOOLS("$%d") ")",
-	.la_field = "la_code", .parent_field = "school_urn", .parent_scope = &SUPPORT_PARENT,
-	.filters = support_filters,
+	.la_field = "la_code", .group_field = "group_id", .group_kept = true, .parent_field = "school_urn",
+	.parent_scope = &SUPPORT_PARENT, .filters = support_filters,
 	.nfilters = sizeof support_filters / sizeof support_filters[0], .sorts = support_sorts,
 	.nsorts = sizeof support_sorts / sizeof support_sorts[0], .constraints = support_constraints,
 	.nconstraints = sizeof support_constraints / sizeof support_constraints[0], .check = support_check,

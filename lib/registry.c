@@ -6,6 +6,7 @@
  */
 #include "account.h"
 #include "audit.h"
+#include "casework.h"
 #include "fund.h"
 #include "group.h"
 #include "people.h"
@@ -17,5 +18,7 @@ const struct resource_def *const resource_defs[] = {
 	&consortium_def, &network_def,    &membership_def, &chair_def,   &confirmation_def, &nomination_def,
 	&fund_def,       &allocation_def, &payment_def, &plan_def,       &evaluation_def,
 	&meeting_def,    &support_def,    &vulnerability_def, &person_def, &person_role_def,
-	&body_def,       &body_member_def, NULL,
+	&body_def,       &body_member_def, &head_support_def, &support_review_def, &panel_outcome_def,
+	&development_issue_def, &assistance_request_def, &school_support_def, &system_leader_def,
+	&inspection_def, &reference_def, NULL,
 };

@@ -166,7 +166,9 @@ static const struct db_stmt REPORT_BELOW_TARGET = {"report_below_target",
 	"SELECT bodies_below_target($1::integer, $2::text, $3::date)::text "
 	"WHERE EXISTS (SELECT 1 FROM local_authority WHERE code = $1::integer)"};
 
-static const struct db_stmt REPORT_PERSON = {"report_person", "SELECT person_export($1::bigint)::text"};
+/* The person's record and what names them, and the casework about them. */
+static const struct db_stmt REPORT_PERSON = {"report_person",
+	"SELECT (person_export($1::bigint)::jsonb || jsonb_build_object('casework', person_casework($1::bigint)))::text"};
 
 /* The one text statement st answers with its n parameters v; none: no `what` v[0]. */
 static enum err
@@ -223,4 +225,106 @@ report_person_export(struct db_conn *c, const char *person_id, char **out, struc
 {
 	const char *v[] = {person_id};
 	return one_text(c, &REPORT_PERSON, 1, v, out, p, "person");
+}
+
+/* ---- the chairs' casework ------------------------------------------------------ */
+
+/*
+ * The new heads of the groups in the caller's scope (and of $5 LA, $6 group
+ * when given) as of $4, with their check-ins this half-term and whether
+ * coaching was offered.
+ */
+static const struct db_stmt REPORT_NEW_HEADS = {"report_new_heads",
+	"SELECT json_build_object('as_of', $4::date, 'half_term_from', lower(half_term($4::date)), "
+	"'half_term_to', upper(half_term($4::date)) - 1, 'items', coalesce(json_agg(n.doc "
+	"ORDER BY g.name, n.doc ->> 'school_name', n.doc ->> 'person_id'), '[]'::json))::text "
+	"FROM local_authority l CROSS JOIN LATERAL new_heads(l.code, $4::date) n "
+	"JOIN school_group g ON g.id = n.group_id "
+	"WHERE ($5::integer IS NULL OR l.code = $5::integer) AND ($6::bigint IS NULL OR g.id = $6::bigint)"
+	REPORT_SCOPE};
+
+enum err
+report_new_heads(struct db_conn *c, const struct scope *sc, const char *as_of, const char *la,
+                 const char *group, char **out, struct problem *p)
+{
+	const char *args[] = {as_of, la, group};
+
+	return run(c, &REPORT_NEW_HEADS, sc, args, 3, out, p);
+}
+
+/* Is $1 an AAG, and $2 one of its meetings? */
+static const struct db_stmt PACK_CHECK = {"pack_check",
+	"SELECT b.kind = 'area_analysis_group', "
+	"EXISTS (SELECT 1 FROM meeting m WHERE m.id = $2::bigint AND m.body_id = b.id) "
+	"FROM body b WHERE b.id = $1::bigint"};
+static const struct db_stmt PACK = {"pack", "SELECT aag_pack($1::bigint, $2::bigint)::text"};
+
+enum err
+report_aag_pack(struct db_conn *c, const char *body_id, const char *meeting_id, char **out,
+                struct problem *p)
+{
+	const char *v[] = {body_id, meeting_id};
+	PGresult *res = NULL;
+	enum err e;
+	bool aag, held;
+
+	*out = NULL;
+	if ((e = db_exec(c, &PACK_CHECK, 2, v, &res, p)) != ERR_OK)
+		return e;
+	aag = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	held = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	PQclear(res);
+	if (!aag)
+		return problem_set(p, ERR_NOT_FOUND, "no Area Analysis Group %s", body_id);
+	if (!held)
+		return problem_set(p, ERR_NOT_FOUND, "no meeting %s of Area Analysis Group %s", meeting_id,
+		                   body_id);
+	return one_text(c, &PACK, 2, v, out, p, "Area Analysis Group");
+}
+
+static const struct db_stmt PACK_RECEIVE = {"pack_receive",
+	"SELECT aag_pack_receive($1::bigint), m.body_id FROM meeting m WHERE m.id = $1::bigint"};
+
+enum err
+aag_pack_receive(struct db_conn *c, const char *meeting_id, char body_id[24], int *marked,
+                 struct problem *p)
+{
+	const char *v[] = {meeting_id};
+	PGresult *res = NULL;
+	enum err e;
+
+	*marked = 0;
+	if ((e = db_exec(c, &PACK_RECEIVE, 1, v, &res, p)) != ERR_OK)
+		return e;
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
+		PQclear(res);
+		return problem_set(p, ERR_CONFLICT, "meeting %s is not one of an Area Analysis Group: "
+		                   "only an AAG receives a pack", meeting_id);
+	}
+	*marked = atoi(PQgetvalue(res, 0, 0));
+	snprintf(body_id, 24, "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return ERR_OK;
+}
+
+static const struct db_stmt SEATED = {"seated_today",
+	"SELECT seated($1::bigint, jsonb_build_array($2::bigint), london_today())"};
+
+enum err
+body_seated_today(struct db_conn *c, long long body_id, long long person_id, bool *seated,
+                  struct problem *p)
+{
+	char b[24], q[24];
+	const char *v[] = {b, q};
+	PGresult *res = NULL;
+	enum err e;
+
+	snprintf(b, sizeof b, "%lld", body_id);
+	snprintf(q, sizeof q, "%lld", person_id);
+	*seated = false;
+	if ((e = db_exec(c, &SEATED, 2, v, &res, p)) != ERR_OK)
+		return e;
+	*seated = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return ERR_OK;
 }

@@ -79,4 +79,34 @@ enum err report_bodies_below_target(struct db_conn *c, const char *la_code, cons
 enum err report_person_export(struct db_conn *c, const char *person_id, char **out,
                               struct problem *p);
 
+/*
+ * The heads newly appointed (within two years) at member schools of the
+ * groups in scope, as of a day: their last check-in, none this half-term
+ * (`no_check_in`), and for a maintained school's head whether coaching was
+ * ever offered (`coaching_not_offered`). la, group: NULL for any.
+ */
+enum err report_new_heads(struct db_conn *c, const struct scope *sc, const char *as_of, const char *la,
+                          const char *group, char **out, struct problem *p);
+
+/*
+ * What Area Analysis Group body_id receives at its meeting meeting_id, for
+ * its area: the casework dated by then and not reported at an earlier
+ * meeting. 404 when the body is no AAG or the meeting not its. The caller
+ * checks the body is in scope.
+ */
+enum err report_aag_pack(struct db_conn *c, const char *body_id, const char *meeting_id, char **out,
+                         struct problem *p);
+
+/*
+ * The pack of meeting meeting_id received: what it holds is marked reported
+ * at the meeting (*marked records); body_id gets the AAG's id. 409 when the
+ * meeting is no AAG's.
+ */
+enum err aag_pack_receive(struct db_conn *c, const char *meeting_id, char body_id[24], int *marked,
+                          struct problem *p);
+
+/* Does person sit on body today? */
+enum err body_seated_today(struct db_conn *c, long long body_id, long long person_id, bool *seated,
+                           struct problem *p);
+
 #endif

@@ -233,10 +233,22 @@ resource_made(struct db_conn *c, const struct resource_def *def, const struct ac
 }
 
 enum err
+resource_audit_read(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                    const char *key, const char *doc, struct problem *p)
+{
+	return audit_write(c, &who->audit, def->resource, key, "read", NULL, doc_la_code(doc, def->la_field), p);
+}
+
+enum err
 resource_get(struct db_conn *c, const struct resource_def *def, const struct actor *who,
              const char *key, struct doc *out, struct problem *p)
 {
-	return resource_fetch(c, def, who, key, out, p);
+	enum err e = resource_fetch(c, def, who, key, out, p);
+
+	/* A private record's every read is on the audit trail. */
+	if (e == ERR_OK && def->private_to && (e = resource_audit_read(c, def, who, key, out->body, p)) != ERR_OK)
+		doc_free(out);
+	return e;
 }
 
 static const struct db_stmt GROUP_LA = {"group_la",
@@ -261,6 +273,27 @@ unreachable_reference(const struct resource_def *def, const char *field, struct 
 		}
 	problem_field(p, IN_BODY, field, "reference", "%s", message);
 	return problem_set(p, ERR_VALIDATION, "%s %s", field, message);
+}
+
+/*
+ * A field only the LA's own callers set (an override of a rule): given a
+ * value by anyone else (a chair, a school, a viewer) it is 403, naming it.
+ */
+static enum err
+check_la_only(const struct resource_def *def, const struct actor *who, const struct record *rec,
+              struct problem *p)
+{
+	bool la_caller = (who->audit.role == ROLE_ADMIN || who->audit.role == ROLE_OFFICER) &&
+	                 who->scope.group_id == 0 && who->scope.school_urn == 0;
+
+	for (size_t i = 0; i < def->fields->n && !la_caller; i++)
+		if ((def->fields->fields[i].flags & F_LA_ONLY) && rec->set[i] && rec->val[i]) {
+			problem_field(p, IN_BODY, def->fields->fields[i].name, "forbidden",
+			              "only the LA's admins and officers may set it");
+			return problem_set(p, ERR_FORBIDDEN, "only the LA's admins and officers may set %s",
+			                   def->fields->fields[i].name);
+		}
+	return ERR_OK;
 }
 
 /*
@@ -291,7 +324,8 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 		if (found) {
 			snprintf(parent_la, sizeof parent_la, "%s", PQgetvalue(res, 0, 0));
 			snprintf(parent_group, sizeof parent_group, "%s", PQgetvalue(res, 0, 1));
-			group = parent_group;
+			if (parent_group[0])   /* a parent kept by no group: the record's own group */
+				group = parent_group;
 		}
 		PQclear(res);
 		if (!found)
@@ -343,11 +377,14 @@ resource_create(struct db_conn *c, const struct resource_def *def, const json_t 
 	memset(out, 0, sizeof *out);
 	if ((e = resource_validate(c, def, body, RECORD_CREATE, &rec, p)) != ERR_OK)
 		goto out;
-	if ((e = check_create_scope(c, def, who, &rec, p)) != ERR_OK)
+	if ((e = check_create_scope(c, def, who, &rec, p)) != ERR_OK ||
+	    (e = check_la_only(def, who, &rec, p)) != ERR_OK)
 		goto out;
 	for (int i = 0; i < n; i++)
 		params[i] = rec.val[i];
-	for (int i = 0; i < nextra && i < 8; i++)
+	if (def->private_to)   /* its writer, the one caller but admins who reaches it */
+		params[n++] = who->audit.subject;
+	for (int i = 0; i < nextra && i < 7; i++)
 		params[n + i] = extra[i];
 	if ((e = db_exec(c, def->insert, n + nextra, params, &res, p)) != ERR_OK) {
 		e = resource_write_failed(def, e, p);
@@ -379,7 +416,7 @@ resource_lock(struct db_conn *c, const struct resource_def *def, const struct ac
 {
 	const struct db_stmt *st = resource_stmt(def, STMT_LOCK, &who->scope);
 	struct scope_values sv;
-	const char *v[5];
+	const char *v[2 + SCOPE_PARAMS_MAX];
 	PGresult *res = NULL;
 	enum err e;
 	int version;
@@ -425,7 +462,8 @@ resource_patch(struct db_conn *c, const struct resource_def *def, const struct a
 	memset(out, 0, sizeof *out);
 	if ((e = resource_lock(c, def, who, key, expect, &rec, &before, p)) != ERR_OK)
 		goto out;
-	if ((e = resource_validate(c, def, patch, RECORD_PATCH, &rec, p)) != ERR_OK)
+	if ((e = resource_validate(c, def, patch, RECORD_PATCH, &rec, p)) != ERR_OK ||
+	    (e = check_la_only(def, who, &rec, p)) != ERR_OK)
 		goto out;
 	if (!record_any_set(def->fields, &rec)) {
 		*out = before;   /* nothing to change: the record as it is */

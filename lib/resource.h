@@ -135,6 +135,15 @@ struct resource_def {
 	const char *one_from;              /* the same rows for one record's read and lock; NULL: list_from */
 	const char *list_where;            /* a condition every row of the list meets, or NULL */
 	const char *admin_only_unless;     /* rows failing this condition only admins list, or NULL */
+	/*
+	 * A record private to who wrote it: the column holding its writer's
+	 * subject (the insert takes the caller's subject after the fields), the
+	 * only caller but admins who reaches it; NULL: none. Its reads are on
+	 * the audit trail as well as its writes.
+	 */
+	const char *private_to;
+	/* A group's casework: a chair reaches it only with a token naming the group. */
+	bool group_kept;
 	const char *key_expr;              /* e.g. "s.urn" */
 	const char *key_type;              /* e.g. "integer" */
 	const char *q_expr;                /* searched by ?q=, NULL: no q */
@@ -207,17 +216,18 @@ struct scope {
 	int school_urn;
 	long long group_id;
 	bool admin;                    /* the caller is an admin (sees admin-only rows) */
+	const char *subject;           /* who asks: a private record's writer reaches it */
 };
 
 /* The kinds of caller a statement is built for: bits of a scope mask. */
-enum { SCOPE_LA = 1, SCOPE_SCHOOL = 2, SCOPE_GROUP = 4, SCOPE_NOT_ADMIN = 8 };
+enum { SCOPE_LA = 1, SCOPE_SCHOOL = 2, SCOPE_GROUP = 4, SCOPE_NOT_ADMIN = 8, SCOPE_OWNER = 16 };
 
 /* The restrictions of s that apply to def's records. */
 unsigned scope_mask(const struct resource_def *def, const struct scope *s);
 
 /*
  * Append to *sql " AND <fragment>" for each restriction in mask, in the
- * order LA, group, school, numbering their parameters from *next (which
+ * order LA, group, school, owner, numbering their parameters from *next (which
  * moves on). lock: the statement locks (lock_la_only applies). false when
  * out of memory.
  */
@@ -228,8 +238,11 @@ struct scope_values {
 	char text[3][24];
 };
 
-/* The scope's parameters, in scope_append's order, into v; returns their number. */
-int scope_params(const struct scope *s, struct scope_values *sv, const char **v);
+/* The parameters of the scope s puts on def's records, in scope_append's order, into v
+ * (room for SCOPE_PARAMS_MAX); returns their number. */
+#define SCOPE_PARAMS_MAX 4
+int scope_params(const struct resource_def *def, const struct scope *s, struct scope_values *sv,
+                 const char **v);
 
 /* Append a printf-formatted fragment to *sql; false when out of memory. */
 bool sql_append(char **sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -309,6 +322,10 @@ enum err resource_key(const struct resource_def *def, const char *raw, char out[
 enum err resource_get(struct db_conn *c, const struct resource_def *def,
                       const struct actor *who, const char *key, struct doc *out,
                       struct problem *p);
+
+/* Put on the audit trail that who read record key of def (doc, its representation). */
+enum err resource_audit_read(struct db_conn *c, const struct resource_def *def, const struct actor *who,
+                             const char *key, const char *doc, struct problem *p);
 
 /*
  * Create from a JSON object; `extra` values (nextra of them) follow the

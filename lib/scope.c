@@ -57,7 +57,8 @@ scope_mask(const struct resource_def *def, const struct scope *s)
 {
 	return (s->la_code ? SCOPE_LA : 0) | (s->school_urn ? SCOPE_SCHOOL : 0) |
 	       (s->group_id ? SCOPE_GROUP : 0) |
-	       (def->admin_only_unless && !s->admin ? SCOPE_NOT_ADMIN : 0);
+	       (def->admin_only_unless && !s->admin ? SCOPE_NOT_ADMIN : 0) |
+	       (def->private_to && !s->admin ? SCOPE_OWNER : 0);
 }
 
 bool
@@ -76,11 +77,14 @@ scope_append(char **sql, const struct resource_def *def, unsigned mask, bool loc
 		ok &= sql_append_fragment(sql, def->scope_group, (*next)++);
 	if (mask & SCOPE_SCHOOL)
 		ok &= sql_append_fragment(sql, def->scope_school, (*next)++);
+	if (mask & SCOPE_OWNER)
+		ok &= sql_append(sql, " AND %s = $%d::text", def->private_to, (*next)++);
 	return ok;
 }
 
 int
-scope_params(const struct scope *s, struct scope_values *sv, const char **v)
+scope_params(const struct resource_def *def, const struct scope *s, struct scope_values *sv,
+             const char **v)
 {
 	int n = 0;
 
@@ -100,12 +104,14 @@ scope_params(const struct scope *s, struct scope_values *sv, const char **v)
 		v[n] = sv->text[n];
 		n++;
 	}
+	if (scope_mask(def, s) & SCOPE_OWNER)
+		v[n++] = s->subject ? s->subject : "";
 	return n;
 }
 
 /* ---- the read and lock statements ------------------------------------------ */
 
-#define MASKS 16
+#define MASKS 32
 
 struct built {
 	const struct resource_def *def;
@@ -182,7 +188,8 @@ build(void)
 		for (int k = 0; k < STMT__COUNT; k++)
 			for (unsigned m = 0; m < MASKS; m++) {
 				char *name = NULL;
-				if ((m & SCOPE_NOT_ADMIN) && !def->admin_only_unless)
+				if (((m & SCOPE_NOT_ADMIN) && !def->admin_only_unless) ||
+				    ((m & SCOPE_OWNER) && !def->private_to))
 					continue;   /* the same as without the bit */
 				if (asprintf(&name, "%s_%s_%u", def->resource, kinds[k], m) < 0)
 					name = NULL;
@@ -218,7 +225,7 @@ resource_stmt_params(const struct resource_def *def, const struct scope *s, cons
 	if (def->as_of)
 		v[n++] = as_of;
 	v[n++] = key;
-	return n + scope_params(s, sv, v + n);
+	return n + scope_params(def, s, sv, v + n);
 }
 
 /*
@@ -271,7 +278,7 @@ resource_exec_scoped(struct db_conn *c, const struct resource_def *def, const ch
                      const char *const *own, PGresult **res, struct problem *p)
 {
 	const struct db_stmt *st = scoped_stmt(def, base, suffix, scope_mask(def, s), lock, nown + 1);
-	const char *v[QUERY_MAX_PARAMS + 3];
+	const char *v[QUERY_MAX_PARAMS + SCOPE_PARAMS_MAX];
 	struct scope_values sv;
 	int n;
 
@@ -280,6 +287,6 @@ resource_exec_scoped(struct db_conn *c, const struct resource_def *def, const ch
 		return problem_set(p, ERR_INTERNAL, "out of memory");
 	for (n = 0; n < nown; n++)
 		v[n] = own[n];
-	n += scope_params(s, &sv, v + n);
+	n += scope_params(def, s, &sv, v + n);
 	return db_exec(c, st, n, v, res, p);
 }

@@ -19,12 +19,13 @@
 static const char *const role_names[] = {
 	[ROLE_NONE] = "", [ROLE_ADMIN] = "admin", [ROLE_OFFICER] = "officer",
 	[ROLE_FINANCE] = "finance", [ROLE_CHAIR] = "chair", [ROLE_VIEWER] = "viewer",
+	[ROLE_MEMBER] = "member",
 };
 
 const char *
 role_name(enum role r)
 {
-	if ((int)r < 0 || r > ROLE_VIEWER)
+	if ((int)r < 0 || r > ROLE_MEMBER)
 		return "";
 	return role_names[r];
 }
@@ -32,7 +33,7 @@ role_name(enum role r)
 enum role
 role_parse(const char *s)
 {
-	for (int r = ROLE_ADMIN; r <= ROLE_VIEWER; r++)
+	for (int r = ROLE_ADMIN; r <= ROLE_MEMBER; r++)
 		if (s && strcmp(s, role_names[r]) == 0)
 			return (enum role)r;
 	return ROLE_NONE;
@@ -252,6 +253,17 @@ enum err
 token_sign(const struct token_keys *k, const char *sub, enum role role, int la_code,
            int school_urn, long long group_id, int generation, int ttl, time_t now, char **out)
 {
+	struct token_claims c = {.role = role, .la_code = la_code, .school_urn = school_urn,
+	                         .group_id = group_id, .generation = generation};
+
+	snprintf(c.sub, sizeof c.sub, "%s", sub);
+	return token_sign_claims(k, &c, ttl, now, out);
+}
+
+enum err
+token_sign_claims(const struct token_keys *k, const struct token_claims *c, int ttl, time_t now,
+                  char **out)
+{
 	const struct token_issuer *own = &k->issuers[0];
 	jwt_t *jwt = NULL;
 	char *s = NULL, *claims_text = NULL;
@@ -260,19 +272,23 @@ token_sign(const struct token_keys *k, const char *sub, enum role role, int la_c
 
 	*out = NULL;
 	claims = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "iss", own->issuer,
-	                   "aud", own->audience, "sub", sub, "role", role_name(role),
+	                   "aud", own->audience, "sub", c->sub, "role", role_name(c->role),
 	                   "iat", (json_int_t)now, "nbf", (json_int_t)now,
 	                   "exp", (json_int_t)(now + ttl));
 	if (claims == NULL)
 		goto out;
-	if (la_code > 0)
-		json_object_set_new(claims, "la", json_integer(la_code));
-	if (school_urn > 0)
-		json_object_set_new(claims, "school", json_integer(school_urn));
-	if (group_id > 0)
-		json_object_set_new(claims, "group", json_integer(group_id));
-	if (generation > 0)
-		json_object_set_new(claims, "gen", json_integer(generation));
+	if (c->la_code > 0)
+		json_object_set_new(claims, "la", json_integer(c->la_code));
+	if (c->school_urn > 0)
+		json_object_set_new(claims, "school", json_integer(c->school_urn));
+	if (c->group_id > 0)
+		json_object_set_new(claims, "group", json_integer(c->group_id));
+	if (c->body_id > 0)
+		json_object_set_new(claims, "body", json_integer(c->body_id));
+	if (c->person_id > 0)
+		json_object_set_new(claims, "person", json_integer(c->person_id));
+	if (c->generation > 0)
+		json_object_set_new(claims, "gen", json_integer(c->generation));
 	if ((claims_text = json_dumps(claims, JSON_COMPACT)) == NULL)
 		goto out;
 	if (jwt_new(&jwt) != 0 || jwt_add_grants_json(jwt, claims_text) != 0 ||
@@ -355,6 +371,16 @@ int_claim(const json_t *g, const char *name, long long min, long long max, int *
 	return true;
 }
 
+/* An optional id claim: absent (0) or a positive integer. */
+static bool
+id_claim(const json_t *g, const char *name, long long *out)
+{
+	const json_t *v = json_object_get(g, name);
+
+	*out = v && json_is_integer(v) ? (long long)json_integer_value(v) : 0;
+	return v == NULL || *out > 0;
+}
+
 enum err
 token_verify(const struct token_keys *k, const char *token, time_t now,
              struct token_claims *c, struct problem *p)
@@ -434,6 +460,16 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		goto out;
 	}
 	c->group_id = v ? (long long)json_integer_value(v) : 0;
+	if (!id_claim(g, "body", &c->body_id) || !id_claim(g, "person", &c->person_id)) {
+		e = refuse(p, "body or person is not an id");
+		goto out;
+	}
+	/* A member reads a body's pack as a person who sits on it: the token names both. */
+	if ((c->role == ROLE_MEMBER) != (c->body_id > 0 && c->person_id > 0)) {
+		e = refuse(p, c->role == ROLE_MEMBER ? "a member's token names its body and person"
+		                                      : "only a member's token names a body and person");
+		goto out;
+	}
 	if (!int_claim(g, "gen", 1, 2147483647, &c->generation)) {
 		e = refuse(p, "gen is not a generation");
 		goto out;

@@ -22,7 +22,8 @@
 
 #define TOKEN_MAX_BYTES 8192
 
-enum role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_OFFICER, ROLE_FINANCE, ROLE_CHAIR, ROLE_VIEWER };
+/* A member is a person sitting on a body (an AAG), reading its pack and nothing else. */
+enum role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_OFFICER, ROLE_FINANCE, ROLE_CHAIR, ROLE_VIEWER, ROLE_MEMBER };
 
 /* "admin" ... for a role, "" for ROLE_NONE. */
 const char *role_name(enum role r);
@@ -60,6 +61,8 @@ struct token_claims {
 	int la_code;                  /* 0: not scoped to an LA */
 	int school_urn;               /* 0: not scoped to a school */
 	long long group_id;           /* 0: not scoped to a consortium or area network */
+	long long body_id;            /* a member's body (claim body); 0: none */
+	long long person_id;          /* a member's person (claim person); 0: none */
 	int generation;               /* its account's token generation (claim gen); 0: none */
 };
 
@@ -82,6 +85,10 @@ void token_keys_free(struct token_keys *k);
 enum err token_sign(const struct token_keys *k, const char *sub, enum role role, int la_code,
                     int school_urn, long long group_id, int generation, int ttl, time_t now,
                     char **out);
+
+/* As token_sign, every claim from c (its sub, role and scope; its iss, exp and nbf are made). */
+enum err token_sign_claims(const struct token_keys *k, const struct token_claims *c, int ttl,
+                           time_t now, char **out);
 
 /*
  * Check token and fill claims. Every refusal is ERR_UNAUTHORIZED with the

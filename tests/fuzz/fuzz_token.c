@@ -202,7 +202,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(!*want_iss || strcmp(c.iss, want_iss) == 0, "signed for %s, accepted as %s",
 		           want_iss, c.iss);
 		FUZZ_CHECK(c.sub[0] != '\0', "no subject");
-		FUZZ_CHECK(c.role >= ROLE_ADMIN && c.role <= ROLE_VIEWER, "role %d", c.role);
+		FUZZ_CHECK(c.role >= ROLE_ADMIN && c.role <= ROLE_MEMBER, "role %d", c.role);
 		FUZZ_CHECK(c.la_code == 0 || (c.la_code >= 100 && c.la_code <= 999), "la %d", c.la_code);
 		FUZZ_CHECK(c.school_urn == 0 || (c.school_urn >= 100000 && c.school_urn <= 999999),
 		           "school %d", c.school_urn);

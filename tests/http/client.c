@@ -239,6 +239,20 @@ sign(const char *role, const char *sub, int la_code, int school_urn, long long g
 }
 
 const char *
+token_full(const char *role, const char *sub, int la_code, long long group_id, long long body_id,
+           long long person_id)
+{
+	struct token_claims c = {.role = role_parse(role), .la_code = la_code, .group_id = group_id,
+	                         .body_id = body_id, .person_id = person_id};
+	char *t = NULL;
+
+	cr_assert(c.role != ROLE_NONE);
+	snprintf(c.sub, sizeof c.sub, "%s", sub);
+	cr_assert(token_sign_claims(keys(), &c, 3600, time(NULL), &t) == ERR_OK);
+	return t;   /* one per call; the test process is short-lived */
+}
+
+const char *
 token_group(const char *role, int la_code, int school_urn, long long group_id)
 {
 	return sign(role, "tester", la_code, school_urn, group_id);
@@ -314,7 +328,17 @@ db_fingerprint(void)
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM person_role t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM body t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM body_member t), "
-		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM meeting t))");
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM meeting t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM support_record t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM head_support t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM support_review t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM panel_outcome t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM development_issue t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM assistance_request t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM school_support t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM system_leader t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM inspection t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM reference t))");
 	char *out;
 
 	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(db()));

@@ -47,6 +47,11 @@ const char *token_scoped(const char *role, int la_code, int school_urn);
 /* ... and to a group (0: not). */
 const char *token_group(const char *role, int la_code, int school_urn, long long group_id);
 
+/* A token for role speaking for sub, scoped to an LA and a group (0: not), and a
+ * member's body and person (0: none). */
+const char *token_full(const char *role, const char *sub, int la_code, long long group_id, long long body_id,
+                       long long person_id);
+
 /* A token for role speaking for sub (each caller its own rate limit). */
 const char *token_as(const char *role, const char *sub);
 

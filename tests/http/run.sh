@@ -119,7 +119,7 @@ export CONSORTIA_URL=$url CONSORTIA_DEAD_URL=http://127.0.0.1:$dead_port
 export CONSORTIA_DIRECT_URL=http://127.0.0.1:$port   # one server, not the balancer
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
-export REPORT_FIXTURE=$work/report-fixture BODY_REPORT_FIXTURE=$work/body-report-fixture
+export REPORT_FIXTURE=$work/report-fixture BODY_REPORT_FIXTURE=$work/body-report-fixture PACK_FIXTURE=$work/pack-fixture
 "$tests" --jobs 1 --full-stats ${CRITERION_FILTER:+--filter "$CRITERION_FILTER"}
 rc=$?
 
@@ -156,6 +156,15 @@ if [ -s "$BODY_REPORT_FIXTURE" ]; then
     "$PWD/browser-body-report.png" || rc=1
 elif [ -z "${CRITERION_FILTER:-}" ]; then
   echo "run.sh: the bodies test left no fixture for the browser test"; rc=1
+fi
+# An AAG's pack as a member of it sees it, the same way.
+if [ -s "$PACK_FIXTURE" ]; then
+  echo "== an AAG's pack in a browser"
+  read -r pack_body pack_meeting pack_person < "$PACK_FIXTURE"
+  member=$("$bin" token --role member --sub browser-test --body "$pack_body" --person "$pack_person" --ttl 300)
+  node "$contract_dir/pack-browser.mjs" "$CONSORTIA_URL" "$member" "$PACK_FIXTURE" "$PWD/browser-pack.png" || rc=1
+elif [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "run.sh: the casework test left no fixture for the browser test"; rc=1
 fi
 # The contract as a reader sees it at /docs.
 if [ -z "${CRITERION_FILTER:-}" ]; then

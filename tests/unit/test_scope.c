@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casework.h"
 #include "cursor.h"
 #include "query_string.h"
 #include "register.h"
@@ -21,7 +22,7 @@ static const char *const kind_names[] = {"none", "LA", "school", "group"};
 static struct scope
 scope_of(enum kind k)
 {
-	struct scope s = {.admin = false};
+	struct scope s = {.admin = false, .subject = "writer"};
 
 	if (k == LA)
 		s.la_code = 937;
@@ -78,12 +79,19 @@ Test(scope, every_list_is_restricted_by_the_defs_one_fragment)
 			int dated = (*d)->as_of ? 1 : 0;
 			char want[512];
 
+			int owner = (*d)->private_to ? 1 : 0;
+
 			cr_assert_eq(list_prepare(*d, &s, &q, NULL, true, &lr, &p), ERR_OK, "%s %s: %s",
 			             (*d)->resource, kind_names[k], p.detail);
+			if (owner) {   /* a private record: its writer's alone, the last parameter */
+				snprintf(want, sizeof want, " AND %s = $%d::text", (*d)->private_to, lr.nparams);
+				cr_assert(strstr(lr.sql, want) != NULL, "%s: %s lacks %s", (*d)->resource, lr.sql, want);
+				cr_assert_str_eq(lr.params[lr.nparams - 1], "writer");
+			}
 			if (k == NONE) {
-				cr_assert_eq(lr.nparams, dated, "%s: no scope, no parameter", (*d)->resource);
+				cr_assert_eq(lr.nparams, dated + owner, "%s: no scope, no parameter", (*d)->resource);
 			} else {
-				cr_assert_eq(lr.nparams, dated + 1, "%s %s", (*d)->resource, kind_names[k]);
+				cr_assert_eq(lr.nparams, dated + 1 + owner, "%s %s", (*d)->resource, kind_names[k]);
 				cr_assert_str_eq(lr.params[dated], value_of(k));
 				expected(*d, k, dated + 1, want, sizeof want);
 				cr_assert(strstr(lr.sql, want) != NULL, "%s %s: %s lacks %s", (*d)->resource,
@@ -101,8 +109,8 @@ Test(scope, every_read_and_lock_is_restricted_by_the_same_fragment)
 		for (enum kind k = NONE; k <= GROUP; k++) {
 			struct scope s = scope_of(k);
 			struct scope_values sv;
-			const char *v[5];
-			int key_at = (*d)->as_of ? 2 : 1;
+			const char *v[2 + SCOPE_PARAMS_MAX];
+			int key_at = (*d)->as_of ? 2 : 1, owner = (*d)->private_to ? 1 : 0;
 			int n = resource_stmt_params(*d, &s, "2020-09-01", "7", &sv, v);
 			char want[512], *get = resource_stmt_sql(*d, STMT_GET, scope_mask(*d, &s));
 			char *lock = resource_stmt_sql(*d, STMT_LOCK, scope_mask(*d, &s));
@@ -110,8 +118,14 @@ Test(scope, every_read_and_lock_is_restricted_by_the_same_fragment)
 			cr_assert_not_null(get);
 			cr_assert_not_null(lock);
 			cr_assert_not_null(resource_stmt(*d, STMT_GET, &s), "%s has a read", (*d)->resource);
-			cr_assert_eq(n, key_at + (k != NONE), "%s %s: parameters", (*d)->resource,
+			cr_assert_eq(n, key_at + (k != NONE) + owner, "%s %s: parameters", (*d)->resource,
 			             kind_names[k]);
+			if (owner) {
+				snprintf(want, sizeof want, " AND %s = $%d::text", (*d)->private_to, n);
+				cr_assert(strstr(get, want) != NULL, "%s: %s lacks %s", (*d)->resource, get, want);
+				cr_assert(strstr(lock, want) != NULL, "%s: %s lacks %s", (*d)->resource, lock, want);
+				cr_assert_str_eq(v[n - 1], "writer");
+			}
 			cr_assert_str_eq(v[key_at - 1], "7", "the key is $%d", key_at);
 			if ((*d)->as_of)
 				cr_assert_str_eq(v[0], "2020-09-01", "a dated read takes its date as $1");
@@ -125,7 +139,7 @@ Test(scope, every_read_and_lock_is_restricted_by_the_same_fragment)
 					cr_assert(strstr(lock, " AND false") != NULL, "%s: only its LA locks it",
 					          (*d)->resource);
 			} else {
-				cr_assert(strstr(get, "$2") == NULL || (*d)->as_of, "%s: unscoped: %s",
+				cr_assert(strstr(get, "$2") == NULL || (*d)->as_of || owner, "%s: unscoped: %s",
 				          (*d)->resource, get);
 			}
 			free(get);
@@ -141,6 +155,23 @@ Test(scope, an_admin_only_condition_binds_all_but_admins)
 	cr_assert_eq(scope_mask(&audit_def, &admin) & SCOPE_NOT_ADMIN, 0u);
 	cr_assert_eq(scope_mask(&school_def, &officer) & SCOPE_NOT_ADMIN, 0u,
 	             "a resource without the condition has no such kind");
+}
+
+Test(scope, a_private_record_binds_all_but_admins_to_its_writer)
+{
+	struct scope officer = {.la_code = 937, .subject = "an-officer"}, admin = {.admin = true, .subject = "root"};
+	struct scope_values sv;
+	const char *v[SCOPE_PARAMS_MAX];
+	int n;
+
+	cr_assert(scope_mask(&reference_def, &officer) & SCOPE_OWNER, "an officer of its LA reaches only their own");
+	cr_assert_eq(scope_mask(&reference_def, &admin) & SCOPE_OWNER, 0u, "an admin reaches every one");
+	cr_assert_eq(scope_mask(&school_def, &officer) & SCOPE_OWNER, 0u, "a record no one owns binds no one");
+	n = scope_params(&reference_def, &officer, &sv, v);
+	cr_assert_eq(n, 2, "the LA, then the writer");
+	cr_assert_str_eq(v[0], "937");
+	cr_assert_str_eq(v[1], "an-officer");
+	cr_assert_eq(scope_params(&reference_def, &admin, &sv, v), 0);
 }
 
 /* ---- the list builder ------------------------------------------------------ */

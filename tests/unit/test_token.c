@@ -232,3 +232,21 @@ Test(token, roles_by_name)
 	cr_assert(eq(int, role_parse(NULL), ROLE_NONE));
 	cr_assert(eq(str, (char *)role_name(ROLE_CHAIR), "chair"));
 }
+
+Test(token, a_member_names_its_body_and_person_and_only_a_member_does)
+{
+	struct token_keys keys = hs256();
+	struct token_claims in = {.role = ROLE_MEMBER, .body_id = 12, .person_id = 34}, out;
+	struct problem p = {0};
+	char *t = NULL;
+
+	snprintf(in.sub, sizeof in.sub, "a-member");
+	cr_assert(eq(int, token_sign_claims(&keys, &in, 900, 1000000, &t), ERR_OK));
+	cr_assert(eq(int, token_verify(&keys, t, 1000001, &out, &p), ERR_OK), "%s", p.detail);
+	cr_assert(eq(int, out.role, ROLE_MEMBER));
+	cr_assert(eq(i64, out.body_id, 12));
+	cr_assert(eq(i64, out.person_id, 34));
+	free(t);
+	token_keys_free(&keys);
+}
+
