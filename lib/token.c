@@ -408,6 +408,11 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		e = refuse(p, "algorithm not accepted for this issuer");
 		goto out;
 	}
+	/* RFC 7515 4.1.11: an extension the token says must be understood is one this service does not know */
+	if ((grants = jwt_get_headers_json(jwt, "crit")) != NULL) {
+		e = refuse(p, "crit names an extension this service does not understand");
+		goto out;
+	}
 	if ((grants = jwt_get_grants_json(jwt, NULL)) == NULL ||
 	    (g = json_loads(grants, JSON_REJECT_DUPLICATES, NULL)) == NULL || !json_is_object(g)) {
 		e = refuse(p, "claims are not a JSON object");

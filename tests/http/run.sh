@@ -166,6 +166,16 @@ if [ -s "$PACK_FIXTURE" ]; then
 elif [ -z "${CRITERION_FILTER:-}" ]; then
   echo "run.sh: the casework test left no fixture for the browser test"; rc=1
 fi
+# Every operation with a token of every role: let in or refused as x-roles says.
+if [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "== every operation for every role"
+  role_token() { "$bin" token --sub "roles-$1" --ttl 900 --role "$@"; }
+  tokens=$(printf '{"admin":"%s","officer":"%s","finance":"%s","chair":"%s","viewer":"%s","member":"%s"}' \
+    "$(role_token admin)" "$(role_token officer)" "$(role_token finance)" \
+    "$(role_token chair --group 999999999)" "$(role_token viewer)" \
+    "$(role_token member --body 999999999 --person 999999999)")
+  node "$contract_dir/roles.mjs" "$contract" "$CONSORTIA_URL" "$tokens" || rc=1
+fi
 # The contract as a reader sees it at /docs.
 if [ -z "${CRITERION_FILTER:-}" ]; then
   echo "== /docs in a browser"

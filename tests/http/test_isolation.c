@@ -1,7 +1,8 @@
 /*
  * One LA never reaches into another: for every resource that names a
  * school, a group, a fund or an allocation, with each kind of caller
- * (unscoped, scoped to an LA, to a group, a group's chair), both a record
+ * (unscoped, scoped to an LA, to a group, to a school, a group's chair),
+ * another LA's records of every kind answered as none, and both a record
  * of mine that would point at another LA's record and a request naming
  * another LA's record outright. Each is refused as a reference to nothing
  * at all would be (same status, same faults: no oracle), and changes
@@ -263,6 +264,11 @@ Test(isolation, another_las_records_are_answered_as_none)
 
 	/* and read, changed or deleted by path: 404, as a record that does not exist */
 	{
+		int their_la_id = (int)db_scalar("SELECT id FROM local_authority WHERE code = $1::integer",
+		                                  (snprintf(a, sizeof a, "%d", w.theirs), a));
+		long long their_person = made("/v1/people", "{\"la_code\": %d, \"name\": \"Away Person\"}", w.theirs);
+		long long their_body = made("/v1/bodies", "{\"la_code\": %d, \"kind\": \"headteacher_forum\", "
+		                            "\"name\": \"Away Forum\", \"established_on\": \"2020-09-01\"}", w.theirs);
 		struct {
 			const char *prefix;
 			long long theirs;
@@ -270,25 +276,43 @@ Test(isolation, another_las_records_are_answered_as_none)
 			{"/v1/schools/", w.their_vulnerable},     {"/v1/consortia/", w.their_group},
 			{"/v1/memberships/", w.their_membership}, {"/v1/funds/", w.their_fund},
 			{"/v1/fund-allocations/", w.their_alloc},
+			{"/v1/local-authorities/", their_la_id},
+			{"/v1/areas/", made("/v1/areas", "{\"la_code\": %d, \"code\": \"away\", \"name\": \"Away\"}", w.theirs)},
+			{"/v1/vulnerabilities/", made("/v1/vulnerabilities", "{\"school_urn\": %d, \"start_date\": \"2020-01-01\", "
+			                              "\"reason\": \"theirs\"}", w.their_school)},
+			{"/v1/support-records/", made("/v1/support-records", "{\"school_urn\": %d, \"brokered_by\": \"x\", "
+			                              "\"support\": \"y\", \"started_on\": \"2021-01-04\"}", w.their_school)},
+			{"/v1/people/", their_person},
+			{"/v1/person-roles/", made("/v1/person-roles", "{\"person_id\": %lld, \"role\": \"peer_coach\", "
+			                           "\"start_date\": \"2020-09-01\"}", their_person)},
+			{"/v1/bodies/", their_body},
+			{"/v1/body-members/", made("/v1/body-members", "{\"body_id\": %lld, \"person_id\": %lld, "
+			                           "\"role\": \"member\", \"start_date\": \"2020-09-01\"}", their_body, their_person)},
+			{"/v1/meetings/", made("/v1/meetings", "{\"body_id\": %lld, \"held_on\": \"2021-01-04\", "
+			                       "\"attended_person_ids\": [%lld]}", their_body, their_person)},
 		};
-		const char *tokens[] = {officer, token_group("officer", 0, 0, w.my_group)};
-		for (size_t t = 0; t < 2; t++)
+		/* an LA's officer, a group's officer and a school's viewer (who reads only) */
+		const char *tokens[] = {officer, token_group("officer", 0, 0, w.my_group),
+		                        token_scoped("viewer", 0, w.my_school)};
+		for (size_t t = 0; t < 3; t++)
 			for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
 				char none[96];
 				snprintf(path, sizeof path, "%s%lld", paths[i].prefix, paths[i].theirs);
 				snprintf(none, sizeof none, "%s%lld", paths[i].prefix,
 				         strstr(paths[i].prefix, "schools") ? (long long)nowhere : NOWHERE_ID);
-				for (int v = 0; v < 3; v++) {
+				for (int v = 0; v < (t == 2 ? 1 : 3); v++) {
 					const char *method = v == 0 ? "GET" : v == 1 ? "PATCH" : "DELETE";
 					char *before = db_fingerprint();
 					struct resp *r = http_json(method, path, tokens[t], v == 1 ? "{}" : NULL, "*");
 					struct resp *q = http_json(method, none, tokens[t], v == 1 ? "{}" : NULL, "*");
-					if (r->status == 405) {   /* no such verb on this resource */
+					if (r->status == 405 || (r->status == 403 && q->status == 403)) {
+						/* no such verb on this resource, or not this caller's to change at all */
 						resp_free(r);
 						resp_free(q);
 						free(before);
 						continue;
 					}
+					cr_assert_eq(r->status, 404, "%s %s as caller %zu: %ld %s", method, path, t, r->status, r->body);
 					assert_problem(r, 404, "not-found", NULL);
 					assert_problem(q, 404, "not-found", NULL);
 					resp_free(r);

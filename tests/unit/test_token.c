@@ -4,6 +4,8 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <jwt.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,12 +235,90 @@ Test(token, roles_by_name)
 	cr_assert(eq(str, (char *)role_name(ROLE_CHAIR), "chair"));
 }
 
+/* base64url of n bytes of in, unpadded, appended to out. */
+static void
+b64url(const unsigned char *in, size_t n, char *out)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t o = strlen(out);
+
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)in[i] << 16 | (i + 1 < n ? (unsigned long)in[i + 1] << 8 : 0) |
+		                  (i + 2 < n ? in[i + 2] : 0);
+		out[o++] = abc[v >> 18 & 63];
+		out[o++] = abc[v >> 12 & 63];
+		if (i + 1 < n)
+			out[o++] = abc[v >> 6 & 63];
+		if (i + 2 < n)
+			out[o++] = abc[v & 63];
+	}
+	out[o] = '\0';
+}
+
+/*
+ * A token of the service's issuer signed HS256 with these claims (a JSON
+ * object's body) and header members, made by hand: libjwt writes its own
+ * typ. Caller frees.
+ */
+static char *
+raw(const char *claims, const char *header)
+{
+	char head[256], body[512], *out = calloc(1, 2048);
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+
+	snprintf(head, sizeof head, "{\"alg\": \"HS256\"%s%s}", header ? ", " : "", header ? header : "");
+	snprintf(body, sizeof body, "{\"iss\": \"consortia\", \"aud\": \"consortia\", \"sub\": \"s\", \"exp\": 2000000%s%s}",
+	         claims[0] ? ", " : "", claims);
+	b64url((const unsigned char *)head, strlen(head), out);
+	strcat(out, ".");
+	b64url((const unsigned char *)body, strlen(body), out);
+	cr_assert_not_null(HMAC(EVP_sha256(), secret, (int)(sizeof secret - 1), (const unsigned char *)out,
+	                        strlen(out), mac, &maclen));
+	strcat(out, ".");
+	b64url(mac, maclen, out);
+	return out;
+}
+
+/* The verdict on a raw token at a fixed time: ERR_OK, or the reason refused in why. */
+static enum err
+verdict(const char *claims, const char *header, char why[512], size_t n)
+{
+	struct token_keys keys = hs256();
+	struct token_claims c;
+	struct problem p = {0};
+	char *t = raw(claims, header);
+	enum err e = token_verify(&keys, t, 1000000, &c, &p);
+
+	snprintf(why, n, "%s", p.detail);
+	problem_clear(&p);
+	free(t);
+	token_keys_free(&keys);
+	return e;
+}
+
+Test(token, a_token_typed_as_another_kind_or_with_an_unknown_extension_is_refused)
+{
+	char why[512];
+
+	/* RFC 8725 3.11: explicit typing; untyped or typed JWT is accepted, any other type refused
+	 * (libjwt's decode holds typ to "JWT") */
+	cr_assert(eq(int, verdict("\"role\": \"viewer\"", NULL, why, sizeof why), ERR_OK), "%s", why);
+	cr_assert(eq(int, verdict("\"role\": \"viewer\"", "\"typ\": \"JWT\"", why, sizeof why), ERR_OK), "%s", why);
+	cr_assert(eq(int, verdict("\"role\": \"viewer\"", "\"typ\": \"secevent+jwt\"", why, sizeof why), ERR_UNAUTHORIZED));
+	cr_assert(eq(int, verdict("\"role\": \"viewer\"", "\"typ\": \"at+jwt\"", why, sizeof why), ERR_UNAUTHORIZED));
+	cr_assert(eq(int, verdict("\"role\": \"viewer\"", "\"typ\": \"dpop+jwt\"", why, sizeof why), ERR_UNAUTHORIZED));
+	/* RFC 7515 4.1.11: an extension that must be understood, and is not */
+	cr_assert(eq(int, verdict("\"role\": \"viewer\"", "\"crit\": [\"exp\"], \"exp\": 1", why, sizeof why), ERR_UNAUTHORIZED));
+	cr_assert(strstr(why, "crit") != NULL, "%s", why);
+}
+
 Test(token, a_member_names_its_body_and_person_and_only_a_member_does)
 {
 	struct token_keys keys = hs256();
 	struct token_claims in = {.role = ROLE_MEMBER, .body_id = 12, .person_id = 34}, out;
 	struct problem p = {0};
-	char *t = NULL;
+	char why[512], *t = NULL;
 
 	snprintf(in.sub, sizeof in.sub, "a-member");
 	cr_assert(eq(int, token_sign_claims(&keys, &in, 900, 1000000, &t), ERR_OK));
@@ -248,5 +328,29 @@ Test(token, a_member_names_its_body_and_person_and_only_a_member_does)
 	cr_assert(eq(i64, out.person_id, 34));
 	free(t);
 	token_keys_free(&keys);
+	cr_assert(eq(int, verdict("\"role\": \"member\", \"body\": 12", NULL, why, sizeof why), ERR_UNAUTHORIZED));
+	cr_assert(strstr(why, "person") != NULL, "%s", why);
+	cr_assert(eq(int, verdict("\"role\": \"chair\", \"body\": 12, \"person\": 34", NULL, why, sizeof why),
+	             ERR_UNAUTHORIZED), "a chair's token names no body");
+	cr_assert(eq(int, verdict("\"role\": \"member\", \"body\": \"12\", \"person\": 34", NULL, why, sizeof why),
+	             ERR_UNAUTHORIZED), "an id is a number");
+	cr_assert(eq(int, verdict("\"role\": \"member\", \"body\": 0, \"person\": 34", NULL, why, sizeof why),
+	             ERR_UNAUTHORIZED));
 }
 
+Test(token, a_secret_of_fewer_than_32_bytes_is_refused_at_start)
+{
+	struct config cfg;
+	char why[256] = "";
+
+	/* RFC 8725 3.5: an HMAC key with the entropy of the hash */
+	setenv("JWT_SECRET", "0123456789abcdef0123456789abcde", 1);   /* 31 bytes */
+	unsetenv("JWT_SECRET_FILE");
+	cr_assert_not(config_load(&cfg, why, sizeof why));
+	cr_assert(strstr(why, "32 bytes") != NULL, "%s", why);
+	config_free(&cfg);
+	setenv("JWT_SECRET", "0123456789abcdef0123456789abcdef", 1);
+	cr_assert(config_load(&cfg, why, sizeof why), "%s", why);
+	config_free(&cfg);
+	unsetenv("JWT_SECRET");
+}
