@@ -56,4 +56,5 @@ loader=$("$bin" token --role admin --sub demo-loader --ttl 300)
 python3 tools/demo_chairs.py "http://localhost:$port" "$loader" || echo "demo chairs: not made (see above)"
 python3 tools/demo_year.py "http://localhost:$port" "$loader" || echo "demo year: not made (see above)"
 python3 tools/demo_bodies.py "http://localhost:$port" "$loader" || echo "demo bodies: not made (see above)"
+python3 tools/demo_casework.py "http://localhost:$port" "$loader" || echo "demo casework: not made (see above)"
 wait $server
