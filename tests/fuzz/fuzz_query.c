@@ -21,6 +21,7 @@
 
 #include "account.h"
 #include "audit.h"
+#include "casework.h"
 #include "fields.h"
 #include "fund.h"
 #include "fuzz.h"
@@ -33,11 +34,12 @@
 static const struct resource_def *const lists[] = {
 	&la_def, &area_def, &school_def, &account_def, &audit_def, &consortium_def, &network_def,
 	&membership_def, &chair_def, &nomination_def, &fund_def, &allocation_def, &payment_def,
-	&plan_def, &evaluation_def, &meeting_def, &support_def,
+	&plan_def, &evaluation_def, &meeting_def, &support_def, &head_support_def, &reference_def,
 };
 
 static const struct scope scopes[] = {
-	{0, 0, 0, false}, {937, 0, 0, false}, {0, 125678, 0, false}, {937, 0, 42, false}, {0, 0, 0, true},
+	{.subject = "s"}, {.la_code = 937, .subject = "s"}, {.school_urn = 125678, .subject = "s"},
+	{.la_code = 937, .group_id = 42, .subject = "s"}, {.admin = true, .subject = "s"},
 };
 
 /* query_escape(name)=query_escape(value) must parse back to name and value. */
