@@ -50,10 +50,8 @@
 	{table "_meeting_fkey", "reported_meeting_id", "reference", "does not name a meeting"},          \
 	{"reported_meeting_rule", "reported_meeting_id", "rule", "must be a meeting of an Area Analysis Group"}
 
-static const char *const casework_read_only[] = {
-	"id", "group_name", "la_code", "school_name", "person_name", "by_person_name", "candidate_name",
-	"reported_meeting_id", "written_by", "expected_speaker_role", "expected_speaker_person_id",
-	"created_at", "updated_at", "version", NULL};
+/* The fields the server sets on every record a group keeps, then those of one kind. */
+#define CASEWORK_READ_ONLY(...) {"id", "group_name", "la_code", __VA_ARGS__, "created_at", "updated_at", "version", NULL}
 
 static void
 not_before(const struct record *rec, int later, int earlier, const struct field *f, struct problem *p)
@@ -84,7 +82,9 @@ static const struct field head_support_fields[HS__N] = {
 	[HS_WELLBEING] = {.name = "wellbeing_signposted", .type = FT_BOOL, .flags = F_NULLABLE},
 	[HS_FUNDING] = {.name = "funding", .type = FT_ENUM, .flags = F_NULLABLE, .values = coaching_funding},
 };
-static const struct field_set head_support_field_set = {head_support_fields, HS__N, casework_read_only};
+static const char *const head_support_read_only[] =
+	CASEWORK_READ_ONLY("school_name", "person_name", "by_person_name", "reported_meeting_id");
+static const struct field_set head_support_field_set = {head_support_fields, HS__N, head_support_read_only};
 
 static void
 head_support_check(const struct record *rec, struct problem *p)
@@ -251,7 +251,8 @@ static const struct field panel_outcome_fields[PO__N] = {
 	[PO_OUTCOME] = TEXT_FIELD("outcome", F_REQUIRED, 2000),
 	[PO_CAPACITY] = TEXT_FIELD("capacity_view", F_NULLABLE, 2000),
 };
-static const struct field_set panel_outcome_field_set = {panel_outcome_fields, PO__N, casework_read_only};
+static const char *const reported_read_only[] = CASEWORK_READ_ONLY("reported_meeting_id");
+static const struct field_set panel_outcome_field_set = {panel_outcome_fields, PO__N, reported_read_only};
 
 static const struct db_stmt PANEL_OUTCOME_INSERT = {"panel_outcome_insert",
 	"INSERT INTO panel_outcome (group_id, panel, held_on, pupils_considered, outcome, capacity_view) "
@@ -304,7 +305,7 @@ static const struct field development_issue_fields[DI__N] = {
 	[DI_ISSUE] = TEXT_FIELD("issue", F_REQUIRED, 2000),
 };
 static const struct field_set development_issue_field_set = {development_issue_fields, DI__N,
-                                                             casework_read_only};
+                                                             reported_read_only};
 
 static const struct db_stmt DEVELOPMENT_ISSUE_INSERT = {"development_issue_insert",
 	"INSERT INTO development_issue (group_id, raised_on, raised_with, issue) "
@@ -363,7 +364,8 @@ static const struct field assistance_fields[AR__N] = {
 	[AR_NOTES] = TEXT_FIELD("decision_notes", F_NULLABLE, 2000),
 	[AR_ALLOCATION] = ID_FIELD("allocation_id", F_NULLABLE),
 };
-static const struct field_set assistance_field_set = {assistance_fields, AR__N, casework_read_only};
+static const char *const assistance_read_only[] = CASEWORK_READ_ONLY("school_name", "reported_meeting_id");
+static const struct field_set assistance_field_set = {assistance_fields, AR__N, assistance_read_only};
 
 static void
 assistance_check(const struct record *rec, struct problem *p)
@@ -451,8 +453,8 @@ static const struct field school_support_fields[SS__N] = {
 	[SS_FOCUS] = TEXT_FIELD("focus", F_REQUIRED, 2000),
 	[SS_FOLLOW_UP] = TEXT_FIELD("follow_up", F_NULLABLE, 2000),
 };
-static const char *const school_support_read_only[] = {"id", "group_name", "la_code", "providing_school_name",
-	"receiving_school_name", "created_at", "updated_at", "version", NULL};
+static const char *const school_support_read_only[] =
+	CASEWORK_READ_ONLY("providing_school_name", "receiving_school_name");
 static const struct field_set school_support_field_set = {school_support_fields, SS__N,
                                                           school_support_read_only};
 
@@ -597,7 +599,9 @@ static const struct field inspection_fields[IN__N] = {
 	[IN_OVERRIDE] = TEXT_FIELD("override_reason", F_NULLABLE | F_LA_ONLY, 2000),
 	[IN_OUTCOME] = TEXT_FIELD("outcome", F_NULLABLE, 2000),
 };
-static const struct field_set inspection_field_set = {inspection_fields, IN__N, casework_read_only};
+static const char *const inspection_read_only[] =
+	CASEWORK_READ_ONLY("school_name", "expected_speaker_role", "expected_speaker_person_id");
+static const struct field_set inspection_field_set = {inspection_fields, IN__N, inspection_read_only};
 
 static void
 inspection_check(const struct record *rec, struct problem *p)
@@ -675,7 +679,8 @@ static const struct field reference_fields[RF__N] = {
 	[RF_ASKED_ON] = {.name = "asked_on", .type = FT_DATE, .flags = F_REQUIRED | F_PAST},
 	[RF_GIVEN_ON] = {.name = "given_on", .type = FT_DATE, .flags = F_NULLABLE | F_PAST},
 };
-static const struct field_set reference_field_set = {reference_fields, RF__N, casework_read_only};
+static const char *const reference_read_only[] = CASEWORK_READ_ONLY("candidate_name", "written_by");
+static const struct field_set reference_field_set = {reference_fields, RF__N, reference_read_only};
 
 static void
 reference_check(const struct record *rec, struct problem *p)
