@@ -2,7 +2,8 @@
  * report_pages.c
  *    The reports as printable HTML pages: the area and authority reports
  *    with a chart of money and progress per group, a body's year against
- *    its targets, an LA's bodies below target. Drawn here from the JSON
+ *    its targets, an LA's bodies below target, an Area Analysis Group's
+ *    pack for a meeting. Drawn here from the JSON
  *    report, with no script and nothing fetched from elsewhere; every
  *    figure also in data-field / data-value / data-status attributes.
  */
@@ -191,6 +192,23 @@ static const char style[] =
 	"svg .allocated{fill:#3b6fb6}svg .paid{fill:#4c9a4c}svg .spent{fill:#d9902a}svg text{font-size:12px}"
 	".short{color:#b00;font-weight:bold}@media print{body{margin:0}}";
 
+/*
+ * A page's opening, to the start of its body: its title, lead then a, sep
+ * and b (each escaped; sep and b may be NULL), and the one style sheet.
+ */
+static void
+page_head(FILE *f, const char *lead, const char *a, const char *sep, const char *b)
+{
+	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>", f);
+	fputs(lead, f);
+	html(f, a);
+	if (sep) {
+		fputs(sep, f);
+		html(f, b);
+	}
+	fprintf(f, "</title><style>%s</style></head><body>", style);
+}
+
 /* The page for one area's report, or an authority's (a list of area reports). */
 static char *
 render(const json_t *report, bool authority)
@@ -204,17 +222,13 @@ render(const json_t *report, bool authority)
 
 	if (f == NULL)
 		return NULL;
-	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>", f);
-	if (authority) {
-		fputs("Education Challenge Board report, ", f);
-		html(f, json_string_value(json_object_get(report, "la_name")));
-	} else {
-		fputs("Area Analysis Group report, ", f);
-		html(f, json_string_value(json_object_get(json_object_get(report, "area"), "name")));
-	}
-	fputs(", ", f);
-	html(f, year);
-	fprintf(f, "</title><style>%s</style></head><body><h1>", style);
+	if (authority)
+		page_head(f, "Education Challenge Board report, ", json_string_value(json_object_get(report, "la_name")),
+		          ", ", year);
+	else
+		page_head(f, "Area Analysis Group report, ",
+		          json_string_value(json_object_get(json_object_get(report, "area"), "name")), ", ", year);
+	fputs("<h1>", f);
 	if (authority) {
 		html(f, json_string_value(json_object_get(report, "la_name")));
 		fputs(": every area", f);
@@ -296,12 +310,8 @@ render_body(const json_t *report)
 
 	if (f == NULL)
 		return NULL;
-	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>", f);
-	html(f, text_of(body, "name"));
-	fputs(", ", f);
-	html(f, text_of(report, "academic_year"));
-	fprintf(f, "</title><style>%s</style></head><body><section class=\"body\" data-body-id=\"%lld\"><h1>", style,
-	        num(body, "id", NULL));
+	page_head(f, "", text_of(body, "name"), ", ", text_of(report, "academic_year"));
+	fprintf(f, "<section class=\"body\" data-body-id=\"%lld\"><h1>", num(body, "id", NULL));
 	html(f, text_of(body, "name"));
 	fputs("</h1><p>Academic year <span data-field=\"academic_year\">", f);
 	html(f, text_of(report, "academic_year"));
@@ -377,12 +387,10 @@ render_below(const json_t *report)
 
 	if (f == NULL)
 		return NULL;
-	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>"
-	      "Bodies below target, ", f);
-	html(f, text_of(report, "academic_year"));
-	fprintf(f, "</title><style>%s</style></head><body><h1>Bodies below target</h1><p>Local authority "
+	page_head(f, "Bodies below target, ", text_of(report, "academic_year"), NULL, NULL);
+	fprintf(f, "<h1>Bodies below target</h1><p>Local authority "
 	           "<span data-field=\"la_code\">%lld</span>, academic year <span data-field=\"academic_year\">",
-	        style, num(report, "la_code", NULL));
+	        num(report, "la_code", NULL));
 	html(f, text_of(report, "academic_year"));
 	fputs("</span>, as of <span data-field=\"as_of\">", f);
 	html(f, text_of(report, "as_of"));
@@ -468,6 +476,104 @@ pack_table(FILE *f, const json_t *pack, const char *key, const char *heading, co
 	fputs("</tbody></table>", f);
 }
 
+/* One support record of a vulnerable school in a pack: what, by whom, its cost, its new reviews. */
+static void
+pack_support(FILE *f, const json_t *sup)
+{
+	const json_t *rev;
+	size_t j;
+
+	fprintf(f, "<div class=\"support\" data-id=\"%lld\"><p><strong>", num(sup, "id", NULL));
+	html(f, text_of(sup, "support"));
+	fputs("</strong>, provided by ", f);
+	html(f, json_is_string(json_object_get(sup, "provider")) ? text_of(sup, "provider") : text_of(sup, "brokered_by"));
+	fputs(", from ", f);
+	html(f, text_of(sup, "started_on"));
+	if (json_is_integer(json_object_get(sup, "cost_pence"))) {
+		fprintf(f, ", costing <span data-field=\"cost_pence\" data-value=\"%lld\">", num(sup, "cost_pence", NULL));
+		pounds(f, num(sup, "cost_pence", NULL));
+		fputs("</span>", f);
+	}
+	fputs(".</p>", f);
+	if (json_array_size(json_object_get(sup, "reviews")) > 0) {
+		fputs("<table class=\"reviews\"><thead><tr><th>Review</th><th>On</th><th>Rating</th><th>Notes</th>"
+		      "</tr></thead><tbody>", f);
+		json_array_foreach(json_object_get(sup, "reviews"), j, rev) {
+			fprintf(f, "<tr data-id=\"%lld\">", num(rev, "id", NULL));
+			text_cell(f, "kind", rev, "kind");
+			text_cell(f, "reviewed_on", rev, "reviewed_on");
+			text_cell(f, "rating", rev, "rating");
+			text_cell(f, "notes", rev, "notes");
+			fputs("</tr>", f);
+		}
+		fputs("</tbody></table>", f);
+	}
+	fputs("</div>", f);
+}
+
+/* The pack's vulnerable schools, each with the support new to the pack. */
+static void
+pack_schools(FILE *f, const json_t *schools)
+{
+	const json_t *school, *sup;
+	size_t i, k;
+
+	fputs("<h2>Vulnerable schools and the support brokered</h2>", f);
+	if (json_array_size(schools) == 0)
+		fputs("<p class=\"vulnerable_schools\">None.</p>", f);
+	json_array_foreach(schools, i, school) {
+		fprintf(f, "<article class=\"vulnerable\" data-school-urn=\"%lld\"><h3>", num(school, "school_urn", NULL));
+		html(f, text_of(school, "school_name"));
+		fputs("</h3><p>Vulnerable since ", f);
+		html(f, text_of(school, "vulnerable_since"));
+		fputs(": ", f);
+		html(f, text_of(school, "reason"));
+		fputs("</p>", f);
+		if (json_array_size(json_object_get(school, "support")) == 0)
+			fputs("<p>No new support or review.</p>", f);
+		json_array_foreach(json_object_get(school, "support"), k, sup)
+			pack_support(f, sup);
+		fputs("</article>", f);
+	}
+}
+
+/* The pack's new heads and their support since the last pack; none is shown in red. */
+static void
+pack_heads(FILE *f, const json_t *heads)
+{
+	const json_t *head, *h;
+	size_t i, k;
+
+	fputs("<h2>New headteachers and their support</h2>", f);
+	if (json_array_size(heads) == 0) {
+		fputs("<p class=\"new_heads\">None.</p>", f);
+		return;
+	}
+	fputs("<table class=\"new_heads\"><thead><tr><th>Head</th><th>School</th><th>Group</th><th>Head since</th>"
+	      "<th>Support since the last meeting</th></tr></thead><tbody>", f);
+	json_array_foreach(heads, i, head) {
+		const json_t *support = json_object_get(head, "support");
+
+		fprintf(f, "<tr data-person-id=\"%lld\">", num(head, "person_id", NULL));
+		text_cell(f, "name", head, "name");
+		text_cell(f, "school_name", head, "school_name");
+		text_cell(f, "group_name", head, "group_name");
+		text_cell(f, "head_from", head, "head_from");
+		fprintf(f, "<td data-field=\"support\" data-value=\"%zu\">", json_array_size(support));
+		if (json_array_size(support) == 0)
+			fputs("<span class=\"short\">none</span>", f);
+		json_array_foreach(support, k, h) {
+			fputs(k ? "; " : "", f);
+			for (const char *c = text_of(h, "kind"); *c; c++)
+				fputc(*c == '_' ? ' ' : *c, f);
+			fputs(" ", f);
+			html(f, text_of(h, "held_on"));
+		}
+		fputs("</td></tr>", f);
+	}
+	fputs("</tbody></table>", f);
+}
+
 /* The Area Analysis Group's pack for a meeting. */
 static char *
 render_pack(const json_t *pack)
@@ -485,18 +591,14 @@ render_pack(const json_t *pack)
 	static const char *const evaluation_fields[] = {"group_name", "allocation_id", "rating", "reported_on", NULL};
 	static const char *const evaluation_titles[] = {"Group", "Allocation", "Rating", "Reported", NULL};
 	char *out = NULL;
-	size_t len = 0, i, k, j;
+	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
-	const json_t *school, *sup, *rev, *head, *h;
 
 	if (f == NULL)
 		return NULL;
-	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>", f);
-	html(f, text_of(pack, "body_name"));
-	fputs(": pack for the meeting of ", f);
-	html(f, text_of(pack, "held_on"));
-	fprintf(f, "</title><style>%s</style></head><body><section class=\"pack\" data-body-id=\"%lld\" "
-	           "data-meeting-id=\"%lld\"><h1>", style, num(pack, "body_id", NULL), num(pack, "meeting_id", NULL));
+	page_head(f, "", text_of(pack, "body_name"), ": pack for the meeting of ", text_of(pack, "held_on"));
+	fprintf(f, "<section class=\"pack\" data-body-id=\"%lld\" data-meeting-id=\"%lld\"><h1>",
+	        num(pack, "body_id", NULL), num(pack, "meeting_id", NULL));
 	html(f, text_of(pack, "body_name"));
 	fputs("</h1><p>The pack for the meeting of <span data-field=\"held_on\">", f);
 	html(f, text_of(pack, "held_on"));
@@ -512,84 +614,13 @@ render_pack(const json_t *pack)
 	}
 	fprintf(f, ". <strong data-field=\"received\">%s</strong></p>",
 	        json_is_true(json_object_get(pack, "received")) ? "Received at this meeting." : "Not yet received.");
-
-	fputs("<h2>Vulnerable schools and the support brokered</h2>", f);
-	if (json_array_size(json_object_get(pack, "vulnerable_schools")) == 0)
-		fputs("<p class=\"vulnerable_schools\">None.</p>", f);
-	json_array_foreach(json_object_get(pack, "vulnerable_schools"), i, school) {
-		fprintf(f, "<article class=\"vulnerable\" data-school-urn=\"%lld\"><h3>", num(school, "school_urn", NULL));
-		html(f, text_of(school, "school_name"));
-		fputs("</h3><p>Vulnerable since ", f);
-		html(f, text_of(school, "vulnerable_since"));
-		fputs(": ", f);
-		html(f, text_of(school, "reason"));
-		fputs("</p>", f);
-		if (json_array_size(json_object_get(school, "support")) == 0)
-			fputs("<p>No new support or review.</p>", f);
-		json_array_foreach(json_object_get(school, "support"), k, sup) {
-			fprintf(f, "<div class=\"support\" data-id=\"%lld\"><p><strong>", num(sup, "id", NULL));
-			html(f, text_of(sup, "support"));
-			fputs("</strong>, provided by ", f);
-			html(f, json_is_string(json_object_get(sup, "provider")) ? text_of(sup, "provider")
-			                                                          : text_of(sup, "brokered_by"));
-			fputs(", from ", f);
-			html(f, text_of(sup, "started_on"));
-			if (json_is_integer(json_object_get(sup, "cost_pence"))) {
-				fprintf(f, ", costing <span data-field=\"cost_pence\" data-value=\"%lld\">",
-				        num(sup, "cost_pence", NULL));
-				pounds(f, num(sup, "cost_pence", NULL));
-				fputs("</span>", f);
-			}
-			fputs(".</p>", f);
-			if (json_array_size(json_object_get(sup, "reviews")) > 0)
-				fputs("<table class=\"reviews\"><thead><tr><th>Review</th><th>On</th><th>Rating</th><th>Notes</th>"
-				      "</tr></thead><tbody>", f);
-			json_array_foreach(json_object_get(sup, "reviews"), j, rev) {
-				fprintf(f, "<tr data-id=\"%lld\">", num(rev, "id", NULL));
-				text_cell(f, "kind", rev, "kind");
-				text_cell(f, "reviewed_on", rev, "reviewed_on");
-				text_cell(f, "rating", rev, "rating");
-				text_cell(f, "notes", rev, "notes");
-				fputs("</tr>", f);
-			}
-			if (json_array_size(json_object_get(sup, "reviews")) > 0)
-				fputs("</tbody></table>", f);
-			fputs("</div>", f);
-		}
-		fputs("</article>", f);
-	}
+	pack_schools(f, json_object_get(pack, "vulnerable_schools"));
 	pack_table(f, pack, "panel_outcomes", "FAP and Assessment Gateway panels", panel_fields, panel_titles);
 	pack_table(f, pack, "development_issues", "Common development issues", issue_fields, issue_titles);
 	pack_table(f, pack, "assistance_requests", "Requests for assistance or finance", request_fields,
 	           request_titles);
 	pack_table(f, pack, "evaluations", "Evaluations reported", evaluation_fields, evaluation_titles);
-
-	fputs("<h2>New headteachers and their support</h2>", f);
-	if (json_array_size(json_object_get(pack, "new_heads")) == 0)
-		fputs("<p class=\"new_heads\">None.</p>", f);
-	else
-		fputs("<table class=\"new_heads\"><thead><tr><th>Head</th><th>School</th><th>Group</th><th>Head since</th>"
-		      "<th>Support since the last meeting</th></tr></thead><tbody>", f);
-	json_array_foreach(json_object_get(pack, "new_heads"), i, head) {
-		fprintf(f, "<tr data-person-id=\"%lld\">", num(head, "person_id", NULL));
-		text_cell(f, "name", head, "name");
-		text_cell(f, "school_name", head, "school_name");
-		text_cell(f, "group_name", head, "group_name");
-		text_cell(f, "head_from", head, "head_from");
-		fprintf(f, "<td data-field=\"support\" data-value=\"%zu\">", json_array_size(json_object_get(head, "support")));
-		if (json_array_size(json_object_get(head, "support")) == 0)
-			fputs("<span class=\"short\">none</span>", f);
-		json_array_foreach(json_object_get(head, "support"), k, h) {
-			fputs(k ? "; " : "", f);
-			for (const char *c = text_of(h, "kind"); *c; c++)
-				fputc(*c == '_' ? ' ' : *c, f);
-			fputs(" ", f);
-			html(f, text_of(h, "held_on"));
-		}
-		fputs("</td></tr>", f);
-	}
-	if (json_array_size(json_object_get(pack, "new_heads")) > 0)
-		fputs("</tbody></table>", f);
+	pack_heads(f, json_object_get(pack, "new_heads"));
 	fputs("</section></body></html>\n", f);
 	fclose(f);
 	return out;
