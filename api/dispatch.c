@@ -123,6 +123,7 @@ authenticate(struct req *r)
 	r->who.scope.school_urn = r->claims.school_urn;
 	r->who.scope.group_id = r->claims.group_id;
 	r->who.scope.admin = r->claims.role == ROLE_ADMIN;
+	r->who.scope.region_id = r->claims.region_id;
 	r->who.scope.subject = r->claims.sub;
 	return ERR_OK;
 }
@@ -272,6 +273,15 @@ throttle_check(struct req *r)
 	                   r->app->cfg.rate_per_minute, retry);
 }
 
+/* Does route read records a region's caller may reach (a list, a record or an export of them)? */
+static bool
+region_reads(const struct route *route)
+{
+	return strcmp(route->method, "GET") == 0 && route->def && route->def->scope_region &&
+	       (route->handler == api_resource_list || route->handler == api_resource_get ||
+	        route->handler == api_resource_export);
+}
+
 static enum err
 admit(struct req *r)
 {
@@ -292,6 +302,10 @@ admit(struct req *r)
 		    route->handler != api_chair_eligibility && r->claims.group_id == 0)
 			return problem_set(&r->problem, ERR_FORBIDDEN,
 			                   "a chair's token must name its group (claim `group`) to write");
+		/* A region's token reads the region's records and what its members share, and writes nothing yet. */
+		if (r->claims.region_id && !region_reads(route))
+			return problem_set(&r->problem, ERR_FORBIDDEN,
+			                   "a region's token reads only the region's records and its members' registers");
 		/* A group's casework is its chair's: a chair's token reads it only for its group. */
 		if (r->claims.role == ROLE_CHAIR && route->def && route->def->group_kept &&
 		    r->claims.group_id == 0)

@@ -73,7 +73,7 @@ static const char usage_sql[] =
 
 static const char usage_token[] =
 	"usage: consortia token --role ROLE --sub SUBJECT [--ttl SECONDS] [--la CODE] [--school URN]\n"
-	"                       [--group ID] [--body ID --person ID]\n"
+	"                       [--group ID] [--body ID --person ID] [--region ID]\n"
 	"\n"
 	"Print a bearer token signed with the configured JWT_SECRET.\n"
 	"  --role ROLE     admin, officer, finance, chair, viewer or member\n"
@@ -83,7 +83,8 @@ static const char usage_token[] =
 	"  --school URN    scope the token to one school\n"
 	"  --group ID      scope the token to one consortium or area network\n"
 	"  --body ID       a member's body (an Area Analysis Group): with --person, for --role member\n"
-	"  --person ID     the person the member is, who sits on the body\n";
+	"  --person ID     the person the member is, who sits on the body\n"
+	"  --region ID     scope the token to one region (and nothing else)\n";
 
 static bool
 wants_help(int argc, char **argv)
@@ -340,13 +341,14 @@ cmd_token(int argc, char **argv)
 		{"school", required_argument, NULL, 'u'},
 		{"group", required_argument, NULL, 'g'},
 		{"body", required_argument, NULL, 'b'}, {"person", required_argument, NULL, 'p'},
+		{"region", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	struct config cfg;
 	struct token_keys keys = {0};
 	enum role role = ROLE_NONE;
 	const char *sub = NULL;
-	long long ttl = 0, la = 0, school = 0, group = 0, body = 0, person = 0;
+	long long ttl = 0, la = 0, school = 0, group = 0, body = 0, person = 0, region = 0;
 	struct token_claims claims = {0};
 	char why[256], *token = NULL;
 	int ch;
@@ -384,6 +386,10 @@ cmd_token(int argc, char **argv)
 			if (!parse_int(optarg, 1, 9223372036854775807LL, &person))
 				return fail("--person", "must be a person id");
 			break;
+		case 'R':
+			if (!parse_int(optarg, 1, 9223372036854775807LL, &region))
+				return fail("--region", "must be a region id");
+			break;
 		case 'h':
 			fputs(usage_token, stdout);
 			return 0;
@@ -393,7 +399,8 @@ cmd_token(int argc, char **argv)
 		}
 	}
 	if (role == ROLE_NONE || sub == NULL || *sub == '\0' || strlen(sub) > 127 || optind != argc ||
-	    (role == ROLE_MEMBER) != (body > 0 && person > 0)) {
+	    (role == ROLE_MEMBER) != (body > 0 && person > 0) ||
+	    (region > 0 && (la || school || group || body || person))) {
 		fputs(usage_token, stderr);
 		return 2;
 	}
@@ -403,7 +410,8 @@ cmd_token(int argc, char **argv)
 		return fail("configuration", why);
 	}
 	claims = (struct token_claims){.role = role, .la_code = (int)la, .school_urn = (int)school,
-	                               .group_id = group, .body_id = body, .person_id = person};
+	                               .group_id = group, .body_id = body, .person_id = person,
+	                               .region_id = region};
 	snprintf(claims.sub, sizeof claims.sub, "%s", sub);
 	if (token_sign_claims(&keys, &claims, ttl ? (int)ttl : cfg.jwt_ttl, time(NULL), &token) != ERR_OK) {
 		token_keys_free(&keys);

@@ -17,6 +17,7 @@
 #include "../lib/group.h"
 #include "../lib/people.h"
 #include "../lib/plan.h"
+#include "../lib/region.h"
 #include "../lib/register.h"
 
 static const char *const import_query[] = {"la", NULL};
@@ -45,6 +46,18 @@ const struct route routes[] = {
 	{"GET", "/v1/local-authorities/:id", api_resource_get, ROLES_READ, &la_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/local-authorities/:id", api_resource_patch, ROLES_WRITE, &la_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/local-authorities/:id", api_resource_delete, ROLES_WRITE, &la_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/regions", api_resource_list, ROLES_READ, &region_def, BODY_NONE, NULL},
+	{"POST", "/v1/regions", api_resource_create, ROLES_ADMIN, &region_def, BODY_JSON, NULL},
+	{"GET", "/v1/regions/:id", api_resource_get, ROLES_READ, &region_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/regions/:id", api_resource_patch, ROLES_ADMIN, &region_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/regions/:id", api_resource_delete, ROLES_ADMIN, &region_def, BODY_NONE, NULL},
+
+	{"GET", "/v1/region-members", api_resource_list, ROLES_READ, &region_member_def, BODY_NONE, NULL},
+	{"POST", "/v1/region-members", api_resource_create, ROLES_ADMIN, &region_member_def, BODY_JSON, NULL},
+	{"GET", "/v1/region-members/:id", api_resource_get, ROLES_READ, &region_member_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/region-members/:id", api_resource_patch, ROLES_ADMIN, &region_member_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/region-members/:id", api_resource_delete, ROLES_ADMIN, &region_member_def, BODY_NONE, NULL},
 
 	{"GET", "/v1/areas", api_resource_list, ROLES_READ, &area_def, BODY_NONE, NULL},
 	{"POST", "/v1/areas", api_resource_create, ROLES_WRITE, &area_def, BODY_JSON, NULL},

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "region.h"
 #include "register.h"
 
 bool
@@ -93,6 +94,7 @@ const struct resource_def area_def = {
 	.scope_la = "l.code = $%d::integer",
 	.scope_school = "a.id = (SELECT area_id FROM school WHERE urn = $%d::integer)",
 	.scope_group = "a.id = (SELECT area_id FROM school_group WHERE id = $%d::bigint)",
+	.scope_region = "a.la_id IN (" REGION_LAS("$%d") ")",
 	.la_field = "la_code",
 	.filters = area_filters,
 	.nfilters = sizeof area_filters / sizeof area_filters[0],

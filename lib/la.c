@@ -2,6 +2,7 @@
  * la.c
  *    This module defines the local authority resource and holds its SQL.
  */
+#include "region.h"
 #include "register.h"
 
 #include <string.h>
@@ -98,6 +99,7 @@ const struct resource_def la_def = {
 	.scope_la = "l.code = $%d::integer",
 	.scope_school = "l.id = (SELECT la_id FROM school WHERE urn = $%d::integer)",
 	.scope_group = "l.id = (SELECT la_id FROM school_group WHERE id = $%d::bigint)",
+	.scope_region = "l.id IN (" REGION_LAS("$%d") ")",
 	.la_field = "code",
 	.filters = la_filters,
 	.nfilters = sizeof la_filters / sizeof la_filters[0],

@@ -11,6 +11,7 @@
 #include "group.h"
 #include "people.h"
 #include "plan.h"
+#include "region.h"
 #include "register.h"
 
 const struct resource_def *const resource_defs[] = {
@@ -20,5 +21,5 @@ const struct resource_def *const resource_defs[] = {
 	&meeting_def,    &support_def,    &vulnerability_def, &person_def, &person_role_def,
 	&body_def,       &body_member_def, &head_support_def, &support_review_def, &panel_outcome_def,
 	&development_issue_def, &assistance_request_def, &school_support_def, &system_leader_def,
-	&inspection_def, &reference_def, NULL,
+	&inspection_def, &reference_def, &region_def, &region_member_def, NULL,
 };

@@ -331,8 +331,9 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 		if (!found)
 			return ERR_OK;   /* no such parent: the insert says so */
 	}
-	if (who->scope.school_urn)
-		return problem_set(p, ERR_FORBIDDEN, "a school's account cannot create a %s", def->noun);
+	if (who->scope.school_urn || who->scope.region_id)
+		return problem_set(p, ERR_FORBIDDEN, "a %s's account cannot create a %s",
+		                   who->scope.school_urn ? "school" : "region", def->noun);
 	if (who->scope.group_id && (group == NULL || atoll(group) != who->scope.group_id))
 		return problem_set(p, ERR_FORBIDDEN, "you may create a %s only for group %lld", def->noun,
 		                   who->scope.group_id);
@@ -504,6 +505,8 @@ resource_delete(struct db_conn *c, const struct resource_def *def, const struct 
 		if (strcmp(p->sqlstate, "23503") == 0) {
 			p->err = ERR_OK;
 			e = problem_set(p, ERR_CONFLICT, "%s", def->del_conflict);
+		} else {
+			e = resource_write_failed(def, e, p);   /* a rule the record's going breaks, named */
 		}
 		goto out;
 	}

@@ -156,6 +156,12 @@ struct resource_def {
 	const char *scope_la;
 	const char *scope_school;
 	const char *scope_group;
+	/*
+	 * What a region's caller reaches: the region's own records, and what its
+	 * member LAs share with it (their register); NULL: none. One "%d", the
+	 * region's id.
+	 */
+	const char *scope_region;
 	const char *la_field;              /* the representation's LA code field, NULL if none */
 	const char *group_field;           /* the field naming the record's group, NULL if none */
 	/* or the field naming a parent record, and $1 parent -> (LA code, group id) */
@@ -215,19 +221,20 @@ struct scope {
 	int la_code;
 	int school_urn;
 	long long group_id;
+	long long region_id;           /* a region's caller (never with an LA, school or group) */
 	bool admin;                    /* the caller is an admin (sees admin-only rows) */
 	const char *subject;           /* who asks: a private record's writer reaches it */
 };
 
 /* The kinds of caller a statement is built for: bits of a scope mask. */
-enum { SCOPE_LA = 1, SCOPE_SCHOOL = 2, SCOPE_GROUP = 4, SCOPE_NOT_ADMIN = 8, SCOPE_OWNER = 16 };
+enum { SCOPE_LA = 1, SCOPE_SCHOOL = 2, SCOPE_GROUP = 4, SCOPE_NOT_ADMIN = 8, SCOPE_OWNER = 16, SCOPE_REGION = 32 };
 
 /* The restrictions of s that apply to def's records. */
 unsigned scope_mask(const struct resource_def *def, const struct scope *s);
 
 /*
  * Append to *sql " AND <fragment>" for each restriction in mask, in the
- * order LA, group, school, owner, numbering their parameters from *next (which
+ * order LA, group, school, region, owner, numbering their parameters from *next (which
  * moves on). lock: the statement locks (lock_la_only applies). false when
  * out of memory.
  */
@@ -235,12 +242,12 @@ bool scope_append(char **sql, const struct resource_def *def, unsigned mask, boo
 
 /* The values of a scope's parameters, as text. */
 struct scope_values {
-	char text[3][24];
+	char text[4][24];
 };
 
 /* The parameters of the scope s puts on def's records, in scope_append's order, into v
  * (room for SCOPE_PARAMS_MAX); returns their number. */
-#define SCOPE_PARAMS_MAX 4
+#define SCOPE_PARAMS_MAX 5
 int scope_params(const struct resource_def *def, const struct scope *s, struct scope_values *sv,
                  const char **v);
 

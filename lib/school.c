@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "group.h"
+#include "region.h"
 #include "register.h"
 
 const char *const school_phases[] = {"nursery", "primary", "middle", "secondary", "all_through",
@@ -203,6 +204,7 @@ const struct resource_def school_def = {
 	.scope_la = "l.code = $%d::integer",
 	.scope_school = "s.urn = $%d::integer",
 	.scope_group = "s.urn IN (" GROUP_SCHOOLS("$%d") ")",
+	.scope_region = "s.la_id IN (" REGION_LAS("$%d") ")",
 	.la_field = "la_code",
 	.filters = school_filters,
 	.nfilters = sizeof school_filters / sizeof school_filters[0],

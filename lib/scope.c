@@ -56,7 +56,7 @@ unsigned
 scope_mask(const struct resource_def *def, const struct scope *s)
 {
 	return (s->la_code ? SCOPE_LA : 0) | (s->school_urn ? SCOPE_SCHOOL : 0) |
-	       (s->group_id ? SCOPE_GROUP : 0) |
+	       (s->group_id ? SCOPE_GROUP : 0) | (s->region_id ? SCOPE_REGION : 0) |
 	       (def->admin_only_unless && !s->admin ? SCOPE_NOT_ADMIN : 0) |
 	       (def->private_to && !s->admin ? SCOPE_OWNER : 0);
 }
@@ -67,7 +67,7 @@ scope_append(char **sql, const struct resource_def *def, unsigned mask, bool loc
 	bool ok = true;
 
 	/* A record an LA's officers keep (a fund) is locked by no school's or group's caller. */
-	if (lock && def->lock_la_only && (mask & (SCOPE_SCHOOL | SCOPE_GROUP)))
+	if (lock && def->lock_la_only && (mask & (SCOPE_SCHOOL | SCOPE_GROUP | SCOPE_REGION)))
 		ok &= sql_append(sql, " AND false");
 	if (mask & SCOPE_LA)
 		ok &= sql_append_fragment(sql, def->scope_la, (*next)++);
@@ -77,6 +77,8 @@ scope_append(char **sql, const struct resource_def *def, unsigned mask, bool loc
 		ok &= sql_append_fragment(sql, def->scope_group, (*next)++);
 	if (mask & SCOPE_SCHOOL)
 		ok &= sql_append_fragment(sql, def->scope_school, (*next)++);
+	if (mask & SCOPE_REGION)
+		ok &= sql_append_fragment(sql, def->scope_region, (*next)++);
 	if (mask & SCOPE_OWNER)
 		ok &= sql_append(sql, " AND %s = $%d::text", def->private_to, (*next)++);
 	return ok;
@@ -104,6 +106,11 @@ scope_params(const struct resource_def *def, const struct scope *s, struct scope
 		v[n] = sv->text[n];
 		n++;
 	}
+	if (s->region_id) {
+		snprintf(sv->text[n], sizeof sv->text[n], "%lld", s->region_id);
+		v[n] = sv->text[n];
+		n++;
+	}
 	if (scope_mask(def, s) & SCOPE_OWNER)
 		v[n++] = s->subject ? s->subject : "";
 	return n;
@@ -111,7 +118,7 @@ scope_params(const struct resource_def *def, const struct scope *s, struct scope
 
 /* ---- the read and lock statements ------------------------------------------ */
 
-#define MASKS 32
+#define MASKS 64
 
 struct built {
 	const struct resource_def *def;
@@ -191,6 +198,8 @@ build(void)
 				if (((m & SCOPE_NOT_ADMIN) && !def->admin_only_unless) ||
 				    ((m & SCOPE_OWNER) && !def->private_to))
 					continue;   /* the same as without the bit */
+				if ((m & SCOPE_REGION) && (m & (SCOPE_LA | SCOPE_SCHOOL | SCOPE_GROUP)))
+					continue;   /* a region's caller is scoped to nothing else */
 				if (asprintf(&name, "%s_%s_%u", def->resource, kinds[k], m) < 0)
 					name = NULL;
 				built[i].stmt[k][m].name = name;

@@ -287,6 +287,8 @@ token_sign_claims(const struct token_keys *k, const struct token_claims *c, int 
 		json_object_set_new(claims, "body", json_integer(c->body_id));
 	if (c->person_id > 0)
 		json_object_set_new(claims, "person", json_integer(c->person_id));
+	if (c->region_id > 0)
+		json_object_set_new(claims, "region", json_integer(c->region_id));
 	if (c->generation > 0)
 		json_object_set_new(claims, "gen", json_integer(c->generation));
 	if ((claims_text = json_dumps(claims, JSON_COMPACT)) == NULL)
@@ -465,8 +467,14 @@ token_verify(const struct token_keys *k, const char *token, time_t now,
 		goto out;
 	}
 	c->group_id = v ? (long long)json_integer_value(v) : 0;
-	if (!id_claim(g, "body", &c->body_id) || !id_claim(g, "person", &c->person_id)) {
-		e = refuse(p, "body or person is not an id");
+	if (!id_claim(g, "body", &c->body_id) || !id_claim(g, "person", &c->person_id) ||
+	    !id_claim(g, "region", &c->region_id)) {
+		e = refuse(p, "body, person or region is not an id");
+		goto out;
+	}
+	/* A region's token is scoped to the region alone. */
+	if (c->region_id && (c->la_code || c->school_urn || c->group_id || c->role == ROLE_MEMBER)) {
+		e = refuse(p, "a region's token names no LA, school, group or body");
 		goto out;
 	}
 	/* A member reads a body's pack as a person who sits on it: the token names both. */

@@ -63,6 +63,7 @@ struct token_claims {
 	long long group_id;           /* 0: not scoped to a consortium or area network */
 	long long body_id;            /* a member's body (claim body); 0: none */
 	long long person_id;          /* a member's person (claim person); 0: none */
+	long long region_id;          /* scoped to a region (claim region; no other scope); 0: not */
 	int generation;               /* its account's token generation (claim gen); 0: none */
 };
 

@@ -253,6 +253,18 @@ token_full(const char *role, const char *sub, int la_code, long long group_id, l
 }
 
 const char *
+token_region(const char *role, const char *sub, long long region_id)
+{
+	struct token_claims c = {.role = role_parse(role), .region_id = region_id};
+	char *t = NULL;
+
+	cr_assert(c.role != ROLE_NONE);
+	snprintf(c.sub, sizeof c.sub, "%s", sub);
+	cr_assert(token_sign_claims(keys(), &c, 3600, time(NULL), &t) == ERR_OK);
+	return t;   /* one per call; the test process is short-lived */
+}
+
+const char *
 token_group(const char *role, int la_code, int school_urn, long long group_id)
 {
 	return sign(role, "tester", la_code, school_urn, group_id);
@@ -338,7 +350,9 @@ db_fingerprint(void)
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM school_support t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM system_leader t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM inspection t), "
-		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM reference t))");
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM reference t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM region t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM region_member t))");
 	char *out;
 
 	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(db()));

@@ -52,6 +52,9 @@ const char *token_group(const char *role, int la_code, int school_urn, long long
 const char *token_full(const char *role, const char *sub, int la_code, long long group_id, long long body_id,
                        long long person_id);
 
+/* A token for role speaking for sub, scoped to a region (claim region). */
+const char *token_region(const char *role, const char *sub, long long region_id);
+
 /* A token for role speaking for sub (each caller its own rate limit). */
 const char *token_as(const char *role, const char *sub);
 

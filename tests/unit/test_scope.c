@@ -16,8 +16,8 @@
 #include "register.h"
 #include "resource.h"
 
-enum kind { NONE, LA, SCHOOL, GROUP };
-static const char *const kind_names[] = {"none", "LA", "school", "group"};
+enum kind { NONE, LA, SCHOOL, GROUP, REGION };
+static const char *const kind_names[] = {"none", "LA", "school", "group", "region"};
 
 static struct scope
 scope_of(enum kind k)
@@ -30,19 +30,22 @@ scope_of(enum kind k)
 		s.school_urn = 123456;
 	if (k == GROUP)
 		s.group_id = 42;
+	if (k == REGION)
+		s.region_id = 77;
 	return s;
 }
 
 static const char *
 value_of(enum kind k)
 {
-	return k == LA ? "937" : k == SCHOOL ? "123456" : "42";
+	return k == LA ? "937" : k == SCHOOL ? "123456" : k == REGION ? "77" : "42";
 }
 
 static const char *
 fragment_of(const struct resource_def *def, enum kind k)
 {
-	return k == LA ? def->scope_la : k == SCHOOL ? def->scope_school : def->scope_group;
+	return k == LA ? def->scope_la : k == SCHOOL ? def->scope_school : k == REGION ? def->scope_region
+	                                                                             : def->scope_group;
 }
 
 /* " AND <fragment with $n>", as the builder writes it, or its "sees nothing" form. */
@@ -71,7 +74,7 @@ parse(const char *url)
 Test(scope, every_list_is_restricted_by_the_defs_one_fragment)
 {
 	for (const struct resource_def *const *d = resource_defs; *d; d++)
-		for (enum kind k = NONE; k <= GROUP; k++) {
+		for (enum kind k = NONE; k <= REGION; k++) {
 			struct scope s = scope_of(k);
 			struct query q = parse("/x");
 			struct list_request lr;
@@ -106,7 +109,7 @@ Test(scope, every_list_is_restricted_by_the_defs_one_fragment)
 Test(scope, every_read_and_lock_is_restricted_by_the_same_fragment)
 {
 	for (const struct resource_def *const *d = resource_defs; *d; d++)
-		for (enum kind k = NONE; k <= GROUP; k++) {
+		for (enum kind k = NONE; k <= REGION; k++) {
 			struct scope s = scope_of(k);
 			struct scope_values sv;
 			const char *v[2 + SCOPE_PARAMS_MAX];

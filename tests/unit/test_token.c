@@ -338,6 +338,21 @@ Test(token, a_member_names_its_body_and_person_and_only_a_member_does)
 	             ERR_UNAUTHORIZED));
 }
 
+Test(token, a_region_is_a_scope_of_its_own)
+{
+	char why[512];
+
+	cr_assert(eq(int, verdict("\"role\": \"officer\", \"region\": 5", NULL, why, sizeof why), ERR_OK), "%s", why);
+	cr_assert(eq(int, verdict("\"role\": \"officer\", \"region\": 5, \"la\": 937", NULL, why, sizeof why),
+	             ERR_UNAUTHORIZED));
+	cr_assert(strstr(why, "region") != NULL, "%s", why);
+	cr_assert(eq(int, verdict("\"role\": \"chair\", \"region\": 5, \"group\": 7", NULL, why, sizeof why),
+	             ERR_UNAUTHORIZED));
+	cr_assert(eq(int, verdict("\"role\": \"member\", \"region\": 5, \"body\": 1, \"person\": 2", NULL, why,
+	                          sizeof why), ERR_UNAUTHORIZED));
+	cr_assert(eq(int, verdict("\"role\": \"viewer\", \"region\": 0", NULL, why, sizeof why), ERR_UNAUTHORIZED));
+}
+
 Test(token, a_secret_of_fewer_than_32_bytes_is_refused_at_start)
 {
 	struct config cfg;
