@@ -57,4 +57,5 @@ python3 tools/demo_chairs.py "http://localhost:$port" "$loader" || echo "demo ch
 python3 tools/demo_year.py "http://localhost:$port" "$loader" || echo "demo year: not made (see above)"
 python3 tools/demo_bodies.py "http://localhost:$port" "$loader" || echo "demo bodies: not made (see above)"
 python3 tools/demo_casework.py "http://localhost:$port" "$loader" || echo "demo casework: not made (see above)"
+python3 tools/demo_region.py "http://localhost:$port" "$loader" || echo "demo region: not made (see above)"
 wait $server
