@@ -29,17 +29,20 @@
 #include "plan.h"
 #include "problem.h"
 #include "query_string.h"
+#include "region.h"
 #include "register.h"
 
 static const struct resource_def *const lists[] = {
 	&la_def, &area_def, &school_def, &account_def, &audit_def, &consortium_def, &network_def,
 	&membership_def, &chair_def, &nomination_def, &fund_def, &allocation_def, &payment_def,
 	&plan_def, &evaluation_def, &meeting_def, &support_def, &head_support_def, &reference_def,
+	&region_def, &region_member_def,
 };
 
 static const struct scope scopes[] = {
 	{.subject = "s"}, {.la_code = 937, .subject = "s"}, {.school_urn = 125678, .subject = "s"},
 	{.la_code = 937, .group_id = 42, .subject = "s"}, {.admin = true, .subject = "s"},
+	{.region_id = 3, .subject = "s"},
 };
 
 /* query_escape(name)=query_escape(value) must parse back to name and value. */
