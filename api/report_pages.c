@@ -2,8 +2,8 @@
  * report_pages.c
  *    The reports as printable HTML pages: the area and authority reports
  *    with a chart of money and progress per group, a body's year against
- *    its targets, an LA's bodies below target, an Area Analysis Group's
- *    pack for a meeting. Drawn here from the JSON
+ *    its targets, an LA's bodies below target (an Area Analysis Group's
+ *    pack is pack_page.c's). Drawn here from the JSON
  *    report, with no script and nothing fetched from elsewhere; every
  *    figure also in data-field / data-value / data-status attributes.
  */
@@ -13,60 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Write s to f escaped for HTML text and attributes. */
-static void
-html(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
-/* Pence as pounds with thousands separators: 123456789 -> "£1,234,567.89". */
-static void
-pounds(FILE *f, long long pence)
-{
-	char digits[32];
-	long long whole = (pence < 0 ? -pence : pence) / 100;
-	int n, lead;
-
-	n = snprintf(digits, sizeof digits, "%lld", whole);
-	fputs(pence < 0 ? "-&pound;" : "&pound;", f);
-	lead = n % 3 ? n % 3 : 3;
-	fwrite(digits, 1, (size_t)lead, f);
-	for (int i = lead; i < n; i += 3) {
-		fputc(',', f);
-		fwrite(digits + i, 1, 3, f);
-	}
-	fprintf(f, ".%02lld", (pence < 0 ? -pence : pence) % 100);
-}
-
-static long long
-num(const json_t *o, const char *a, const char *b)
-{
-	return json_integer_value(json_object_get(b ? json_object_get(o, a) : o, b ? b : a));
-}
-
-static void
-money_cell(FILE *f, const char *field, long long v)
-{
-	fprintf(f, "<td data-field=\"%s\" data-value=\"%lld\">", field, v);
-	pounds(f, v);
-	fputs("</td>", f);
-}
-
-static void
-count_cell(FILE *f, const char *field, long long v)
-{
-	fprintf(f, "<td data-field=\"%s\" data-value=\"%lld\">%lld</td>", field, v, v);
-}
+#include "page.h"
 
 /* Bars of allocated, paid and spent per group, scaled to the largest. */
 static void
@@ -185,30 +132,6 @@ area_section(FILE *f, const json_t *report)
 	fputs("</section>", f);
 }
 
-static const char style[] =
-	"body{font-family:system-ui,sans-serif;margin:2rem;color:#222}"
-	"table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #bbb;padding:.3rem .5rem;"
-	"text-align:left;vertical-align:top}td[data-value],th.n{text-align:right}"
-	"svg .allocated{fill:#3b6fb6}svg .paid{fill:#4c9a4c}svg .spent{fill:#d9902a}svg text{font-size:12px}"
-	".short{color:#b00;font-weight:bold}@media print{body{margin:0}}";
-
-/*
- * A page's opening, to the start of its body: its title, lead then a, sep
- * and b (each escaped; sep and b may be NULL), and the one style sheet.
- */
-static void
-page_head(FILE *f, const char *lead, const char *a, const char *sep, const char *b)
-{
-	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>", f);
-	fputs(lead, f);
-	html(f, a);
-	if (sep) {
-		fputs(sep, f);
-		html(f, b);
-	}
-	fprintf(f, "</title><style>%s</style></head><body>", style);
-}
-
 /* The page for one area's report, or an authority's (a list of area reports). */
 static char *
 render(const json_t *report, bool authority)
@@ -248,13 +171,6 @@ render(const json_t *report, bool authority)
 	fputs("</body></html>\n", f);
 	fclose(f);
 	return out;
-}
-
-static const char *
-text_of(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
 }
 
 /* A status of a target as a cell: met, missed, in progress, no target. */
@@ -428,211 +344,13 @@ render_below(const json_t *report)
 	return out;
 }
 
-/* A cell of text (a dash for none), its field named. */
-static void
-text_cell(FILE *f, const char *field, const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-
-	fprintf(f, "<td data-field=\"%s\">", field);
-	if (json_is_string(v) && (strcmp(k, "kind") == 0 || strcmp(k, "panel") == 0 || strcmp(k, "rating") == 0)) {
-		for (const char *c = json_string_value(v); *c; c++)   /* a value of a list: its words */
-			fputc(*c == '_' ? ' ' : *c, f);
-	} else if (json_is_string(v)) {
-		html(f, json_string_value(v));
-	} else if (json_is_integer(v)) {
-		fprintf(f, "%lld", json_integer_value(v));
-	} else if (json_is_boolean(v)) {
-		fputs(json_is_true(v) ? "yes" : "no", f);
-	} else {
-		fputs("&ndash;", f);
-	}
-	fputs("</td>", f);
-}
-
-/* A section of a pack: its heading, and a table of rows with these fields (or "None."). */
-static void
-pack_table(FILE *f, const json_t *pack, const char *key, const char *heading, const char *const *fields,
-           const char *const *titles)
-{
-	const json_t *items = json_object_get(pack, key), *o;
-	size_t i;
-
-	fprintf(f, "<h2>%s</h2>", heading);
-	if (json_array_size(items) == 0) {
-		fprintf(f, "<p class=\"%s\">None.</p>", key);
-		return;
-	}
-	fprintf(f, "<table class=\"%s\"><thead><tr>", key);
-	for (size_t k = 0; titles[k]; k++)
-		fprintf(f, "<th>%s</th>", titles[k]);
-	fputs("</tr></thead><tbody>", f);
-	json_array_foreach(items, i, o) {
-		fprintf(f, "<tr data-id=\"%lld\">", num(o, "id", NULL));
-		for (size_t k = 0; fields[k]; k++)
-			text_cell(f, fields[k], o, fields[k]);
-		fputs("</tr>", f);
-	}
-	fputs("</tbody></table>", f);
-}
-
-/* One support record of a vulnerable school in a pack: what, by whom, its cost, its new reviews. */
-static void
-pack_support(FILE *f, const json_t *sup)
-{
-	const json_t *rev;
-	size_t j;
-
-	fprintf(f, "<div class=\"support\" data-id=\"%lld\"><p><strong>", num(sup, "id", NULL));
-	html(f, text_of(sup, "support"));
-	fputs("</strong>, provided by ", f);
-	html(f, json_is_string(json_object_get(sup, "provider")) ? text_of(sup, "provider") : text_of(sup, "brokered_by"));
-	fputs(", from ", f);
-	html(f, text_of(sup, "started_on"));
-	if (json_is_integer(json_object_get(sup, "cost_pence"))) {
-		fprintf(f, ", costing <span data-field=\"cost_pence\" data-value=\"%lld\">", num(sup, "cost_pence", NULL));
-		pounds(f, num(sup, "cost_pence", NULL));
-		fputs("</span>", f);
-	}
-	fputs(".</p>", f);
-	if (json_array_size(json_object_get(sup, "reviews")) > 0) {
-		fputs("<table class=\"reviews\"><thead><tr><th>Review</th><th>On</th><th>Rating</th><th>Notes</th>"
-		      "</tr></thead><tbody>", f);
-		json_array_foreach(json_object_get(sup, "reviews"), j, rev) {
-			fprintf(f, "<tr data-id=\"%lld\">", num(rev, "id", NULL));
-			text_cell(f, "kind", rev, "kind");
-			text_cell(f, "reviewed_on", rev, "reviewed_on");
-			text_cell(f, "rating", rev, "rating");
-			text_cell(f, "notes", rev, "notes");
-			fputs("</tr>", f);
-		}
-		fputs("</tbody></table>", f);
-	}
-	fputs("</div>", f);
-}
-
-/* The pack's vulnerable schools, each with the support new to the pack. */
-static void
-pack_schools(FILE *f, const json_t *schools)
-{
-	const json_t *school, *sup;
-	size_t i, k;
-
-	fputs("<h2>Vulnerable schools and the support brokered</h2>", f);
-	if (json_array_size(schools) == 0)
-		fputs("<p class=\"vulnerable_schools\">None.</p>", f);
-	json_array_foreach(schools, i, school) {
-		fprintf(f, "<article class=\"vulnerable\" data-school-urn=\"%lld\"><h3>", num(school, "school_urn", NULL));
-		html(f, text_of(school, "school_name"));
-		fputs("</h3><p>Vulnerable since ", f);
-		html(f, text_of(school, "vulnerable_since"));
-		fputs(": ", f);
-		html(f, text_of(school, "reason"));
-		fputs("</p>", f);
-		if (json_array_size(json_object_get(school, "support")) == 0)
-			fputs("<p>No new support or review.</p>", f);
-		json_array_foreach(json_object_get(school, "support"), k, sup)
-			pack_support(f, sup);
-		fputs("</article>", f);
-	}
-}
-
-/* The pack's new heads and their support since the last pack; none is shown in red. */
-static void
-pack_heads(FILE *f, const json_t *heads)
-{
-	const json_t *head, *h;
-	size_t i, k;
-
-	fputs("<h2>New headteachers and their support</h2>", f);
-	if (json_array_size(heads) == 0) {
-		fputs("<p class=\"new_heads\">None.</p>", f);
-		return;
-	}
-	fputs("<table class=\"new_heads\"><thead><tr><th>Head</th><th>School</th><th>Group</th><th>Head since</th>"
-	      "<th>Support since the last meeting</th></tr></thead><tbody>", f);
-	json_array_foreach(heads, i, head) {
-		const json_t *support = json_object_get(head, "support");
-
-		fprintf(f, "<tr data-person-id=\"%lld\">", num(head, "person_id", NULL));
-		text_cell(f, "name", head, "name");
-		text_cell(f, "school_name", head, "school_name");
-		text_cell(f, "group_name", head, "group_name");
-		text_cell(f, "head_from", head, "head_from");
-		fprintf(f, "<td data-field=\"support\" data-value=\"%zu\">", json_array_size(support));
-		if (json_array_size(support) == 0)
-			fputs("<span class=\"short\">none</span>", f);
-		json_array_foreach(support, k, h) {
-			fputs(k ? "; " : "", f);
-			for (const char *c = text_of(h, "kind"); *c; c++)
-				fputc(*c == '_' ? ' ' : *c, f);
-			fputs(" ", f);
-			html(f, text_of(h, "held_on"));
-		}
-		fputs("</td></tr>", f);
-	}
-	fputs("</tbody></table>", f);
-}
-
-/* The Area Analysis Group's pack for a meeting. */
-static char *
-render_pack(const json_t *pack)
-{
-	static const char *const panel_fields[] = {"group_name", "panel", "held_on", "pupils_considered", "outcome",
-	                                           "capacity_view", NULL};
-	static const char *const panel_titles[] = {"Group", "Panel", "Held", "Pupils considered", "Outcome",
-	                                           "AAG's view on capacity", NULL};
-	static const char *const issue_fields[] = {"group_name", "raised_on", "raised_with", "issue", NULL};
-	static const char *const issue_titles[] = {"Group", "Raised", "With", "Issue", NULL};
-	static const char *const request_fields[] = {"group_name", "requested_on", "asked_of", "kind", "request",
-	                                             "decision", "decided_on", NULL};
-	static const char *const request_titles[] = {"Group", "Asked", "Of", "Kind", "Request", "Decision",
-	                                             "Decided", NULL};
-	static const char *const evaluation_fields[] = {"group_name", "allocation_id", "rating", "reported_on", NULL};
-	static const char *const evaluation_titles[] = {"Group", "Allocation", "Rating", "Reported", NULL};
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-
-	if (f == NULL)
-		return NULL;
-	page_head(f, "", text_of(pack, "body_name"), ": pack for the meeting of ", text_of(pack, "held_on"));
-	fprintf(f, "<section class=\"pack\" data-body-id=\"%lld\" data-meeting-id=\"%lld\"><h1>",
-	        num(pack, "body_id", NULL), num(pack, "meeting_id", NULL));
-	html(f, text_of(pack, "body_name"));
-	fputs("</h1><p>The pack for the meeting of <span data-field=\"held_on\">", f);
-	html(f, text_of(pack, "held_on"));
-	fputs("</span>: what is new in <span data-field=\"area_name\">", f);
-	html(f, text_of(pack, "area_name"));
-	fputs("</span> since ", f);
-	if (json_is_string(json_object_get(pack, "since"))) {
-		fputs("the last meeting, <span data-field=\"since\">", f);
-		html(f, text_of(pack, "since"));
-		fputs("</span>", f);
-	} else {
-		fputs("<span data-field=\"since\">the start</span>", f);
-	}
-	fprintf(f, ". <strong data-field=\"received\">%s</strong></p>",
-	        json_is_true(json_object_get(pack, "received")) ? "Received at this meeting." : "Not yet received.");
-	pack_schools(f, json_object_get(pack, "vulnerable_schools"));
-	pack_table(f, pack, "panel_outcomes", "FAP and Assessment Gateway panels", panel_fields, panel_titles);
-	pack_table(f, pack, "development_issues", "Common development issues", issue_fields, issue_titles);
-	pack_table(f, pack, "assistance_requests", "Requests for assistance or finance", request_fields,
-	           request_titles);
-	pack_table(f, pack, "evaluations", "Evaluations reported", evaluation_fields, evaluation_titles);
-	pack_heads(f, json_object_get(pack, "new_heads"));
-	fputs("</section></body></html>\n", f);
-	fclose(f);
-	return out;
-}
-
 char *
 report_page(const json_t *report, enum report_page kind)
 {
 	switch (kind) {
 	case PAGE_BODY: return render_body(report);
 	case PAGE_BELOW_TARGET: return render_below(report);
-	case PAGE_PACK: return render_pack(report);
+	case PAGE_PACK: return pack_page(report);
 	case PAGE_AUTHORITY: return render(report, true);
 	case PAGE_AREA: break;
 	}

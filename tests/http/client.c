@@ -226,42 +226,37 @@ token_scoped(const char *role, int la_code, int school_urn)
 	return token_group(role, la_code, school_urn, 0);
 }
 
+/* A token of the claims c, for sub; one per call (the test process is short-lived). */
+static const char *
+signed_as(struct token_claims c, const char *sub)
+{
+	char *t = NULL;
+
+	cr_assert(c.role != ROLE_NONE);
+	snprintf(c.sub, sizeof c.sub, "%s", sub);
+	cr_assert(token_sign_claims(keys(), &c, 3600, time(NULL), &t) == ERR_OK);
+	return t;
+}
+
 static const char *
 sign(const char *role, const char *sub, int la_code, int school_urn, long long group_id)
 {
-	char *t = NULL;
-	enum role ro = role_parse(role);
-
-	cr_assert(ro != ROLE_NONE);
-	cr_assert(token_sign(keys(), sub, ro, la_code, school_urn, group_id, 0, 3600, time(NULL), &t) ==
-	          ERR_OK);
-	return t;   /* one per call; the test process is short-lived */
+	return signed_as((struct token_claims){.role = role_parse(role), .la_code = la_code,
+	                                       .school_urn = school_urn, .group_id = group_id}, sub);
 }
 
 const char *
 token_full(const char *role, const char *sub, int la_code, long long group_id, long long body_id,
            long long person_id)
 {
-	struct token_claims c = {.role = role_parse(role), .la_code = la_code, .group_id = group_id,
-	                         .body_id = body_id, .person_id = person_id};
-	char *t = NULL;
-
-	cr_assert(c.role != ROLE_NONE);
-	snprintf(c.sub, sizeof c.sub, "%s", sub);
-	cr_assert(token_sign_claims(keys(), &c, 3600, time(NULL), &t) == ERR_OK);
-	return t;   /* one per call; the test process is short-lived */
+	return signed_as((struct token_claims){.role = role_parse(role), .la_code = la_code, .group_id = group_id,
+	                                       .body_id = body_id, .person_id = person_id}, sub);
 }
 
 const char *
 token_region(const char *role, const char *sub, long long region_id)
 {
-	struct token_claims c = {.role = role_parse(role), .region_id = region_id};
-	char *t = NULL;
-
-	cr_assert(c.role != ROLE_NONE);
-	snprintf(c.sub, sizeof c.sub, "%s", sub);
-	cr_assert(token_sign_claims(keys(), &c, 3600, time(NULL), &t) == ERR_OK);
-	return t;   /* one per call; the test process is short-lived */
+	return signed_as((struct token_claims){.role = role_parse(role), .region_id = region_id}, sub);
 }
 
 const char *
