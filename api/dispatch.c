@@ -174,7 +174,7 @@ cors(struct req *r)
 	for (char **o = r->app->cfg.cors_origins; o && *o; o++) {
 		if (strcmp(*o, origin) == 0 || strcmp(*o, "*") == 0) {
 			respond_header(r, "Access-Control-Allow-Origin", origin);
-			respond_header(r, "Vary", "Origin");
+			respond_header(r, "Vary", u_map_get(r->out->map_header, "Vary") ? "Accept-Language, Origin" : "Origin");
 			respond_header(r, "Access-Control-Expose-Headers",
 			               "ETag, Location, Link, X-Request-Id, Retry-After, RateLimit-Limit, "
 			               "RateLimit-Remaining, RateLimit-Reset");
@@ -302,10 +302,10 @@ admit(struct req *r)
 		    route->handler != api_chair_eligibility && r->claims.group_id == 0)
 			return problem_set(&r->problem, ERR_FORBIDDEN,
 			                   "a chair's token must name its group (claim `group`) to write");
-		/* A region's token reads the region's records and what its members share, and writes nothing yet. */
-		if (r->claims.region_id && !region_reads(route))
+		/* A region's token reads the region's records and what its members share, and writes its own. */
+		if (r->claims.region_id && !region_reads(route) && !(route->def && route->def->region_writes))
 			return problem_set(&r->problem, ERR_FORBIDDEN,
-			                   "a region's token reads only the region's records and its members' registers");
+			                   "a region's token reaches only the region's records and its members' registers");
 		/* A group's casework is its chair's: a chair's token reads it only for its group. */
 		if (r->claims.role == ROLE_CHAIR && route->def && route->def->group_kept &&
 		    r->claims.group_id == 0)

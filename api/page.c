@@ -99,7 +99,14 @@ text_cell(FILE *f, const char *field, const json_t *o, const char *k)
 void
 page_head(FILE *f, const char *lead, const char *a, const char *sep, const char *b)
 {
-	fputs("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>", f);
+	page_head_in(f, "en", lead, a, sep, b);
+}
+
+void
+page_head_in(FILE *f, const char *lang, const char *lead, const char *a, const char *sep, const char *b)
+{
+	fprintf(f, "<!DOCTYPE html><html lang=\"%s\"><head><meta charset=\"utf-8\"><link rel=\"icon\" "
+	        "href=\"data:,\"><title>", lang);
 	fputs(lead, f);
 	html(f, a);
 	if (sep) {

@@ -30,5 +30,7 @@ void text_cell(FILE *f, const char *field, const json_t *o, const char *k);
  * and b (each escaped; sep and b may be NULL), and the style sheet.
  */
 void page_head(FILE *f, const char *lead, const char *a, const char *sep, const char *b);
+/* The same, for a page in language lang ("en", "cy"). */
+void page_head_in(FILE *f, const char *lang, const char *lead, const char *a, const char *sep, const char *b);
 
 #endif

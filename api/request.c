@@ -60,11 +60,55 @@ respond_header(struct req *r, const char *name, const char *value)
 	u_map_put(r->out->map_header, name, value);
 }
 
+size_t
+json_in_welsh(json_t *o)
+{
+	size_t n = 0, i;
+	const char *k;
+	json_t *v;
+
+	if (json_is_array(o)) {
+		json_array_foreach(o, i, v)
+			n += json_in_welsh(v);
+	} else if (json_is_object(o)) {
+		json_object_foreach(o, k, v) {
+			size_t len = strlen(k);
+			char base[128];
+
+			n += json_in_welsh(v);
+			if (len > 3 && len < sizeof base && strcmp(k + len - 3, "_cy") == 0 && json_is_string(v)) {
+				memcpy(base, k, len - 3);
+				base[len - 3] = '\0';
+				if (json_is_string(json_object_get(o, base)) &&
+				    json_object_set(o, base, v) == 0)   /* replaces a member: the iteration goes on */
+					n++;
+			}
+		}
+	}
+	return n;
+}
+
 void
 respond_json(struct req *r, int status, const char *body, size_t len)
 {
+	static const char *const languages[] = {"en", "cy", NULL};
+	char *welsh = NULL;
+
+	/* A success asked for in Welsh (Accept-Language: cy) answers the Welsh where it is given. */
+	if (status < 300 && accept_language(req_header(r, "Accept-Language"), languages) == 1) {
+		json_t *o = json_loadb(body, len, JSON_DECODE_ANY, NULL);
+
+		if (o && json_in_welsh(o) > 0 && (welsh = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) != NULL) {
+			body = welsh;
+			len = strlen(welsh);
+		}
+		json_decref(o);
+	}
 	ulfius_set_binary_body_response(r->out, (unsigned int)status, body, len);
+	free(welsh);
 	respond_header(r, "Content-Type", "application/json; charset=utf-8");
+	respond_header(r, "Content-Language", welsh ? "cy" : "en");
+	respond_header(r, "Vary", "Accept-Language");
 	r->status = status;
 }
 

@@ -102,7 +102,14 @@ enum err req_target(struct req *r, char key[24], struct expected_version *expect
 /* The versions the If-Match header expects, or ERR_PRECONDITION_REQUIRED without one. */
 enum err req_if_match(struct req *r, struct expected_version *out);
 
-/* Answer with a JSON text body (copied). */
+/*
+ * Put the Welsh of o where it is given: every member "x_cy" holding text
+ * replaces the "x" beside it, through every object and array. How many it
+ * replaced.
+ */
+size_t json_in_welsh(json_t *o);
+
+/* Answer with a JSON text body (copied); in Welsh where given, when Accept-Language prefers cy. */
 void respond_json(struct req *r, int status, const char *body, size_t len);
 
 /* Answer with a resource representation and its ETag. */

@@ -18,6 +18,8 @@
 #include "../lib/people.h"
 #include "../lib/plan.h"
 #include "../lib/region.h"
+#include "../lib/regional_fund.h"
+#include "../lib/strategic_plan.h"
 #include "../lib/register.h"
 
 static const char *const import_query[] = {"la", NULL};
@@ -30,7 +32,18 @@ static const char *const totals_query[] = {"financial_year", "academic_year", NU
 static const char *const authority_query[] = {"academic_year", "la", NULL};
 static const char *const below_target_query[] = {"academic_year", "as_of", "la", NULL};
 static const char *const pack_query[] = {"meeting", NULL};
+static const char *const dry_run_query[] = {"dry_run", NULL};
 static const char *const new_heads_query[] = {"as_of", "la", "group_id", NULL};
+
+/* A stored resource's routes: list, create, read, change (and delete). */
+#define RESOURCE_ROUTES_KEPT(path, def, read, write)                                              \
+	{"GET", path, api_resource_list, read, def, BODY_NONE, NULL},                                  \
+	{"POST", path, api_resource_create, write, def, BODY_JSON, NULL},                              \
+	{"GET", path "/:id", api_resource_get, read, def, BODY_NONE, NULL},                            \
+	{"PATCH", path "/:id", api_resource_patch, write, def, BODY_JSON, NULL}
+#define RESOURCE_ROUTES(path, def, read, write)                                                   \
+	RESOURCE_ROUTES_KEPT(path, def, read, write),                                                  \
+	{"DELETE", path "/:id", api_resource_delete, write, def, BODY_NONE, NULL}
 
 const struct route routes[] = {
 	{"GET", "/healthz", api_healthz, 0, NULL, BODY_NONE, NULL},
@@ -58,6 +71,25 @@ const struct route routes[] = {
 	{"GET", "/v1/region-members/:id", api_resource_get, ROLES_READ, &region_member_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/region-members/:id", api_resource_patch, ROLES_ADMIN, &region_member_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/region-members/:id", api_resource_delete, ROLES_ADMIN, &region_member_def, BODY_NONE, NULL},
+
+	RESOURCE_ROUTES("/v1/strategic-plans", &strategic_plan_def, ROLES_READ, ROLES_WRITE),
+	{"GET", "/v1/strategic-plans/:id/report", api_strategic_plan_report, ROLES_READ, &strategic_plan_def, BODY_NONE, as_of_query},
+	{"POST", "/v1/strategic-plans/:id/import", api_strategic_plan_import, ROLES_WRITE, &strategic_plan_def, BODY_CSV, dry_run_query},
+	RESOURCE_ROUTES("/v1/plan-strands", &plan_strand_def, ROLES_READ, ROLES_WRITE),
+	RESOURCE_ROUTES("/v1/plan-objectives", &plan_objective_def, ROLES_READ, ROLES_WRITE),
+	RESOURCE_ROUTES("/v1/plan-work-areas", &plan_work_area_def, ROLES_READ, ROLES_WRITE),
+	RESOURCE_ROUTES("/v1/plan-criteria", &plan_criterion_def, ROLES_READ, ROLES_WRITE),
+	{"GET", "/v1/plan-actions", api_resource_list, ROLES_READ, &plan_action_def, BODY_NONE, NULL},
+	{"POST", "/v1/plan-actions", api_resource_create, ROLES_WRITE, &plan_action_def, BODY_JSON, NULL},
+	{"GET", "/v1/plan-actions/:id", api_resource_get, ROLES_READ, &plan_action_def, BODY_NONE, as_of_query},
+	{"PATCH", "/v1/plan-actions/:id", api_resource_patch, ROLES_WRITE, &plan_action_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/plan-actions/:id", api_resource_delete, ROLES_WRITE, &plan_action_def, BODY_NONE, NULL},
+	RESOURCE_ROUTES_KEPT("/v1/plan-action-reviews", &plan_action_review_def, ROLES_READ, ROLES_WRITE),
+	RESOURCE_ROUTES_KEPT("/v1/plan-criterion-reviews", &plan_criterion_review_def, ROLES_READ, ROLES_WRITE),
+	RESOURCE_ROUTES("/v1/plan-benchmarks", &plan_benchmark_def, ROLES_READ, ROLES_WRITE),
+	RESOURCE_ROUTES("/v1/regional-funds", &regional_fund_def, ROLES_READ, ROLES_WRITE),
+	RESOURCE_ROUTES_KEPT("/v1/fund-contributions", &fund_contribution_def, ROLES_READ, ROLES_WRITE),
+	RESOURCE_ROUTES_KEPT("/v1/fund-draws", &fund_draw_def, ROLES_READ, ROLES_WRITE),
 
 	{"GET", "/v1/areas", api_resource_list, ROLES_READ, &area_def, BODY_NONE, NULL},
 	{"POST", "/v1/areas", api_resource_create, ROLES_WRITE, &area_def, BODY_JSON, NULL},

@@ -55,13 +55,17 @@ quality(const char *p, const char *end)
 	return 1000;
 }
 
-int
-accept_choose(const char *header, const char *const *offers)
+/*
+ * Index into offers of the one header prefers by `matches` (how specifically
+ * a range matches an offer, -1 none): the most specific range that matches
+ * an offer gives its quality; the best quality above 0 wins, the earlier
+ * offer on a tie. -1 when none.
+ */
+static int
+choose(const char *header, const char *const *offers, int (*matches)(const char *, size_t, const char *))
 {
 	int best = -1, best_q = 0;
 
-	if (header == NULL || header[strspn(header, " \t")] == '\0')
-		return 0;
 	for (int i = 0; offers[i]; i++) {
 		int spec = -1, q = 0;
 		const char *h = header;
@@ -74,7 +78,7 @@ accept_choose(const char *header, const char *const *offers)
 
 			if (r + rlen > end)
 				rlen = (size_t)(end - r);
-			m = match(r, rlen, offers[i]);
+			m = matches(r, rlen, offers[i]);
 			if (m > spec) {
 				int rq = quality(r + rlen, end);
 				spec = m;
@@ -88,6 +92,37 @@ accept_choose(const char *header, const char *const *offers)
 		}
 	}
 	return best;
+}
+
+int
+accept_choose(const char *header, const char *const *offers)
+{
+	if (header == NULL || header[strspn(header, " \t")] == '\0')
+		return 0;
+	return choose(header, offers, match);
+}
+
+/* How specifically language range [r, r+len) matches tag t: -1 none, 0 "*", 1 a prefix ("cy" of "cy-gb"), 2 exact. */
+static int
+language_match(const char *r, size_t len, const char *t)
+{
+	size_t tlen = strlen(t);
+
+	if (len == 1 && r[0] == '*')
+		return 0;
+	if (len == tlen && strncasecmp(r, t, len) == 0)
+		return 2;
+	if (len > tlen && strncasecmp(r, t, tlen) == 0 && r[tlen] == '-')
+		return 1;   /* "cy-GB" asks for a kind of Welsh: the service's Welsh serves it */
+	return -1;
+}
+
+int
+accept_language(const char *header, const char *const *offers)
+{
+	int i = header ? choose(header, offers, language_match) : -1;
+
+	return i < 0 ? 0 : i;
 }
 
 bool

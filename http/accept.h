@@ -19,6 +19,15 @@
 int accept_choose(const char *header, const char *const *offers);
 
 /*
+ * Index into `offers` (language tags, NULL-terminated, the server's
+ * preference first) of the language to answer in by Accept-Language
+ * (RFC 9110 section 12.5.4, RFC 4647 basic filtering: "cy" and "cy-GB"
+ * match cy, "*" matches any); 0 when the header is absent or names none
+ * of them: the service answers in its first language rather than 406.
+ */
+int accept_language(const char *header, const char *const *offers);
+
+/*
  * The value of parameter `name` of a media type header ("text/csv;
  * charset=utf-8"), unquoted, into out. False when absent or too long.
  */

@@ -32,25 +32,26 @@ static const struct field area_fields[] = {
 	{.name = "district_codes", .type = FT_TEXT_ARRAY, .min = 9, .max = 9, .max_items = 100,
 	 .check = gss_code_ok,
 	 .format = "a district's GSS code (E or W and 8 digits)", .dflt = "{}"},
+	{.name = "name_cy", .type = FT_TEXT, .flags = F_NULLABLE | F_NAME, .min = 1, .max = 200},
 };
 
 static const char *const area_read_only[] = {"id", "created_at", "updated_at", "version", NULL};
 
-static const struct field_set area_field_set = {area_fields, 4, area_read_only};
+static const struct field_set area_field_set = {area_fields, sizeof area_fields / sizeof area_fields[0], area_read_only};
 
 #define AREA_DOC                                                                       \
-	"json_build_object('id', a.id, 'la_code', l.code, 'code', a.code, 'name', a.name, " \
+	"json_build_object('id', a.id, 'la_code', l.code, 'code', a.code, 'name', a.name, 'name_cy', a.name_cy, " \
 	"'district_codes', to_json(a.district_codes), 'created_at', api_ts(a.created_at), " \
 	"'updated_at', api_ts(a.updated_at), 'version', a.version)"
 #define AREA_FROM "area a JOIN local_authority l ON l.id = a.la_id"
 
 
 static const struct db_stmt AREA_INSERT = {"area_insert",
-	"INSERT INTO area (la_id, code, name, district_codes) "
-	"SELECT l.id, $2, $3, $4::text[] FROM local_authority l WHERE l.code = $1::integer "
+	"INSERT INTO area (la_id, code, name, district_codes, name_cy) "
+	"SELECT l.id, $2, $3, $4::text[], $5 FROM local_authority l WHERE l.code = $1::integer "
 	"RETURNING id"};
 static const struct db_stmt AREA_UPDATE = {"area_update",
-	"UPDATE area SET code = $3, name = $4, district_codes = $5::text[], updated_at = now(), "
+	"UPDATE area SET code = $3, name = $4, district_codes = $5::text[], name_cy = $6, updated_at = now(), "
 	"version = version + 1 WHERE id = $1::bigint AND $2::integer IS NOT NULL"};
 static const struct db_stmt AREA_DELETE = {"area_delete",
 	"DELETE FROM area WHERE id = $1::bigint"};
@@ -68,6 +69,7 @@ static const struct constraint_def area_constraints[] = {
 	{"area_la_code_key", "code", "duplicate", "is already the code of an area of this local authority"},
 	{"area_code_check", "code", "format", "must be lower-case letters, digits and hyphens, at most 40"},
 	{"area_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"area_name_cy_check", "name_cy", "length", "must be 1 to 200 characters long"},
 	{"area_la_fkey", "la_code", "reference", "does not name a local authority"},
 	{"area_id_la_key", "id", "duplicate", "is already an area of this local authority"},
 };
@@ -80,7 +82,7 @@ const struct resource_def area_def = {
 	.key_min = 1,
 	.key_max = 9223372036854775807LL,
 	.fields = &area_field_set,
-	.load_cols = "l.code, a.code, a.name, a.district_codes",
+	.load_cols = "l.code, a.code, a.name, a.district_codes, a.name_cy",
 	.insert = &AREA_INSERT,
 	.insert_miss_field = "la_code",
 	.update = &AREA_UPDATE,

@@ -12,8 +12,20 @@
 
 /* ---- bodies ---------------------------------------------------------------- */
 
+/*
+ * An LA's callers read its bodies and its regions' (of which it is a member
+ * today), and change its own; a region's body is changed by the region's
+ * callers (and admins), whichever LA hosts it.
+ */
+#define BODY_SCOPE_LA(b)                                                                           \
+	.scope_la = "EXISTS (SELECT 1 FROM local_authority xl WHERE xl.code = $%d::integer AND "       \
+	            "((xl.id = " b ".la_id AND " b ".region_id IS NULL) OR " b ".region_id IN "         \
+	            "(SELECT rm.region_id FROM region_member rm WHERE rm.la_id = xl.id "                 \
+	            "AND rm.valid @> london_today())))",                                                \
+	.scope_la_lock = "l.code = $%d::integer AND " b ".region_id IS NULL"
+
 enum { BF_LA_CODE, BF_KIND, BF_NAME, BF_AREA_ID, BF_PER_YEAR, BF_PER_TERM, BF_ATTENDANCE, BF_CLOSED_ON,
-       BF_ESTABLISHED_ON, BF__COUNT };
+       BF_ESTABLISHED_ON, BF_REGION_ID, BF_NAME_CY, BF__COUNT };
 
 static const char *const body_kinds[] = {
 	"consortium", "area_network", "area_analysis_group", "chairs_board", "education_challenge_board",
@@ -21,7 +33,8 @@ static const char *const body_kinds[] = {
 	"task_and_finish_group", NULL};
 
 static const struct field body_fields[BF__COUNT] = {
-	[BF_LA_CODE] = {.name = "la_code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 100,
+	/* a region's body: left out, hosted by the region's lead */
+	[BF_LA_CODE] = {.name = "la_code", .type = FT_INT, .flags = F_OPTIONAL | F_CREATE_ONLY, .min = 100,
 	                .max = 999},
 	[BF_KIND] = {.name = "kind", .type = FT_ENUM, .flags = F_REQUIRED | F_CREATE_ONLY, .values = body_kinds},
 	[BF_NAME] = {.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
@@ -34,6 +47,9 @@ static const struct field body_fields[BF__COUNT] = {
 	[BF_CLOSED_ON] = {.name = "closed_on", .type = FT_DATE, .flags = F_NULLABLE},
 	/* left out: the day it is recorded */
 	[BF_ESTABLISHED_ON] = {.name = "established_on", .type = FT_DATE, .flags = F_OPTIONAL},
+	[BF_REGION_ID] = {.name = "region_id", .type = FT_INT, .flags = F_NULLABLE | F_CREATE_ONLY, .min = 1,
+	                  .max = 9223372036854775807LL},
+	[BF_NAME_CY] = {.name = "name_cy", .type = FT_TEXT, .flags = F_NULLABLE | F_NAME, .min = 1, .max = 200},
 };
 
 static const char *const body_read_only[] = {"id", "group_id", "members", "created_at", "updated_at",
@@ -45,6 +61,9 @@ body_check(const struct record *rec, struct problem *p)
 {
 	const char *kind = rec->val[BF_KIND];
 
+	if (rec->val[BF_LA_CODE] == NULL && rec->val[BF_REGION_ID] == NULL)
+		problem_field(p, IN_BODY, "la_code", "required", "a body is an LA's or a region's (region_id)");
+
 	if (kind && strcmp(kind, "area_analysis_group") == 0 && rec->val[BF_AREA_ID] == NULL)
 		problem_field(p, IN_BODY, "area_id", "required", "an Area Analysis Group is its area's");
 	if (rec->val[BF_ESTABLISHED_ON] && rec->val[BF_CLOSED_ON] &&
@@ -54,7 +73,8 @@ body_check(const struct record *rec, struct problem *p)
 
 /* members: how many sit on it today (a group's body: its member schools' heads too). */
 #define BODY_DOC                                                                                    \
-	"json_build_object('id', b.id, 'la_code', l.code, 'kind', b.kind, 'name', b.name, "            \
+	"json_build_object('id', b.id, 'la_code', l.code, 'region_id', b.region_id, 'kind', b.kind, "  \
+	"'name', b.name, 'name_cy', b.name_cy, "                                                       \
 	"'area_id', b.area_id, 'group_id', b.group_id, 'meetings_per_year', b.meetings_per_year, "     \
 	"'meetings_per_term', b.meetings_per_term, "                                                   \
 	"'attendance_target_percent', b.attendance_target_percent, "                                   \
@@ -66,14 +86,17 @@ body_check(const struct record *rec, struct problem *p)
 
 static const struct db_stmt BODY_INSERT = {"body_insert",
 	"INSERT INTO body (la_id, kind, name, area_id, meetings_per_year, meetings_per_term, "
-	"attendance_target_percent, closed_on, established_on) SELECT l.id, $2, $3, $4::bigint, $5::integer, "
-	"$6::integer, $7::integer, $8::date, coalesce($9::date, london_today()) FROM local_authority l "
-	"WHERE l.code = $1::integer RETURNING id"};
+	"attendance_target_percent, closed_on, established_on, region_id, name_cy) SELECT l.id, $2, $3, $4::bigint, "
+	"$5::integer, $6::integer, $7::integer, $8::date, coalesce($9::date, london_today()), $10::bigint, $11 "
+	"FROM local_authority l WHERE CASE WHEN $10::bigint IS NULL THEN l.code = $1::integer "
+	"WHEN $1::integer IS NULL THEN l.id = (SELECT lead_la_id FROM region WHERE id = $10::bigint) "
+	"ELSE l.code = $1::integer AND l.id IN (SELECT la_id FROM region_member WHERE region_id = $10::bigint "
+	"AND valid @> london_today()) END RETURNING id"};
 static const struct db_stmt BODY_UPDATE = {"body_update",
 	"UPDATE body SET name = $4, area_id = $5::bigint, meetings_per_year = $6::integer, "
 	"meetings_per_term = $7::integer, attendance_target_percent = $8::integer, closed_on = $9::date, "
-	"established_on = coalesce($10::date, established_on), updated_at = now(), version = version + 1 "
-	"WHERE id = $1::bigint AND $2::integer IS NOT NULL AND $3::text IS NOT NULL"};
+	"established_on = coalesce($10::date, established_on), name_cy = $12, updated_at = now(), "
+	"version = version + 1 WHERE id = $1::bigint AND num_nulls($2::integer, $3::text, $11::bigint) >= 0"};
 static const struct db_stmt BODY_DELETE = {"body_delete", "DELETE FROM body WHERE id = $1::bigint"};
 
 static const struct filter_def body_filters[] = {
@@ -85,6 +108,8 @@ static const struct filter_def body_filters[] = {
 	 .max = 9223372036854775807LL},
 	{.name = "person_id", .kind = FILTER_INT, .min = 1, .max = 9223372036854775807LL,
 	 .sql = "EXISTS (SELECT 1 FROM body_seat s WHERE s.body_id = b.id AND s.person_id = $%d::bigint)"},
+	{.name = "region_id", .kind = FILTER_INT, .sql = "b.region_id = $%d::bigint", .min = 1,
+	 .max = 9223372036854775807LL},
 	{.name = "open", .kind = FILTER_BOOL,
 	 .sql = "(b.closed_on IS NULL OR b.closed_on >= london_today()) = $%d::boolean"},
 };
@@ -108,16 +133,19 @@ static const struct constraint_def body_constraints[] = {
 	{"body_meetings_per_term_check", "meetings_per_term", "range", "must be 1 to 100"},
 	{"body_attendance_target_check", "attendance_target_percent", "range", "must be 1 to 100"},
 	{"body_dates_check", "closed_on", "rule", "must not be before established_on"},
+	{"body_region_fkey", "region_id", "reference", "does not name a region"},
+	{"body_name_cy_check", "name_cy", "length", "must be 1 to 200 characters long"},
 };
 
 const struct resource_def body_def = {
 	.noun = "body", .resource = "body", .path = "/v1/bodies", .key_field = "id", .key_min = 1,
 	.key_max = 9223372036854775807LL, .fields = &body_field_set,
 	.load_cols = "l.code, b.kind, b.name, b.area_id, b.meetings_per_year, b.meetings_per_term, "
-	             "b.attendance_target_percent, b.closed_on, b.established_on",
+	             "b.attendance_target_percent, b.closed_on, b.established_on, b.region_id, b.name_cy",
 	.insert = &BODY_INSERT, .insert_miss_field = "la_code", .update = &BODY_UPDATE, .del = &BODY_DELETE,
 	.del_conflict = "the body has members or meetings, or is a group's own (delete the group instead)", .list_doc = BODY_DOC, .list_from = BODY_FROM,
-	.key_expr = "b.id", .key_type = "bigint", .q_expr = "b.name", .scope_la = "l.code = $%d::integer",
+	.key_expr = "b.id", .key_type = "bigint", .q_expr = "b.name", BODY_SCOPE_LA("b"),
+	.scope_region = "b.region_id = $%d::bigint", .region_writes = true, .region_field = "region_id",
 	.scope_school = "b.group_id IN (SELECT group_id FROM membership WHERE school_urn = $%d::integer)",
 	.scope_group = "b.group_id = $%d::bigint", .la_field = "la_code", .filters = body_filters,
 	.nfilters = sizeof body_filters / sizeof body_filters[0], .sorts = body_sorts,
@@ -171,7 +199,8 @@ static const struct db_stmt MEMBER_UPDATE = {"body_member_update",
 	"version = version + 1 WHERE id = $1::bigint AND $2::bigint IS NOT NULL AND $3::bigint IS NOT NULL"};
 static const struct db_stmt MEMBER_DELETE = {"body_member_delete", "DELETE FROM body_member WHERE id = $1::bigint"};
 static const struct db_stmt MEMBER_PARENT = {"body_member_parent",
-	"SELECT l.code, b.group_id FROM body b JOIN local_authority l ON l.id = b.la_id WHERE b.id = $1::bigint"};
+	"SELECT CASE WHEN b.region_id IS NULL THEN l.code END, b.group_id, b.region_id FROM body b "
+	"JOIN local_authority l ON l.id = b.la_id WHERE b.id = $1::bigint"};
 
 static const struct filter_def member_filters[] = {
 	{.name = "body_id", .kind = FILTER_INT, .sql = "m.body_id = $%d::bigint", .min = 1,
@@ -203,7 +232,7 @@ const struct resource_def body_member_def = {
 	.load_cols = "m.body_id, m.person_id, m.role, m.start_date, m.end_date", .insert = &MEMBER_INSERT,
 	.update = &MEMBER_UPDATE, .del = &MEMBER_DELETE, .del_conflict = "the membership is referred to",
 	.list_doc = MEMBER_DOC, .list_from = MEMBER_FROM, .key_expr = "m.id", .key_type = "bigint",
-	.scope_la = "l.code = $%d::integer",
+	BODY_SCOPE_LA("b"), .scope_region = "b.region_id = $%d::bigint", .region_writes = true,
 	.scope_school = "b.group_id IN (SELECT group_id FROM membership WHERE school_urn = $%d::integer)",
 	.scope_group = "b.group_id = $%d::bigint", .la_field = "la_code", .parent_field = "body_id",
 	.parent_scope = &MEMBER_PARENT, .filters = member_filters,

@@ -21,7 +21,7 @@ static const char *const fund_kinds[] = {"chair_funding", "recovery", "remote_le
 enum {
 	FF_LA_CODE, FF_KIND, FF_NAME, FF_ACADEMIC_YEAR, FF_POT, FF_PER_CHAIR, FF_WEIGHTING, FF_MINIMUM,
 	FF_FLAT, FF_PER_GROUP, FF_CENSUS_DATE, FF_PLAN_DEADLINE, FF_EVALUATION_DUE, FF_REQUIRES_PLAN,
-	FF__COUNT
+	FF_NAME_CY, FF__COUNT
 };
 
 /* A weighting between 0 and 1 with at most six decimal places. */
@@ -55,13 +55,14 @@ static const struct field fund_fields[FF__COUNT] = {
 	[FF_PLAN_DEADLINE] = {.name = "plan_deadline", .type = FT_DATE, .flags = F_NULLABLE},
 	[FF_EVALUATION_DUE] = {.name = "evaluation_due", .type = FT_DATE, .flags = F_NULLABLE},
 	[FF_REQUIRES_PLAN] = {.name = "requires_plan", .type = FT_BOOL, .dflt = "false"},
+	[FF_NAME_CY] = {.name = "name_cy", .type = FT_TEXT, .flags = F_NULLABLE | F_NAME, .min = 1, .max = 200},
 };
 
 static const char *const fund_read_only[] = {"id", "currency", "created_at", "updated_at", "version", NULL};
 static const struct field_set fund_field_set = {fund_fields, FF__COUNT, fund_read_only};
 
 #define FUND_DOC                                                                                  \
-	"json_build_object('id', f.id, 'la_code', l.code, 'kind', f.kind, 'name', f.name, "            \
+	"json_build_object('id', f.id, 'la_code', l.code, 'kind', f.kind, 'name', f.name, 'name_cy', f.name_cy, " \
 	"'academic_year', f.academic_year, 'pot_pence', f.pot_pence, 'currency', 'GBP', "             \
 	"'per_chair_pence', f.per_chair_pence, "                                                      \
 	"'school_weighting', trim_scale(f.school_weight_ppm / 1000000.0)::text, "                    \
@@ -75,17 +76,17 @@ static const struct field_set fund_field_set = {fund_fields, FF__COUNT, fund_rea
 static const struct db_stmt FUND_INSERT = {"fund_insert",
 	"INSERT INTO fund (la_id, kind, name, academic_year, pot_pence, per_chair_pence, "
 	"school_weight_ppm, primary_minimum_pence, network_flat_pence, per_group_pence, census_date, "
-	"plan_deadline, evaluation_due, requires_plan) "
+	"plan_deadline, evaluation_due, requires_plan, name_cy) "
 	"SELECT l.id, $2, $3, $4, $5::bigint, $6::bigint, round($7::numeric * 1000000)::integer, "
 	"$8::bigint, $9::bigint, $10::bigint, "
-	"coalesce($11::date, (left($4, 4) || '-10-01')::date), $12::date, $13::date, $14::boolean "
+	"coalesce($11::date, (left($4, 4) || '-10-01')::date), $12::date, $13::date, $14::boolean, $15 "
 	"FROM local_authority l WHERE l.code = $1::integer RETURNING id"};
 static const struct db_stmt FUND_UPDATE = {"fund_update",
 	"UPDATE fund SET name = $4, academic_year = $5, pot_pence = $6::bigint, "
 	"per_chair_pence = $7::bigint, school_weight_ppm = round($8::numeric * 1000000)::integer, "
 	"primary_minimum_pence = $9::bigint, network_flat_pence = $10::bigint, "
 	"per_group_pence = $11::bigint, census_date = coalesce($12::date, census_date), "
-	"plan_deadline = $13::date, evaluation_due = $14::date, requires_plan = $15::boolean, "
+	"plan_deadline = $13::date, evaluation_due = $14::date, requires_plan = $15::boolean, name_cy = $16, "
 	"updated_at = now(), version = version + 1 "
 	"WHERE id = $1::bigint AND $2::integer IS NOT NULL AND $3::text IS NOT NULL"};
 static const struct db_stmt FUND_DELETE = {"fund_delete", "DELETE FROM fund WHERE id = $1::bigint"};
@@ -109,6 +110,7 @@ static const struct constraint_def fund_constraints[] = {
 	{"fund_la_fkey", "la_code", "reference", "does not name a local authority"},
 	{"fund_kind_check", "kind", "enum", "must be chair_funding, recovery, remote_learning or other"},
 	{"fund_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"fund_name_cy_check", "name_cy", "length", "must be 1 to 200 characters long"},
 	{"fund_academic_year_check", "academic_year", "format", "must be an academic year such as 2020/21"},
 	{"fund_pot_pence_check", "pot_pence", "range", "must not be negative"},
 	{"fund_per_chair_pence_check", "per_chair_pence", "range", "must not be negative"},
@@ -124,7 +126,7 @@ const struct resource_def fund_def = {
 	.load_cols = "l.code, f.kind, f.name, f.academic_year, f.pot_pence, f.per_chair_pence, "
 	             "trim_scale(f.school_weight_ppm / 1000000.0)::text, f.primary_minimum_pence, "
 	             "f.network_flat_pence, f.per_group_pence, f.census_date, f.plan_deadline, "
-	             "f.evaluation_due, f.requires_plan",
+	             "f.evaluation_due, f.requires_plan, f.name_cy",
 	.insert = &FUND_INSERT, .insert_miss_field = "la_code",
 	.update = &FUND_UPDATE, .del = &FUND_DELETE,
 	.del_conflict = "the fund has allocations; it cannot be deleted",

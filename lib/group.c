@@ -13,7 +13,7 @@
 
 static const char *const group_statuses[] = {"active", "closed", NULL};
 
-enum { GF_LA_CODE, GF_AREA_ID, GF_NAME, GF_STATUS, GF_CREATED_ON, GF_CLOSED_ON, GF__COUNT };
+enum { GF_LA_CODE, GF_AREA_ID, GF_NAME, GF_STATUS, GF_CREATED_ON, GF_CLOSED_ON, GF_NAME_CY, GF__COUNT };
 
 static const struct field group_fields[GF__COUNT] = {
 	[GF_LA_CODE] = {.name = "la_code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY,
@@ -24,6 +24,7 @@ static const struct field group_fields[GF__COUNT] = {
 	[GF_STATUS] = {.name = "status", .type = FT_ENUM, .values = group_statuses, .dflt = "active"},
 	[GF_CREATED_ON] = {.name = "created_on", .type = FT_DATE, .flags = F_NULLABLE},
 	[GF_CLOSED_ON] = {.name = "closed_on", .type = FT_DATE, .flags = F_NULLABLE},
+	[GF_NAME_CY] = {.name = "name_cy", .type = FT_TEXT, .flags = F_NULLABLE | F_NAME, .min = 1, .max = 200},
 };
 
 static const char *const group_read_only[] = {
@@ -53,7 +54,7 @@ group_check(const struct record *rec, struct problem *p)
 /* The representation of group g as of date d; needs the lateral `mc` of GROUP_FROM. */
 #define GROUP_DOC(d)                                                                            \
 	"json_build_object('id', g.id, 'kind', g.kind, 'la_code', l.code, 'area_id', g.area_id, "  \
-	"'name', g.name, 'status', g.status, 'created_on', g.created_on, 'closed_on', g.closed_on, " \
+	"'name', g.name, 'name_cy', g.name_cy, 'status', g.status, 'created_on', g.created_on, 'closed_on', g.closed_on, " \
 	"'as_of', " d ", 'school_count', mc.n, 'pupil_count', mc.pupils, 'members', mc.members, "   \
 	"'chair', " GROUP_CHAIR("chair", d) ", 'deputy', " GROUP_CHAIR("deputy", d) ", "           \
 	"'nominations', coalesce((SELECT json_agg(json_build_object('id', n.id, 'role', n.role, "  \
@@ -75,12 +76,13 @@ group_check(const struct record *rec, struct problem *p)
 
 #define GROUP_STATEMENTS(prefix, kind)                                                          \
 	static const struct db_stmt prefix##_INSERT = {#prefix "_insert",                            \
-		"INSERT INTO school_group (kind, la_id, area_id, name, status, created_on, closed_on) "   \
-		"SELECT '" kind "', l.id, $2::bigint, $3, $4, coalesce($5::date, london_today()), $6::date " \
+		"INSERT INTO school_group (kind, la_id, area_id, name, status, created_on, closed_on, name_cy) " \
+		"SELECT '" kind "', l.id, $2::bigint, $3, $4, coalesce($5::date, london_today()), $6::date, $7 " \
 		"FROM local_authority l WHERE l.code = $1::integer RETURNING id"};                       \
 	static const struct db_stmt prefix##_UPDATE = {#prefix "_update",                            \
 		"UPDATE school_group SET area_id = $3::bigint, name = $4, status = $5, "                 \
-		"created_on = coalesce($6::date, created_on), closed_on = $7::date, updated_at = now(), " \
+		"created_on = coalesce($6::date, created_on), closed_on = $7::date, name_cy = $8, "      \
+		"updated_at = now(), "                                                                   \
 		"version = version + 1 WHERE id = $1::bigint AND $2::integer IS NOT NULL"};             \
 	static const struct db_stmt prefix##_DELETE = {#prefix "_delete",                            \
 		"DELETE FROM school_group WHERE id = $1::bigint"}
@@ -106,6 +108,7 @@ static const struct constraint_def group_constraints[] = {
 	{"school_group_area_fkey", "area_id", "reference", "must be an area of the group's local authority"},
 	{"school_group_dates_check", "closed_on", "rule", "must not be before created_on"},
 	{"school_group_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"school_group_name_cy_check", "name_cy", "length", "must be 1 to 200 characters long"},
 	{"school_group_kind_check", "kind", "enum", "must be consortium or area_network"},
 	{"school_group_status_check", "status", "enum", "must be active or closed"},
 	{"school_group_la_fkey", "la_code", "reference", "does not name a local authority"},
@@ -116,7 +119,7 @@ static const struct constraint_def group_constraints[] = {
 	{                                                                                           \
 		.noun = noun_, .resource = resource_, .path = path_, .key_field = "id", .key_min = 1,    \
 		.key_max = 9223372036854775807LL, .fields = &group_field_set,                            \
-		.load_cols = "l.code, g.area_id, g.name, g.status, g.created_on, g.closed_on",         \
+		.load_cols = "l.code, g.area_id, g.name, g.status, g.created_on, g.closed_on, g.name_cy", \
 		.insert = &prefix##_INSERT, .insert_miss_field = "la_code",                               \
 		.update = &prefix##_UPDATE, .del = &prefix##_DELETE,                                    \
 		.del_conflict = "the group has members, chairs, nominations or service accounts; close it instead", \

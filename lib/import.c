@@ -100,6 +100,10 @@ apply_row(struct importer *im, struct gias_row *r)
 		add_rejection(im, urn, reason);
 		goto out;
 	}
+	if (rec.val[SF_URN] == NULL) {   /* an extract's every row has one */
+		add_rejection(im, urn, "the row has no URN");
+		goto out;
+	}
 	{
 		long u = atol(rec.val[SF_URN]);
 		if (im->seen_urns[u] != 0) {

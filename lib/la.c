@@ -30,14 +30,16 @@ static const struct field la_fields[] = {
 	 .format = "a day from 09-01 to 12-31 as MM-DD", .dflt = "09-11"},
 	{.name = "separate_approver", .type = FT_BOOL, .dflt = "false"},
 	{.name = "second_approval_over_pence", .type = FT_INT, .flags = F_NULLABLE, .min = 0, .max = MAX_PENCE},
+	/* its name in Welsh, where it has one */
+	{.name = "name_cy", .type = FT_TEXT, .flags = F_NULLABLE | F_NAME, .min = 1, .max = 200},
 };
 
 static const char *const la_read_only[] = {"id", "created_at", "updated_at", "version", NULL};
 
-static const struct field_set la_field_set = {la_fields, 6, la_read_only};
+static const struct field_set la_field_set = {la_fields, sizeof la_fields / sizeof la_fields[0], la_read_only};
 
 #define LA_DOC                                                                              \
-	"json_build_object('id', l.id, 'code', l.code, 'name', l.name, "                        \
+	"json_build_object('id', l.id, 'code', l.code, 'name', l.name, 'name_cy', l.name_cy, "\
 	"'review_interval_months', l.review_interval_months, "                                  \
 	"'confirmation_deadline', l.confirmation_deadline, 'separate_approver', l.separate_approver, " \
 	"'second_approval_over_pence', l.second_approval_over_pence, "                              \
@@ -47,12 +49,12 @@ static const struct field_set la_field_set = {la_fields, 6, la_read_only};
 
 static const struct db_stmt LA_INSERT = {"la_insert",
 	"INSERT INTO local_authority (code, name, review_interval_months, confirmation_deadline, "
-	"separate_approver, second_approval_over_pence) "
-	"VALUES ($1::integer, $2, $3::integer, $4, $5::boolean, $6::bigint) RETURNING id"};
+	"separate_approver, second_approval_over_pence, name_cy) "
+	"VALUES ($1::integer, $2, $3::integer, $4, $5::boolean, $6::bigint, $7) RETURNING id"};
 static const struct db_stmt LA_UPDATE = {"la_update",
 	"UPDATE local_authority SET name = $3, review_interval_months = $4::integer, "
 	"confirmation_deadline = $5, separate_approver = $6::boolean, "
-	"second_approval_over_pence = $7::bigint, "
+	"second_approval_over_pence = $7::bigint, name_cy = $8, "
 	"updated_at = now(), version = version + 1 WHERE id = $1::bigint AND $2::integer IS NOT NULL"};
 static const struct db_stmt LA_DELETE = {"la_delete",
 	"DELETE FROM local_authority WHERE id = $1::bigint"};
@@ -71,6 +73,7 @@ static const struct constraint_def la_constraints[] = {
 	{"local_authority_code_key", "code", "duplicate", "is already the code of a local authority"},
 	{"local_authority_code_check", "code", "range", "must be an LA code from 100 to 999"},
 	{"local_authority_name_check", "name", "length", "must be 1 to 200 characters long"},
+	{"local_authority_name_cy_check", "name_cy", "length", "must be 1 to 200 characters long"},
 	{"local_authority_review_interval_months_check", "review_interval_months", "range", "must be 1 to 60 months"},
 	{"la_second_approval_check", "second_approval_over_pence", "range", "must not be negative"},
 	{"la_confirmation_deadline_check", "confirmation_deadline", "format",
@@ -86,7 +89,7 @@ const struct resource_def la_def = {
 	.key_max = 9223372036854775807LL,
 	.fields = &la_field_set,
 	.load_cols = "l.code, l.name, l.review_interval_months, l.confirmation_deadline, "
-	             "l.separate_approver, l.second_approval_over_pence",
+	             "l.separate_approver, l.second_approval_over_pence, l.name_cy",
 	.insert = &LA_INSERT,
 	.update = &LA_UPDATE,
 	.del = &LA_DELETE,

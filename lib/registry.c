@@ -12,6 +12,8 @@
 #include "people.h"
 #include "plan.h"
 #include "region.h"
+#include "regional_fund.h"
+#include "strategic_plan.h"
 #include "register.h"
 
 const struct resource_def *const resource_defs[] = {
@@ -21,5 +23,8 @@ const struct resource_def *const resource_defs[] = {
 	&meeting_def,    &support_def,    &vulnerability_def, &person_def, &person_role_def,
 	&body_def,       &body_member_def, &head_support_def, &support_review_def, &panel_outcome_def,
 	&development_issue_def, &assistance_request_def, &school_support_def, &system_leader_def,
-	&inspection_def, &reference_def, &region_def, &region_member_def, NULL,
+	&inspection_def, &reference_def, &region_def, &region_member_def,
+	&strategic_plan_def, &plan_strand_def, &plan_objective_def, &plan_work_area_def, &plan_criterion_def,
+	&plan_action_def, &plan_action_review_def, &plan_criterion_review_def, &plan_benchmark_def,
+	&regional_fund_def, &fund_contribution_def, &fund_draw_def, NULL,
 };

@@ -328,3 +328,17 @@ body_seated_today(struct db_conn *c, long long body_id, long long person_id, boo
 	PQclear(res);
 	return ERR_OK;
 }
+
+static const struct db_stmt PLAN_REPORT = {"strategic_plan_report",
+	"SELECT strategic_plan_report($1::bigint, coalesce($2::date, london_today()))::text"};
+static const struct db_stmt PLAN_ROWS = {"strategic_plan_rows",
+	"SELECT json_build_object('items', strategic_plan_rows(p.id, coalesce($2::date, london_today())))::text "
+	"FROM strategic_plan p WHERE p.id = $1::bigint"};
+
+enum err
+report_strategic_plan(struct db_conn *c, const char *plan_id, const char *as_of, bool rows, char **out,
+                      struct problem *p)
+{
+	const char *v[] = {plan_id, as_of};
+	return one_text(c, rows ? &PLAN_ROWS : &PLAN_REPORT, 2, v, out, p, "strategic plan");
+}

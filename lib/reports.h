@@ -94,6 +94,16 @@ enum err report_new_heads(struct db_conn *c, const struct scope *sc, const char 
  * meeting. 404 when the body is no AAG or the meeting not its. The caller
  * checks the body is in scope.
  */
+/*
+ * A strategic plan laid out as seed 004 lays it out, with where each action
+ * stands on as_of, its continuum profile, the actions at risk or overdue
+ * and its benchmarks (JSON text, malloc'd); or, rows, its actions one row
+ * each in the columns its CSV import reads. The caller has checked that it
+ * may read the plan.
+ */
+enum err report_strategic_plan(struct db_conn *c, const char *plan_id, const char *as_of, bool rows, char **out,
+                               struct problem *p);
+
 enum err report_aag_pack(struct db_conn *c, const char *body_id, const char *meeting_id, char **out,
                          struct problem *p);
 

@@ -309,8 +309,10 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 	int li = def->la_field ? fields_index(def->fields, def->la_field) : -1;
 	int gi = def->group_field ? fields_index(def->fields, def->group_field) : -1;
 	int pi = def->parent_field ? fields_index(def->fields, def->parent_field) : -1;
+	int ri = def->region_field ? fields_index(def->fields, def->region_field) : -1;
 	const char *group = gi >= 0 ? rec->val[gi] : NULL;
-	char parent_group[24] = "", parent_la[16] = "";
+	const char *region = ri >= 0 ? rec->val[ri] : NULL;
+	char parent_group[24] = "", parent_la[16] = "", parent_region[24] = "";
 
 	/* A record under a parent (an evaluation under an allocation) takes the parent's scope. */
 	if (pi >= 0 && rec->val[pi] && def->parent_scope) {
@@ -326,10 +328,23 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 			snprintf(parent_group, sizeof parent_group, "%s", PQgetvalue(res, 0, 1));
 			if (parent_group[0])   /* a parent kept by no group: the record's own group */
 				group = parent_group;
+			if (PQnfields(res) > 2) {
+				snprintf(parent_region, sizeof parent_region, "%s", PQgetvalue(res, 0, 2));
+				region = parent_region[0] ? parent_region : NULL;
+			}
 		}
 		PQclear(res);
 		if (!found)
 			return ERR_OK;   /* no such parent: the insert says so */
+	}
+	/* A region's caller creates the region's own records, and only those. */
+	if (who->scope.region_id && def->region_writes) {
+		if (region && atoll(region) == who->scope.region_id)
+			return ERR_OK;
+		if (region)   /* another region's, or a parent of another region's */
+			return unreachable_reference(def, ri >= 0 ? def->region_field : def->parent_field, p);
+		return problem_set(p, ERR_FORBIDDEN, "you may create a %s only for region %lld", def->noun,
+		                   who->scope.region_id);
 	}
 	if (who->scope.school_urn || who->scope.region_id)
 		return problem_set(p, ERR_FORBIDDEN, "a %s's account cannot create a %s",

@@ -162,9 +162,22 @@ struct resource_def {
 	 * region's id.
 	 */
 	const char *scope_region;
+	/*
+	 * What an LA's caller may change, when it is less than what it reads (a
+	 * region's plan its member LAs read and its own callers keep); NULL:
+	 * scope_la. One "%d", the LA's code.
+	 */
+	const char *scope_la_lock;
+	/*
+	 * A region's caller writes these records of its own region: the field
+	 * naming the record's region (region_field), or its parent's, the third
+	 * column of parent_scope.
+	 */
+	bool region_writes;
+	const char *region_field;
 	const char *la_field;              /* the representation's LA code field, NULL if none */
 	const char *group_field;           /* the field naming the record's group, NULL if none */
-	/* or the field naming a parent record, and $1 parent -> (LA code, group id) */
+	/* or the field naming a parent record, and $1 parent -> (LA code, group id[, region id]) */
 	const char *parent_field;
 	const struct db_stmt *parent_scope;
 	const char *const *csv_columns;    /* representation fields a CSV export writes, or NULL */

@@ -16,9 +16,16 @@ const char *const school_types[] = {"maintained", "academy", "free_school", "ind
 const char *const school_statuses[] = {"open", "closed", "proposed", NULL};
 const char *const ofsted_grades[] = {"outstanding", "good", "requires_improvement",
                                      "inadequate", "none", NULL};
+/* Welsh Government's categories of a school by its use of Welsh. */
+static const char *const language_categories[] = {"english_medium", "english_with_significant_welsh",
+                                                  "dual_stream", "transitional", "bilingual", "welsh_medium",
+                                                  NULL};
+/* Estyn's summary judgements, given until August 2022 (none since). */
+static const char *const estyn_judgements[] = {"excellent", "good", "adequate", "unsatisfactory", "none", NULL};
 
 static const struct field school_fields[SF__COUNT] = {
-	[SF_URN] = {.name = "urn", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY,
+	/* left out (a Welsh school with none): the school is keyed by its LA code and establishment number */
+	[SF_URN] = {.name = "urn", .type = FT_INT, .flags = F_NULLABLE | F_CREATE_ONLY,
 	            .min = 100000, .max = 999999},
 	[SF_LA_CODE] = {.name = "la_code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY,
 	                .min = 100, .max = 999},
@@ -45,6 +52,11 @@ static const struct field school_fields[SF__COUNT] = {
 	                .max = 9223372036854775807LL},
 	[SF_OPENED_ON] = {.name = "opened_on", .type = FT_DATE, .flags = F_NULLABLE},
 	[SF_CLOSED_ON] = {.name = "closed_on", .type = FT_DATE, .flags = F_NULLABLE},
+	[SF_LANGUAGE_CATEGORY] = {.name = "language_category", .type = FT_ENUM, .flags = F_NULLABLE,
+	                          .values = language_categories},
+	[SF_ESTYN_JUDGEMENT] = {.name = "estyn_judgement", .type = FT_ENUM, .values = estyn_judgements,
+	                        .dflt = "none"},
+	[SF_ESTYN_DATE] = {.name = "estyn_date", .type = FT_DATE, .flags = F_NULLABLE},
 };
 
 static const char *const school_read_only[] = {"id", "dfe_number", "headteacher_newly_appointed",
@@ -65,6 +77,11 @@ school_check(const struct record *rec, struct problem *p)
 	/* ISO dates compare as strings. */
 	if (opened && closed && strcmp(closed, opened) < 0)
 		problem_field(p, IN_BODY, "closed_on", "rule", "must not be before opened_on");
+	/* Estyn gave summary judgements until August 2022, each with its inspection's day. */
+	if (rec->val[SF_ESTYN_JUDGEMENT] && strcmp(rec->val[SF_ESTYN_JUDGEMENT], "none") != 0 &&
+	    (rec->val[SF_ESTYN_DATE] == NULL || strcmp(rec->val[SF_ESTYN_DATE], "2022-09-01") >= 0))
+		problem_field(p, IN_BODY, "estyn_date", rec->val[SF_ESTYN_DATE] ? "rule" : "required",
+		              "a summary judgement goes with the day of its inspection, before September 2022");
 }
 
 /* The group of `kind` a school belongs to on date d, as {id, name}, or null. */
@@ -83,7 +100,8 @@ school_check(const struct record *rec, struct problem *p)
 
 /* NB: the representation; every read of a school goes through it, as of date d. */
 #define SCHOOL_DOC(d)                                                                          \
-	"json_build_object('id', s.urn, 'urn', s.urn, 'la_code', l.code, "                         \
+	"json_build_object('id', s.urn, 'urn', CASE WHEN s.urn < 1000000 THEN s.urn END, "         \
+	"'la_code', l.code, "                                                                       \
 	"'establishment_number', s.establishment_number, "                                         \
 	"'dfe_number', l.code || '/' || lpad(s.establishment_number::text, 4, '0'), "              \
 	"'name', s.name, 'phase', s.phase, 'type', s.type, 'status', s.status, "                   \
@@ -94,6 +112,8 @@ school_check(const struct record *rec, struct problem *p)
 	"'headteacher_appointed_on', s.headteacher_appointed_on, "                                 \
 	"'headteacher_newly_appointed', s.headteacher_appointed_on > (london_today() - interval '2 years')::date, "         \
 	"'area_id', s.area_id, 'opened_on', s.opened_on, 'closed_on', s.closed_on, "               \
+	"'language_category', s.language_category, 'estyn_judgement', s.estyn_judgement, "         \
+	"'estyn_date', s.estyn_date, "                                                              \
 	"'consortium', " SCHOOL_GROUP("consortium", d) ", "                                        \
 	"'area_network', " SCHOOL_GROUP("area_network", d) ", "                                    \
 	"'created_at', api_ts(s.created_at), 'updated_at', api_ts(s.updated_at), "                 \
@@ -112,17 +132,19 @@ school_check(const struct record *rec, struct problem *p)
 static const struct db_stmt SCHOOL_INSERT = {"school_insert",
 	"INSERT INTO school (urn, la_id, establishment_number, name, phase, type, status, "
 	"ofsted_grade, ofsted_date, pupils, support_category, vulnerable, vulnerable_reason, "
-	"headteacher_name, headteacher_appointed_on, area_id, opened_on, closed_on) "
-	"SELECT $1::integer, l.id, $3::integer, $4, $5, $6, $7, $8, $9::date, $10::integer, "
-	"$11::smallint, $12::boolean, $13, $14, $15::date, $16::bigint, $17::date, $18::date "
-	"FROM local_authority l WHERE l.code = $2::integer RETURNING urn"};
+	"headteacher_name, headteacher_appointed_on, area_id, opened_on, closed_on, language_category, "
+	"estyn_judgement, estyn_date) "
+	"SELECT coalesce($1::integer, l.code * 10000 + $3::integer), l.id, $3::integer, $4, $5, $6, $7, $8, $9::date, "
+	"$10::integer, $11::smallint, $12::boolean, $13, $14, $15::date, $16::bigint, $17::date, $18::date, $19, "
+	"$20, $21::date FROM local_authority l WHERE l.code = $2::integer RETURNING urn"};
 static const struct db_stmt SCHOOL_UPDATE = {"school_update",
 	"UPDATE school SET establishment_number = $4::integer, name = $5, phase = $6, type = $7, "
 	"status = $8, ofsted_grade = $9, ofsted_date = $10::date, pupils = $11::integer, "
 	"support_category = $12::smallint, vulnerable = $13::boolean, vulnerable_reason = $14, "
 	"headteacher_name = $15, headteacher_appointed_on = $16::date, area_id = $17::bigint, "
-	"opened_on = $18::date, closed_on = $19::date, updated_at = now(), version = version + 1 "
-	"WHERE urn = $1::integer AND $2::integer IS NOT NULL AND $3::integer IS NOT NULL"};
+	"opened_on = $18::date, closed_on = $19::date, language_category = $20, estyn_judgement = $21, "
+	"estyn_date = $22::date, updated_at = now(), version = version + 1 "
+	"WHERE urn = $1::integer AND num_nulls($2::integer, $3::integer) >= 0"};
 static const struct db_stmt SCHOOL_DELETE = {"school_delete",
 	"DELETE FROM school WHERE urn = $1::integer"};
 
@@ -159,6 +181,13 @@ static const struct constraint_def school_constraints[] = {
 	{"school_vulnerable_check", "vulnerable_reason", "required",
 	 "is required when the school is flagged vulnerable"},
 	{"school_urn_check", "urn", "range", "must be a URN from 100000 to 999999"},
+	{"school_urn_required", "urn", "required", "is required: only a school of a Welsh authority goes without one"},
+	{"school_welsh_id_rule", "establishment_number", "rule",
+	 "is part of the id of a school with no URN: it does not change"},
+	{"school_language_category_check", "language_category", "enum", "is not a language category"},
+	{"school_estyn_judgement_check", "estyn_judgement", "enum", "is not an Estyn summary judgement"},
+	{"school_estyn_check", "estyn_date", "rule",
+	 "a summary judgement goes with the day of its inspection, before September 2022"},
 	{"school_la_fkey", "la_code", "reference", "does not name a local authority"},
 	{"school_establishment_number_check", "establishment_number", "range", "must be 0 to 9999"},
 	{"school_name_check", "name", "length", "must be 1 to 200 characters long"},
@@ -181,13 +210,13 @@ const struct resource_def school_def = {
 	.path = "/v1/schools",
 	.key_field = "urn",
 	.key_min = 100000,
-	.key_max = 999999,
+	.key_max = 9999999,   /* a URN, or a Welsh school's LA code and establishment number */
 	.fields = &school_field_set,
-	.load_cols = "s.urn, l.code, s.establishment_number, s.name, s.phase, s.type, s.status, "
+	.load_cols = "CASE WHEN s.urn < 1000000 THEN s.urn END, l.code, s.establishment_number, s.name, s.phase, s.type, s.status, "
 	             "s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, "
 	             "(" VULNERABLE_ON("london_today()") ") IS NOT NULL, " VULNERABLE_ON("london_today()") ", "
 	             "s.headteacher_name, s.headteacher_appointed_on, s.area_id, "
-	             "s.opened_on, s.closed_on",
+	             "s.opened_on, s.closed_on, s.language_category, s.estyn_judgement, s.estyn_date",
 	.insert = &SCHOOL_INSERT,
 	.insert_miss_field = "la_code",
 	.update = &SCHOOL_UPDATE,
@@ -221,4 +250,5 @@ const char *const school_csv_columns[] = {
 	"ofsted_grade", "ofsted_date", "pupils", "support_category", "vulnerable",
 	"vulnerable_reason", "headteacher_name", "headteacher_appointed_on",
 	"headteacher_newly_appointed", "area_id",
-	"opened_on", "closed_on", "created_at", "updated_at", "version", NULL};
+	"opened_on", "closed_on", "language_category", "estyn_judgement", "estyn_date", "created_at", "updated_at",
+	"version", NULL};

@@ -70,7 +70,8 @@ scope_append(char **sql, const struct resource_def *def, unsigned mask, bool loc
 	if (lock && def->lock_la_only && (mask & (SCOPE_SCHOOL | SCOPE_GROUP | SCOPE_REGION)))
 		ok &= sql_append(sql, " AND false");
 	if (mask & SCOPE_LA)
-		ok &= sql_append_fragment(sql, def->scope_la, (*next)++);
+		ok &= sql_append_fragment(sql, lock && def->scope_la_lock ? def->scope_la_lock : def->scope_la,
+		                          (*next)++);
 	if (mask & SCOPE_NOT_ADMIN)
 		ok &= sql_append(sql, " AND %s", def->admin_only_unless);
 	if (mask & SCOPE_GROUP)

@@ -1,14 +1,15 @@
 // What the browser checks share: a headless Chromium with a bearer token on
-// every request, the page opened at a path, and the console errors it logs.
+// every request (and any other headers given), the page opened at a path, and
+// the console errors it logs.
 import { chromium } from 'playwright-core';
 
-export async function openPage(base, path, token) {
+export async function openPage(base, path, token, headers = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
            '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const page = await browser.newPage({ extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+  const page = await browser.newPage({ extraHTTPHeaders: { Authorization: `Bearer ${token}`, ...headers },
                                        viewport: { width: 1280, height: 900 } });
   const consoleErrors = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });

@@ -30,13 +30,15 @@
 #include "problem.h"
 #include "query_string.h"
 #include "region.h"
+#include "regional_fund.h"
 #include "register.h"
+#include "strategic_plan.h"
 
 static const struct resource_def *const lists[] = {
 	&la_def, &area_def, &school_def, &account_def, &audit_def, &consortium_def, &network_def,
 	&membership_def, &chair_def, &nomination_def, &fund_def, &allocation_def, &payment_def,
 	&plan_def, &evaluation_def, &meeting_def, &support_def, &head_support_def, &reference_def,
-	&region_def, &region_member_def,
+	&region_def, &region_member_def, &strategic_plan_def, &plan_action_def, &regional_fund_def, &fund_draw_def,
 };
 
 static const struct scope scopes[] = {

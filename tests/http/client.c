@@ -347,7 +347,19 @@ db_fingerprint(void)
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM inspection t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM reference t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM region t), "
-		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM region_member t))");
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM region_member t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM strategic_plan t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM plan_strand t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM plan_objective t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM plan_work_area t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM plan_criterion t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM plan_action t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM plan_action_review t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM plan_criterion_review t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM plan_benchmark t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM regional_fund t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM fund_contribution t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM fund_draw t))");
 	char *out;
 
 	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(db()));
@@ -468,4 +480,16 @@ post_created(const char *tok, const char *path, const char *body)
 	id = json_integer_value(json_object_get(r->json, "id"));
 	resp_free(r);
 	return id;
+}
+
+void
+assert_refused_at(const char *file, int line, const char *method, const char *path, const char *tok,
+                  const char *body, long status, const char *slug, const char *field)
+{
+	char *before = db_fingerprint();
+	struct resp *r = http_json(method, path, tok, body, "*");
+
+	assert_problem_at(file, line, r, status, slug, field);
+	resp_free(r);
+	assert_unchanged(before);
 }

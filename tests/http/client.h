@@ -97,6 +97,16 @@ void assert_problem_at(const char *file, int line, const struct resp *r, long st
 /* Assert that the database fingerprint still equals `before` (and free it). */
 void assert_unchanged(char *before);
 
+/*
+ * method path as tok with body (JSON, If-Match: *) is refused with status,
+ * problem type slug and field (NULL: any), and nothing in the database
+ * changed.
+ */
+#define assert_refused(method, path, tok, body, status, slug, field)                              \
+	assert_refused_at(__FILE__, __LINE__, method, path, tok, body, status, slug, field)
+void assert_refused_at(const char *file, int line, const char *method, const char *path, const char *tok,
+                       const char *body, long status, const char *slug, const char *field);
+
 /* GET path as tok, which must answer 200; its JSON (the caller decrefs). */
 json_t *http_get_json(const char *tok, const char *path);
 

@@ -119,7 +119,7 @@ export CONSORTIA_URL=$url CONSORTIA_DEAD_URL=http://127.0.0.1:$dead_port
 export CONSORTIA_DIRECT_URL=http://127.0.0.1:$port   # one server, not the balancer
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
-export REPORT_FIXTURE=$work/report-fixture BODY_REPORT_FIXTURE=$work/body-report-fixture PACK_FIXTURE=$work/pack-fixture
+export REPORT_FIXTURE=$work/report-fixture BODY_REPORT_FIXTURE=$work/body-report-fixture PACK_FIXTURE=$work/pack-fixture PLAN_FIXTURE=$work/plan-fixture
 "$tests" --jobs 1 --full-stats ${CRITERION_FILTER:+--filter "$CRITERION_FILTER"}
 rc=$?
 
@@ -165,6 +165,15 @@ if [ -s "$PACK_FIXTURE" ]; then
   node "$contract_dir/pack-browser.mjs" "$CONSORTIA_URL" "$member" "$PACK_FIXTURE" "$PWD/browser-pack.png" || rc=1
 elif [ -z "${CRITERION_FILTER:-}" ]; then
   echo "run.sh: the casework test left no fixture for the browser test"; rc=1
+fi
+# A region's strategic plan as its printable page, in Welsh, as the region's officer sees it.
+if [ -s "$PLAN_FIXTURE" ]; then
+  echo "== a strategic plan in a browser, in Welsh"
+  read -r plan_id plan_region plan_as_of < "$PLAN_FIXTURE"
+  region_officer=$("$bin" token --role officer --sub browser-test --region "$plan_region" --ttl 300)
+  node "$contract_dir/plan-browser.mjs" "$CONSORTIA_URL" "$region_officer" "$PLAN_FIXTURE" "$PWD/browser-plan.png" || rc=1
+elif [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "run.sh: the strategic plans test left no fixture for the browser test"; rc=1
 fi
 # Every operation with a token of every role: let in or refused as x-roles says.
 if [ -z "${CRITERION_FILTER:-}" ]; then

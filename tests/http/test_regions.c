@@ -3,7 +3,8 @@
  * dates; the lead joins with the region and stays while it leads; a
  * region's token reads the region, its memberships and its members'
  * registers (LAs, areas, schools), nothing else of theirs and nothing of
- * an LA outside it, and writes nothing; an LA's callers read the regions
+ * an LA outside it, and writes only the region's own records (its plans
+ * and bodies: test_strategic_plans.c); an LA's callers read the regions
  * their LA belongs to.
  */
 #include <criterion/criterion.h>
@@ -30,18 +31,6 @@ count(const char *tok, const char *path, const char *key, long long v)
 		n += num(it, key) == v;
 	json_decref(o);
 	return n;
-}
-
-static void
-refused(const char *method, const char *path, const char *tok, const char *body, long status, const char *slug,
-        const char *field)
-{
-	char *before = db_fingerprint();
-	struct resp *r = http_json(method, path, tok, body, "*");
-
-	assert_problem(r, status, slug, field);
-	resp_free(r);
-	assert_unchanged(before);
 }
 
 struct three {
@@ -124,7 +113,7 @@ Test(regions, a_region_reads_its_own_and_its_members_registers_and_nothing_else)
 			"/v1/consortia", "/v1/area-networks", "/v1/memberships", "/v1/chairs", "/v1/nominations",
 			"/v1/chair-confirmations", "/v1/funds", "/v1/fund-allocations", "/v1/payments", "/v1/action-plans",
 			"/v1/evaluations", "/v1/meetings", "/v1/support-records", "/v1/vulnerabilities", "/v1/people",
-			"/v1/person-roles", "/v1/bodies", "/v1/body-members", "/v1/audit-events", "/v1/head-support",
+			"/v1/person-roles", "/v1/audit-events", "/v1/head-support",
 			"/v1/references", "/v1/inspections", "/v1/system-leaders", "/v1/reports/authority",
 			"/v1/reports/chair-reviews"};
 		for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
@@ -140,8 +129,8 @@ Test(regions, a_region_reads_its_own_and_its_members_registers_and_nothing_else)
 	}
 	/* and it writes nothing */
 	snprintf(path, sizeof path, "/v1/schools/%d", w.member_school);
-	refused("PATCH", path, tok, "{\"pupils\": 12}", 403, "forbidden", NULL);
-	refused("POST", "/v1/areas", tok, "{}", 403, "forbidden", NULL);
+	assert_refused("PATCH", path, tok, "{\"pupils\": 12}", 403, "forbidden", NULL);
+	assert_refused("POST", "/v1/areas", tok, "{}", 403, "forbidden", NULL);
 
 	/* a member that leaves takes its register with it */
 	snprintf(path, sizeof path, "/v1/region-members/%lld", w.member_ship);
@@ -168,7 +157,7 @@ Test(regions, an_las_callers_read_the_regions_it_belongs_to)
 	assert_problem(r, 404, "not-found", NULL);
 	resp_free(r);
 	/* only admins keep regions */
-	refused("PATCH", path, token_scoped("officer", w.lead, 0), "{\"name\": \"Mine\"}", 403, "forbidden", NULL);
+	assert_refused("PATCH", path, token_scoped("officer", w.lead, 0), "{\"name\": \"Mine\"}", 403, "forbidden", NULL);
 }
 
 Test(regions, the_lead_joins_with_the_region_and_stays_while_it_leads)
@@ -184,17 +173,17 @@ Test(regions, the_lead_joins_with_the_region_and_stays_while_it_leads)
 	cr_assert_gt(lead_ship, 0);
 	/* the lead's membership cannot end, nor go, while it leads */
 	snprintf(path, sizeof path, "/v1/region-members/%lld", lead_ship);
-	refused("PATCH", path, token("admin"), "{\"end_date\": \"2021-08-31\"}", 422, "validation", "end_date");
-	refused("DELETE", path, token("admin"), NULL, 422, "validation", "end_date");
+	assert_refused("PATCH", path, token("admin"), "{\"end_date\": \"2021-08-31\"}", 422, "validation", "end_date");
+	assert_refused("DELETE", path, token("admin"), NULL, 422, "validation", "end_date");
 	/* a lead is a member today; an LA is a member once at a time */
 	snprintf(path, sizeof path, "/v1/regions/%lld", w.region);
 	snprintf(body, sizeof body, "{\"lead_la_code\": %d}", w.stranger);
-	refused("PATCH", path, token("admin"), body, 422, "validation", "lead_la_code");
+	assert_refused("PATCH", path, token("admin"), body, 422, "validation", "lead_la_code");
 	snprintf(body, sizeof body, "{\"region_id\": %lld, \"la_code\": %d, \"start_date\": \"2022-01-01\"}", w.region,
 	         w.member);
-	refused("POST", "/v1/region-members", token("admin"), body, 409, "conflict", "start_date");
+	assert_refused("POST", "/v1/region-members", token("admin"), body, 409, "conflict", "start_date");
 	snprintf(body, sizeof body, "{\"region_id\": %lld, \"la_code\": 99, \"start_date\": \"2022-01-01\"}", w.region);
-	refused("POST", "/v1/region-members", token("admin"), body, 422, "validation", "la_code");
+	assert_refused("POST", "/v1/region-members", token("admin"), body, 422, "validation", "la_code");
 	/* a new lead, then the old one may leave */
 	snprintf(body, sizeof body, "{\"lead_la_code\": %d}", w.member);
 	r = http_json("PATCH", path, token("admin"), body, "*");
@@ -208,7 +197,7 @@ Test(regions, the_lead_joins_with_the_region_and_stays_while_it_leads)
 	resp_free(r);
 	/* a region's name is its own */
 	snprintf(body, sizeof body, "{\"name\": \"REGION OF %d\", \"lead_la_code\": %d}", w.lead, w.lead);
-	refused("POST", "/v1/regions", token("admin"), body, 409, "conflict", "name");
+	assert_refused("POST", "/v1/regions", token("admin"), body, 409, "conflict", "name");
 
 	/* a region recorded by mistake goes, with its memberships */
 	snprintf(body, sizeof body, "{\"name\": \"Mistaken %d\", \"lead_la_code\": %d}", w.lead, w.stranger);
@@ -219,4 +208,69 @@ Test(regions, the_lead_joins_with_the_region_and_stays_while_it_leads)
 	r = http("GET", path, token("admin"), NULL, NULL);
 	assert_problem(r, 404, "not-found", NULL);
 	resp_free(r);
+}
+
+Test(regions, a_welsh_school_with_no_urn_is_known_by_its_la_and_establishment_number)
+{
+	int welsh = (int)db_scalar("SELECT min(c) FROM generate_series(660, 682) c "
+	                           "WHERE c NOT IN (SELECT code FROM local_authority)", NULL);
+	int english = unused_la_code();
+	char body[512], path[64], *location;
+	long long id;
+	struct resp *r;
+	json_t *o;
+
+	cr_assert(welsh >= 660, "a Welsh authority's code is free");
+	make_la(welsh, "Welsh Authority");
+	make_la(english, "English Authority");
+	id = (long long)welsh * 10000 + 2001;
+
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"establishment_number\": 2001, \"name\": \"Ysgol Gymraeg\", "
+	         "\"phase\": \"primary\", \"type\": \"maintained\", \"language_category\": \"welsh_medium\", "
+	         "\"estyn_judgement\": \"good\", \"estyn_date\": \"2019-05-14\"}", welsh);
+	r = http_json("POST", "/v1/schools", token("admin"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	location = resp_header(r, "Location");
+	snprintf(path, sizeof path, "/v1/schools/%lld", id);
+	cr_assert(location && strstr(location, path) != NULL, "Location %s", location);
+	free(location);
+	resp_free(r);
+
+	o = http_get_json(token_scoped("officer", welsh, 0), path);
+	cr_assert_eq(num(o, "id"), id);
+	cr_assert(json_is_null(json_object_get(o, "urn")), "it has no URN");
+	cr_assert_str_eq(json_string_value(json_object_get(o, "language_category")), "welsh_medium");
+	cr_assert_str_eq(json_string_value(json_object_get(o, "estyn_judgement")), "good");
+	json_decref(o);
+	r = http_json("PATCH", path, token("admin"), "{\"name\": \"Ysgol Gymraeg y Dref\", \"estyn_judgement\": \"none\"}",
+	              "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/schools?la=%d", welsh);
+	cr_assert_eq(count(token("admin"), path, "id", id), 1);
+
+	/* its id is its LA and establishment number: the number does not change under it */
+	snprintf(path, sizeof path, "/v1/schools/%lld", id);
+	assert_refused("PATCH", path, token("admin"), "{\"establishment_number\": 2002}", 422, "validation",
+	        "establishment_number");
+	/* Estyn gave no summary judgement after August 2022, and one goes with its day */
+	assert_refused("PATCH", path, token("admin"), "{\"estyn_judgement\": \"excellent\", \"estyn_date\": \"2023-01-10\"}",
+	        422, "validation", "estyn_date");
+	assert_refused("PATCH", path, token("admin"), "{\"estyn_judgement\": \"adequate\", \"estyn_date\": null}", 422,
+	        "validation", "estyn_date");
+	assert_refused("PATCH", path, token("admin"), "{\"language_category\": \"french_medium\"}", 422, "validation",
+	        "language_category");
+
+	/* an English school gives its URN; a Welsh school with one keeps URN addressing */
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"establishment_number\": 2001, \"name\": \"No URN Primary\", "
+	         "\"phase\": \"primary\", \"type\": \"maintained\"}", english);
+	assert_refused("POST", "/v1/schools", token("admin"), body, 422, "validation", "urn");
+	{
+		int urn = unused_urn();
+
+		snprintf(body, sizeof body, "{\"urn\": %d, \"la_code\": %d, \"establishment_number\": 3001, \"name\": "
+		         "\"Ysgol Uwchradd\", \"phase\": \"secondary\", \"type\": \"maintained\", \"language_category\": "
+		         "\"bilingual\"}", urn, welsh);
+		cr_assert_eq(post_created(token("admin"), "/v1/schools", body), urn);
+	}
 }

@@ -225,6 +225,7 @@ Test(errors, problem_body_has_every_member)
 }
 
 #include "accept.h"
+#include "../../api/messages.h"
 
 Test(accept, negotiation_follows_quality_and_specificity)
 {
@@ -241,6 +242,24 @@ Test(accept, negotiation_follows_quality_and_specificity)
 	cr_assert(eq(int, accept_choose("application/jsonx", offers), -1));
 	cr_assert(eq(int, accept_choose("*/*;q=0", offers), -1));
 	cr_assert(eq(int, accept_choose("Application/JSON", offers), 0), "case-insensitive");
+}
+
+Test(accept, a_language_is_welsh_only_when_preferred)
+{
+	static const char *const langs[] = {"en", "cy", NULL};
+
+	cr_assert(eq(int, accept_language(NULL, langs), 0), "no header: English");
+	cr_assert(eq(int, accept_language("", langs), 0));
+	cr_assert(eq(int, accept_language("cy", langs), 1));
+	cr_assert(eq(int, accept_language("CY-gb", langs), 1), "a kind of Welsh is served the Welsh");
+	cr_assert(eq(int, accept_language("cy, en;q=0.8", langs), 1));
+	cr_assert(eq(int, accept_language("en, cy;q=0.8", langs), 0));
+	cr_assert(eq(int, accept_language("en;q=0.5, cy;q=0.9", langs), 1));
+	cr_assert(eq(int, accept_language("*", langs), 0), "anything: the service's first");
+	cr_assert(eq(int, accept_language("fr", langs), 0), "none offered: English, not 406");
+	cr_assert(eq(int, accept_language("cy;q=0", langs), 0), "q=0 refuses Welsh");
+	cr_assert(eq(int, accept_language("cym", langs), 0), "a prefix is not a tag");
+	cr_assert(eq(int, accept_language("fr, *;q=0.1, en;q=0", langs), 1), "en refused, Welsh taken by *");
 }
 
 Test(accept, media_type_parameters)
@@ -304,4 +323,18 @@ Test(forwarded, garbage_stops_the_walk)
 	                 "203.0.113.9, 1111111111111111111111111111111111111111111111111111111111111111111111", trusted,
 	                 out);
 	cr_assert_str_eq(out, "10.0.0.2");
+}
+
+Test(messages, every_word_of_a_page_is_in_english_and_welsh)
+{
+	for (int m = 0; m < M__COUNT; m++) {
+		const char *en = msg((enum msg)m, LANG_EN), *cy = msg((enum msg)m, LANG_CY);
+
+		cr_assert(en && *en && cy && *cy, "message %d lacks a language", m);
+	}
+	cr_assert_str_eq(msg_value("full_integration", LANG_CY), "Integreiddio llawn");
+	cr_assert_str_eq(msg_value("at_risk", LANG_EN), "at risk");
+	cr_assert_null(msg_value("merger", LANG_EN));
+	cr_assert_str_eq(msg_month(12, LANG_CY), "Rhagfyr");
+	cr_assert_null(msg_month(13, LANG_EN));
 }

@@ -48,16 +48,26 @@ fragment_of(const struct resource_def *def, enum kind k)
 	                                                                             : def->scope_group;
 }
 
-/* " AND <fragment with $n>", as the builder writes it, or its "sees nothing" form. */
+/*
+ * " AND <fragment with $n>", as the builder writes it, or its "sees nothing"
+ * form; for a lock, an LA's narrower fragment where the def has one.
+ */
 static void
-expected(const struct resource_def *def, enum kind k, int n, char *out, size_t size)
+expected_for(const struct resource_def *def, enum kind k, bool lock, int n, char *out, size_t size)
 {
-	const char *frag = fragment_of(def, k), *mark = frag ? strstr(frag, "%d") : NULL;
+	const char *frag = lock && k == LA && def->scope_la_lock ? def->scope_la_lock : fragment_of(def, k);
+	const char *mark = frag ? strstr(frag, "%d") : NULL;
 
 	if (frag == NULL)
 		snprintf(out, size, " AND false AND $%d::text IS NOT NULL", n);
 	else
 		snprintf(out, size, " AND %.*s%d%s", (int)(mark - frag), frag, n, mark + 2);
+}
+
+static void
+expected(const struct resource_def *def, enum kind k, int n, char *out, size_t size)
+{
+	expected_for(def, k, false, n, out, size);
 }
 
 static struct query
@@ -137,6 +147,7 @@ Test(scope, every_read_and_lock_is_restricted_by_the_same_fragment)
 				cr_assert_str_eq(v[key_at], value_of(k));
 				expected(*d, k, key_at + 1, want, sizeof want);
 				cr_assert(strstr(get, want) != NULL, "%s: %s lacks %s", (*d)->resource, get, want);
+				expected_for(*d, k, true, key_at + 1, want, sizeof want);
 				cr_assert(strstr(lock, want) != NULL, "%s: %s lacks %s", (*d)->resource, lock, want);
 				if ((*d)->lock_la_only && k != LA)
 					cr_assert(strstr(lock, " AND false") != NULL, "%s: only its LA locks it",
