@@ -153,7 +153,8 @@ make(struct importer *im, const struct resource_def *def, json_t *body, const ch
 		e = run(im, &RELEASE);
 	} else if (e == ERR_VALIDATION || e == ERR_CONFLICT || e == ERR_FORBIDDEN || e == ERR_MALFORMED) {
 		part_faults(im, &rp, names);
-		e = run(im, &ROLLBACK_ROW);
+		if ((e = run(im, &ROLLBACK_ROW)) == ERR_OK)
+			e = run(im, &RELEASE);
 	} else {
 		*im->p = rp;   /* the database failed, not the row: the import fails */
 		memset(&rp, 0, sizeof rp);
@@ -174,7 +175,7 @@ cell(const struct importer *im, enum col k)
 	return im->fields[at];
 }
 
-/* Set key of o to the cell (absent: nothing), as a string or, number, an integer. */
+/* Set key of o to the cell (absent: nothing), as a string or (number) an integer; false on a fault or im->err. */
 static bool
 put(struct importer *im, json_t *o, const char *key, enum col k, bool number)
 {
@@ -184,14 +185,21 @@ put(struct importer *im, json_t *o, const char *key, enum col k, bool number)
 
 	if (v == NULL)
 		return true;
-	if (!number)
-		return json_object_set_new(o, key, json_string(v)) == 0;
+	if (!number) {
+		if (json_object_set_new(o, key, json_string(v)) == 0)
+			return true;
+		im->err = problem_set(im->p, ERR_INTERNAL, "out of memory");
+		return false;
+	}
 	n = strtoll(v, &end, 10);
 	if (*end != '\0' || end == v) {
 		fault(im, columns[k], "format", "must be a whole number");
 		return false;
 	}
-	return json_object_set_new(o, key, json_integer(n)) == 0;
+	if (json_object_set_new(o, key, json_integer(n)) == 0)
+		return true;
+	im->err = problem_set(im->p, ERR_INTERNAL, "out of memory");
+	return false;
 }
 
 /*
