@@ -539,6 +539,8 @@ main(int argc, char **argv)
 		fputs(usage_main, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	/* In a checkout after `make run`: its private database and key, unless the environment names others. */
+	config_checkout_defaults(".local/consortia.env");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);

@@ -243,3 +243,27 @@ config_free(struct config *cfg)
 	free_list(cfg->trusted_proxies);
 	memset(cfg, 0, sizeof *cfg);
 }
+
+void
+config_checkout_defaults(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		char *eq = strchr(line, '=');
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		if (strcmp(line, "DATABASE_URL") == 0 && getenv("DATABASE_URL") == NULL)
+			setenv("DATABASE_URL", eq + 1, 0);
+		else if (strcmp(line, "JWT_SECRET_FILE") == 0 && getenv("JWT_SECRET") == NULL &&
+		         getenv("JWT_SECRET_FILE") == NULL && getenv("JWT_PRIVATE_KEY_FILE") == NULL)
+			setenv("JWT_SECRET_FILE", eq + 1, 0);
+	}
+	fclose(f);
+}

@@ -57,6 +57,15 @@ bool config_load(struct config *cfg, char *why, size_t whylen);
 void config_free(struct config *cfg);
 
 /*
+ * The private database and signing key `make run` made for a checkout, for
+ * a command run in it: path (".local/consortia.env", written by
+ * tools/run.sh) holds DATABASE_URL=... and JWT_SECRET_FILE=... lines; each
+ * is put in the environment when the environment has none of its own (a
+ * secret given as JWT_SECRET, or a key file, counts as one). No file: nothing.
+ */
+void config_checkout_defaults(const char *path);
+
+/*
  * Parse a whole decimal integer in [min, max]; false for anything else
  * ("", "12x", overflow, signs where min >= 0).
  */

@@ -25,10 +25,17 @@ psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f data/demo/structure.sql
   python3 -c 'import json,sys; r=json.load(sys.stdin); print("demo data: %(rows)d rows, %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(rejected)d rejected" % r)'
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f data/demo/groups.sql
 
+# The commands run in this checkout (./build/consortia token, create-admin,
+# import-gias) find this database and key through .local/consortia.env.
+mkdir -p .local
+(umask 077; printf 'DATABASE_URL=%s\n' "$DATABASE_URL" > .local/consortia.env
+ if [ -n "${JWT_SECRET_FILE:-}" ]; then printf 'JWT_SECRET_FILE=%s\n' "$JWT_SECRET_FILE" >> .local/consortia.env; fi)
+
 # A first administrator for the demo, made once; its secret is kept in .local/.
+# (psql interpolates :'cid' only in a query it reads, not in one given by -c.)
 client_id=$(python3 -c 'import json; print(json.load(open(".local/admin.json"))["client_id"])' 2>/dev/null || true)
-known=$(psql -X -tA "$DATABASE_URL" -v cid="$client_id" \
-        -c "SELECT 1 FROM service_account WHERE client_id = :'cid' AND revoked_at IS NULL" 2>/dev/null || true)
+known=$(printf '%s\n' "SELECT 1 FROM service_account WHERE client_id = :'cid' AND revoked_at IS NULL;" |
+        psql -X -tA "$DATABASE_URL" -v cid="$client_id" 2>/dev/null || true)
 if [ -z "$client_id" ] || [ "$known" != 1 ]; then
   (umask 077; "$bin" create-admin "demo administrator" > .local/admin.json)
   client_id=$(python3 -c 'import json; print(json.load(open(".local/admin.json"))["client_id"])')

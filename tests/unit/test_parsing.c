@@ -6,6 +6,7 @@
 #include <criterion/new/assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "etag.h"
@@ -337,4 +338,39 @@ Test(messages, every_word_of_a_page_is_in_english_and_welsh)
 	cr_assert_null(msg_value("merger", LANG_EN));
 	cr_assert_str_eq(msg_month(12, LANG_CY), "Rhagfyr");
 	cr_assert_null(msg_month(13, LANG_EN));
+}
+
+Test(config, a_checkout_finds_the_database_and_key_make_run_made)
+{
+	char path[] = "/tmp/consortia-env-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	cr_assert_not_null(f);
+	fputs("DATABASE_URL=postgresql:///consortia?host=/x/.local/pg\nJWT_SECRET_FILE=/x/.local/jwt-secret\n"
+	      "PORT=1\n", f);
+	fclose(f);
+
+	unsetenv("DATABASE_URL");
+	unsetenv("JWT_SECRET");
+	unsetenv("JWT_SECRET_FILE");
+	unsetenv("JWT_PRIVATE_KEY_FILE");
+	setenv("PORT", "8080", 1);
+	config_checkout_defaults(path);
+	cr_assert_str_eq(getenv("DATABASE_URL"), "postgresql:///consortia?host=/x/.local/pg");
+	cr_assert_str_eq(getenv("JWT_SECRET_FILE"), "/x/.local/jwt-secret");
+	cr_assert_str_eq(getenv("PORT"), "8080", "only the database and the key are taken");
+
+	/* the environment's own win */
+	setenv("DATABASE_URL", "postgresql:///other", 1);
+	unsetenv("JWT_SECRET_FILE");
+	setenv("JWT_SECRET", "0123456789abcdef0123456789abcdef", 1);
+	config_checkout_defaults(path);
+	cr_assert_str_eq(getenv("DATABASE_URL"), "postgresql:///other");
+	cr_assert_null(getenv("JWT_SECRET_FILE"), "a secret given is the key");
+	config_checkout_defaults("/nonexistent/consortia.env");
+	unlink(path);
+	unsetenv("DATABASE_URL");
+	unsetenv("JWT_SECRET");
+	unsetenv("PORT");
 }
