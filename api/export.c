@@ -60,20 +60,40 @@ csv_cell(FILE *f, const json_t *v, bool first)
 	fputc('"', f);
 }
 
-/* The header line of columns, and one row's line. */
+/*
+ * The header line of columns, and one row's line. A column "a.b" is member
+ * b of the row's object a (a school's "consortium.name"), headed "a_b".
+ */
 static void
 csv_header(FILE *f, const char *const *columns)
 {
-	for (size_t c = 0; columns[c]; c++)
-		fprintf(f, "%s%s", c ? "," : "", columns[c]);
+	for (size_t c = 0; columns[c]; c++) {
+		if (c)
+			fputc(',', f);
+		for (const char *k = columns[c]; *k; k++)
+			fputc(*k == '.' ? '_' : *k, f);
+	}
 	fputs("\r\n", f);
+}
+
+static const json_t *
+csv_value(const json_t *row, const char *column)
+{
+	const char *dot = strchr(column, '.');
+	char outer[64];
+
+	if (dot == NULL || (size_t)(dot - column) >= sizeof outer)
+		return json_object_get(row, column);
+	memcpy(outer, column, (size_t)(dot - column));
+	outer[dot - column] = '\0';
+	return json_object_get(json_object_get(row, outer), dot + 1);
 }
 
 static void
 csv_row(FILE *f, const json_t *row, const char *const *columns)
 {
 	for (size_t c = 0; columns[c]; c++)
-		csv_cell(f, json_object_get(row, columns[c]), c == 0);
+		csv_cell(f, csv_value(row, columns[c]), c == 0);
 	fputs("\r\n", f);
 }
 

@@ -125,11 +125,43 @@ phase_of(const char *phase_code, const char *type_name)
 	return NULL;
 }
 
+/*
+ * The register's type of a school from GIAS's type group code, or, where
+ * the code is empty, from the type's name. NULL with *skip the reason a
+ * row is none of the register's (not state-funded: a college, an
+ * independent school...), or NULL with *skip NULL when neither tells.
+ */
 static const char *
-type_of(const char *group_code, const char *type_name)
+type_of(const char *group_code, const char *type_name, const char **skip)
 {
+	static const struct {
+		const char *prefix, *type, *skip;
+	} names[] = {
+		{"Non-maintained special", "other", NULL}, {"Community", "maintained", NULL},
+		{"Voluntary aided", "maintained", NULL}, {"Voluntary controlled", "maintained", NULL},
+		{"Foundation", "maintained", NULL}, {"Pupil referral unit", "maintained", NULL},
+		{"LA nursery", "maintained", NULL}, {"Academy", "academy", NULL}, {"City technology college", "academy", NULL},
+		{"Free school", "free_school", NULL}, {"University technical college", "free_school", NULL},
+		{"Studio school", "free_school", NULL}, {"Other independent", NULL, "independent school"},
+		{"Independent", NULL, "independent school"}, {"Further education", NULL, "college"},
+		{"Sixth form centre", NULL, "college"}, {"Higher education", NULL, "university"},
+		{"Online provider", NULL, "online provider"}, {"Welsh establishment", NULL, "other type"},
+		{"Special post 16", NULL, "other type"}, {"Secure unit", NULL, "other type"},
+		{"Service children", NULL, "other type"}, {"British schools overseas", NULL, "other type"},
+		{"Offshore", NULL, "other type"}, {"Institution funded", NULL, "other type"},
+		{"Miscellaneous", NULL, "other type"},
+	};
 	long long g;
 
+	*skip = NULL;
+	if (group_code[0] == '\0') {
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strncasecmp(type_name, names[i].prefix, strlen(names[i].prefix)) == 0) {
+				*skip = names[i].skip;
+				return names[i].type;
+			}
+		return NULL;
+	}
 	if (!parse_int(group_code, 0, 99, &g))
 		return NULL;
 	switch (g) {
@@ -139,8 +171,21 @@ type_of(const char *group_code, const char *type_name)
 		return "academy";
 	case 11:
 		return "free_school";
+	case 1:
+		*skip = "college";
+		return NULL;
+	case 2:
+		*skip = "university";
+		return NULL;
+	case 3:
+		*skip = "independent school";
+		return NULL;
+	case 13:
+		*skip = "online provider";
+		return NULL;
 	default:
-		return NULL;   /* independent, colleges, universities, other types */
+		*skip = "other type";
+		return NULL;
 	}
 }
 
@@ -197,7 +242,7 @@ gias_row_map(const struct gias_header *h, char *const *f, size_t n, int la_filte
 {
 	long long urn, la, estab, pupils;
 	const char *type_name = cell(h, f, n, GC_TYPE_NAME);
-	const char *phase, *type, *status, *v;
+	const char *phase, *type, *status, *v, *skip;
 
 	memset(r, 0, sizeof *r);
 	r->outcome = GIAS_IMPORT;
@@ -213,9 +258,14 @@ gias_row_map(const struct gias_header *h, char *const *f, size_t n, int la_filte
 		snprintf(r->reason, sizeof r->reason, "another local authority");
 		return;
 	}
-	if ((type = type_of(cell(h, f, n, GC_GROUP_CODE), type_name)) == NULL) {
+	if ((type = type_of(cell(h, f, n, GC_GROUP_CODE), type_name, &skip)) == NULL) {
+		if (skip == NULL) {
+			reject(r, "TypeOfEstablishment (name)",
+			       "tells no type of school, and EstablishmentTypeGroup (code) is none the register knows");
+			return;
+		}
 		r->outcome = GIAS_SKIP;
-		snprintf(r->reason, sizeof r->reason, "not a state-funded school");
+		snprintf(r->reason, sizeof r->reason, "%s", skip);
 		return;
 	}
 	v = cell(h, f, n, GC_URN);

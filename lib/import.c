@@ -51,6 +51,7 @@ struct importer {
 
 	int *seen_urns;               /* URN -> first line, for duplicates in the file */
 	long rows, created, updated, unchanged, skipped, rejected;
+	json_t *skipped_by_reason;    /* {reason: rows} */
 	json_t *rejections;
 };
 
@@ -87,7 +88,12 @@ apply_row(struct importer *im, struct gias_row *r)
 	PGresult *res = NULL;
 
 	if (r->outcome == GIAS_SKIP) {
+		json_t *n = json_object_get(im->skipped_by_reason, r->reason);
+
 		im->skipped++;
+		if (json_object_set_new(im->skipped_by_reason, r->reason,
+		                        json_integer(n ? json_integer_value(n) + 1 : 1)) != 0)
+			im->err = problem_set(im->p, ERR_INTERNAL, "out of memory");
 		return;
 	}
 	if (r->outcome == GIAS_REJECT) {
@@ -247,7 +253,8 @@ import_gias(struct db_conn *c, const char *data, size_t len, const struct import
 		return problem_set(p, ERR_INTERNAL, "out of memory");
 	im.seen_urns = calloc(1000000, sizeof *im.seen_urns);
 	im.rejections = json_array();
-	if (im.seen_urns == NULL || im.rejections == NULL) {
+	im.skipped_by_reason = json_object();
+	if (im.seen_urns == NULL || im.rejections == NULL || im.skipped_by_reason == NULL) {
 		e = problem_set(p, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -288,10 +295,11 @@ import_gias(struct db_conn *c, const char *data, size_t len, const struct import
 		if (e != ERR_OK)
 			goto out;
 	}
-	*report = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:O}", "rows", (json_int_t)im.rows,
+	*report = json_pack("{s:I, s:I, s:I, s:I, s:I, s:O, s:I, s:O}", "rows", (json_int_t)im.rows,
 	                    "created", (json_int_t)im.created, "updated", (json_int_t)im.updated,
 	                    "unchanged", (json_int_t)im.unchanged, "skipped", (json_int_t)im.skipped,
-	                    "rejected", (json_int_t)im.rejected, "rejections", im.rejections);
+	                    "skipped_by_reason", im.skipped_by_reason, "rejected", (json_int_t)im.rejected,
+	                    "rejections", im.rejections);
 	if (*report == NULL)
 		e = problem_set(p, ERR_INTERNAL, "out of memory");
 out:
@@ -299,5 +307,6 @@ out:
 	free(im.fields);
 	free(im.seen_urns);
 	json_decref(im.rejections);
+	json_decref(im.skipped_by_reason);
 	return e;
 }

@@ -250,5 +250,5 @@ const char *const school_csv_columns[] = {
 	"ofsted_grade", "ofsted_date", "pupils", "support_category", "vulnerable",
 	"vulnerable_reason", "headteacher_name", "headteacher_appointed_on",
 	"headteacher_newly_appointed", "area_id",
-	"opened_on", "closed_on", "language_category", "estyn_judgement", "estyn_date", "created_at", "updated_at",
-	"version", NULL};
+	"opened_on", "closed_on", "language_category", "estyn_judgement", "estyn_date", "consortium.id",
+	"consortium.name", "area_network.id", "area_network.name", "created_at", "updated_at", "version", NULL};

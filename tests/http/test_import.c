@@ -67,6 +67,9 @@ Test(import, mixed_file_reports_every_row, .init = clear_fixture)
 	cr_assert_eq(count(r, "rows"), 15);
 	cr_assert_eq(count(r, "created"), 9);
 	cr_assert_eq(count(r, "skipped"), 1);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(r->json, "skipped_by_reason"),
+	                                                "independent school")), 1, "%s", r->body);
+	cr_assert_eq(json_object_size(json_object_get(r->json, "skipped_by_reason")), 1);
 	cr_assert_eq(count(r, "rejected"), 5, "%s", r->body);
 	cr_assert_eq(json_array_size(rej), 5);
 	for (size_t i = 0; i < 5; i++) {
@@ -106,6 +109,8 @@ Test(import, la_filter_skips_other_authorities, .init = clear_fixture)
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	cr_assert_eq(count(r, "created"), 1);
 	cr_assert_eq(count(r, "skipped"), 14, "%s", r->body);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(r->json, "skipped_by_reason"),
+	                                                "another local authority")), 14, "%s", r->body);
 	cr_assert_eq(count(r, "rejected"), 0);
 	resp_free(r);
 	free(csv);
@@ -196,4 +201,29 @@ Test(import, a_new_head_named_by_gias_starts_a_headship_once, .init = clear_fixt
 	resp_free(r);
 	cr_assert_eq(db_scalar("SELECT count(*) FROM person_role WHERE school_urn = 900001", NULL), 2);
 	free(csv);
+}
+
+Test(import, a_type_is_told_by_its_name_when_its_group_code_is_empty, .init = clear_fixture)
+{
+	static const char csv[] =
+		"URN,LA (code),LA (name),EstablishmentNumber,EstablishmentName,TypeOfEstablishment (name),"
+		"EstablishmentTypeGroup (code),EstablishmentStatus (name),PhaseOfEducation (code)\r\n"
+		"900031,937,Warwickshire,4031,Named Academy,Academy converter,,Open,2\r\n"
+		"900032,937,Warwickshire,4032,Named Independent,Other independent school,,Open,2\r\n"
+		"900033,937,Warwickshire,4033,Nameless Type,Something new,,Open,2\r\n";
+	static const char *utf8[] = {"Content-Type: text/csv; charset=utf-8", NULL};
+	struct resp *r = http("POST", "/v1/schools/import", token("admin"), csv, utf8);
+	json_t *rej;
+
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(count(r, "created"), 1);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(r->json, "skipped_by_reason"),
+	                                                "independent school")), 1, "%s", r->body);
+	cr_assert_eq(count(r, "rejected"), 1);
+	rej = json_array_get(json_object_get(r->json, "rejections"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(rej, "line")), 4);
+	cr_assert(strstr(json_string_value(json_object_get(rej, "reason")), "TypeOfEstablishment (name)") != NULL,
+	          "%s", r->body);
+	resp_free(r);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM school WHERE urn = 900031 AND type = 'academy'", NULL), 1);
 }

@@ -565,14 +565,31 @@ Test(schools, csv_export_with_filters)
 	const char *csv[] = {"Accept: text/csv", NULL};
 	struct resp *r;
 
+	long long group;
+	char body[160];
+	int comma;
+
 	make_la(code, "Csvshire");
-	make_school(code, 1, "Comma, Primary", "primary");
+	comma = make_school(code, 1, "Comma, Primary", "primary");
 	make_school(code, 2, "=Formula Primary", "primary");
 	make_school(code, 3, "Secondary One", "secondary");
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Csv Consortium\"}", code);
+	group = post_created(token("admin"), "/v1/consortia", body);
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"2020-09-01\"}", group,
+	         comma);
+	post_created(token("admin"), "/v1/memberships", body);
 	snprintf(path, sizeof path, "/v1/schools.csv?la=%d&phase=primary&sort=name", code);
 	r = http("GET", path, token("viewer"), NULL, NULL);
 	cr_assert_eq(r->status, 200);
 	cr_assert(strncmp(r->body, "id,urn,la_code,establishment_number,dfe_number,name,", 52) == 0);
+	/* each school's consortium and area network today, as the list's attached list gives them */
+	cr_assert(strstr(r->body, ",consortium_id,consortium_name,area_network_id,area_network_name,") != NULL, "%s",
+	          r->body);
+	{
+		char want[64];
+		snprintf(want, sizeof want, ",%lld,Csv Consortium,,,", group);
+		cr_assert(strstr(r->body, want) != NULL, "%s", r->body);
+	}
 	cr_assert(strstr(r->body, "\"Comma, Primary\"") != NULL, "%s", r->body);
 	cr_assert(strstr(r->body, "\"'=Formula Primary\"") != NULL, "formulas are defused");
 	cr_assert(strstr(r->body, "Secondary One") == NULL);
