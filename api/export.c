@@ -23,7 +23,10 @@ struct csv_stream {
 	bool done;
 };
 
-/* Append one CSV cell; text that a spreadsheet would run as a formula is defused. */
+/*
+ * Append one CSV cell; text that a spreadsheet would run as a formula is
+ * defused; a list of values is one cell, joined by "; ".
+ */
 static void
 csv_cell(FILE *f, const json_t *v, bool first)
 {
@@ -34,6 +37,29 @@ csv_cell(FILE *f, const json_t *v, bool first)
 		fputc(',', f);
 	if (json_is_null(v) || v == NULL)
 		return;
+	if (json_is_array(v)) {   /* a list of values in one cell: "2007-12; 2008-07" */
+		char *joined = NULL;
+		size_t len = 0, i;
+		FILE *g = open_memstream(&joined, &len);
+		const json_t *item;
+		json_t *text;
+
+		if (g == NULL)
+			return;
+		json_array_foreach(v, i, item) {
+			if (json_is_string(item))
+				fprintf(g, "%s%s", i ? "; " : "", json_string_value(item));
+			else if (json_is_integer(item))
+				fprintf(g, "%s%lld", i ? "; " : "", (long long)json_integer_value(item));
+		}
+		fclose(g);
+		text = json_string(joined ? joined : "");
+		free(joined);
+		if (text && json_string_length(text) > 0)
+			csv_cell(f, text, true);
+		json_decref(text);
+		return;
+	}
 	if (json_is_integer(v)) {
 		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
 		s = num;

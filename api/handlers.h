@@ -28,6 +28,7 @@ enum err api_report_overdue_evaluations(struct req *r);
 enum err date_param(struct req *r, const char *name, bool required, char out[11]);
 
 enum err api_area_report(struct req *r);
+enum err api_threesixty(struct req *r);
 enum err api_strategic_plan_report(struct req *r);
 enum err api_strategic_plan_import(struct req *r);
 enum err api_body_report(struct req *r);

@@ -130,13 +130,13 @@ api_fund_summary(struct req *r)
 }
 
 /*
- * GET /v1/payments: the list (keyset, filters), the change feed with
- * ?after=, or CSV with Accept: text/csv.
+ * GET /v1/payments: the list (keyset, filters), or the change feed with
+ * ?after=; JSON either way (the list's CSV is GET /v1/payments.csv).
  */
 enum err
 api_payments(struct req *r)
 {
-	static const char *const offers[] = {"application/json", "text/csv", NULL};
+	static const char *const offers[] = {"application/json", NULL};
 	const char *after = query_get(&r->query, "after");
 	int chosen = accept_choose(req_header(r, "Accept"), offers);
 	struct db_conn *c;
@@ -144,7 +144,7 @@ api_payments(struct req *r)
 
 	if (chosen < 0)
 		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE,
-		                   "payments are served as application/json or text/csv");
+		                   "payments are served as application/json; as CSV at /v1/payments.csv");
 	if (after) {
 		long long pos, limit = 500;
 		const char *l = query_get(&r->query, "limit");
@@ -159,8 +159,6 @@ api_payments(struct req *r)
 			problem_field(&r->problem, IN_QUERY, "limit", "range", "must be 1 to 5000");
 		if (problem_count(&r->problem) > 0)
 			return problem_set(&r->problem, ERR_MALFORMED, "the feed's query is not valid");
-		if (chosen == 1)
-			return problem_set(&r->problem, ERR_NOT_ACCEPTABLE, "the feed is served as JSON only");
 		if ((e = req_db(r, &c)) != ERR_OK ||
 		    (e = payment_feed(c, &r->who, pos, (long)limit, &text, &r->problem)) != ERR_OK)
 			return e;
@@ -168,7 +166,5 @@ api_payments(struct req *r)
 		free(text);
 		return ERR_OK;
 	}
-	if (chosen == 1)
-		return api_resource_export(r);
 	return api_resource_list(r);
 }

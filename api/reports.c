@@ -89,6 +89,45 @@ academic_year(struct req *r, const char **out)
 	return problem_set(&r->problem, ERR_MALFORMED, "academic_year is %s", *out ? "not an academic year" : "required");
 }
 
+/* The columns of 360Giving's spreadsheet template that the grants fill, in its order. */
+static const char *const threesixty_columns[] = {
+	"Identifier", "Title", "Description", "Currency", "Amount Awarded", "Amount Disbursed", "Award Date",
+	"Recipient Org:Identifier", "Recipient Org:Name", "Funding Org:Identifier", "Funding Org:Name",
+	"Grant Programme:Code", "Grant Programme:Title", "Last Modified", NULL};
+
+/* GET /v1/local-authorities/{id}/360giving?academic_year=: the LA's grants as 360Giving data, JSON or CSV. */
+enum err
+api_threesixty(struct req *r)
+{
+	static const char *const offers[] = {"application/json", "text/csv", NULL};
+	int chosen = accept_choose(req_header(r, "Accept"), offers);
+	const char *year;
+	struct db_conn *c;
+	char key[24], *text = NULL;
+	enum err e;
+
+	if (chosen < 0)
+		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE, "360Giving data is served as application/json or text/csv");
+	if ((e = req_key(r, key)) != ERR_OK || (e = academic_year(r, &year)) != ERR_OK ||
+	    (e = req_db(r, &c)) != ERR_OK || (e = visible(r, c, &la_def, key)) != ERR_OK ||
+	    (e = report_360giving(c, key, year, chosen == 1, &text, &r->problem)) != ERR_OK)
+		return e;
+	if (chosen == 1) {
+		json_t *o = json_loads(text, 0, NULL);
+		char name[48];
+
+		free(text);
+		snprintf(name, sizeof name, "360giving-%s", key);
+		e = o ? respond_csv(r, json_object_get(o, "items"), threesixty_columns, name)
+		      : problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+		json_decref(o);
+		return e;
+	}
+	respond_json(r, 200, text, strlen(text));
+	free(text);
+	return ERR_OK;
+}
+
 enum err
 api_area_report(struct req *r)
 {

@@ -24,15 +24,12 @@ api_resource_list(struct req *r)
 	enum err e;
 
 	static const char *const json_only[] = {"application/json", NULL};
-	static const char *const json_or_csv[] = {"application/json", "text/csv", NULL};
-	bool has_export = def->csv_columns != NULL;
-	int chosen = accept_choose(req_header(r, "Accept"), has_export ? json_or_csv : json_only);
 
-	if (chosen == 1)
-		return api_resource_export(r);
-	if (chosen < 0)
-		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE, "this list is served as application/json%s",
-		                   has_export ? " or text/csv" : "");
+	/* A list is JSON; its CSV, where it has one, is a path of its own (GET <path>.csv). */
+	if (accept_choose(req_header(r, "Accept"), json_only) < 0)
+		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE, "this list is served as application/json%s%s%s",
+		                   def->csv_columns ? "; as CSV at " : "", def->csv_columns ? def->path : "",
+		                   def->csv_columns ? ".csv" : "");
 	if ((e = req_db(r, &c)) != ERR_OK)
 		return e;
 	if ((e = resource_list(c, def, &r->who, &r->query, &pg, &r->problem)) != ERR_OK)

@@ -57,6 +57,7 @@ const struct route routes[] = {
 	{"GET", "/v1/local-authorities", api_resource_list, ROLES_READ, &la_def, BODY_NONE, NULL},
 	{"POST", "/v1/local-authorities", api_resource_create, ROLES_WRITE, &la_def, BODY_JSON, NULL},
 	{"GET", "/v1/local-authorities/:id", api_resource_get, ROLES_READ, &la_def, BODY_NONE, NULL},
+	{"GET", "/v1/local-authorities/:id/360giving", api_threesixty, ROLES_FINANCE, &la_def, BODY_NONE, year_query},
 	{"PATCH", "/v1/local-authorities/:id", api_resource_patch, ROLES_WRITE, &la_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/local-authorities/:id", api_resource_delete, ROLES_WRITE, &la_def, BODY_NONE, NULL},
 
@@ -121,18 +122,21 @@ const struct route routes[] = {
 
 	{"GET", "/v1/audit-events", api_resource_list, ROLES_AUDIT, &audit_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/consortia.csv", api_resource_export, ROLES_READ, &consortium_def, BODY_NONE, NULL},
 	{"GET", "/v1/consortia", api_resource_list, ROLES_READ, &consortium_def, BODY_NONE, NULL},
 	{"POST", "/v1/consortia", api_resource_create, ROLES_WRITE, &consortium_def, BODY_JSON, NULL},
 	{"GET", "/v1/consortia/:id", api_resource_get, ROLES_READ, &consortium_def, BODY_NONE, as_of_query},
 	{"PATCH", "/v1/consortia/:id", api_resource_patch, ROLES_WRITE, &consortium_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/consortia/:id", api_resource_delete, ROLES_WRITE, &consortium_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/area-networks.csv", api_resource_export, ROLES_READ, &network_def, BODY_NONE, NULL},
 	{"GET", "/v1/area-networks", api_resource_list, ROLES_READ, &network_def, BODY_NONE, NULL},
 	{"POST", "/v1/area-networks", api_resource_create, ROLES_WRITE, &network_def, BODY_JSON, NULL},
 	{"GET", "/v1/area-networks/:id", api_resource_get, ROLES_READ, &network_def, BODY_NONE, as_of_query},
 	{"PATCH", "/v1/area-networks/:id", api_resource_patch, ROLES_WRITE, &network_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/area-networks/:id", api_resource_delete, ROLES_WRITE, &network_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/memberships.csv", api_resource_export, ROLES_READ, &membership_def, BODY_NONE, NULL},
 	{"GET", "/v1/memberships", api_resource_list, ROLES_READ, &membership_def, BODY_NONE, NULL},
 	{"POST", "/v1/memberships", api_resource_create, ROLES_WRITE, &membership_def, BODY_JSON, NULL},
 	{"POST", "/v1/memberships/:id/move", api_membership_move, ROLES_WRITE, &membership_def, BODY_JSON, NULL},
@@ -141,6 +145,7 @@ const struct route routes[] = {
 	{"DELETE", "/v1/memberships/:id", api_resource_delete, ROLES_WRITE, &membership_def, BODY_NONE, NULL},
 
 	{"POST", "/v1/chairs/eligibility", api_chair_eligibility, ROLES_READ, &chair_def, BODY_JSON, NULL},
+	{"GET", "/v1/chairs.csv", api_resource_export, ROLES_READ, &chair_def, BODY_NONE, NULL},
 	{"GET", "/v1/chairs", api_resource_list, ROLES_READ, &chair_def, BODY_NONE, NULL},
 	{"POST", "/v1/chairs", api_resource_create, ROLES_WRITE, &chair_def, BODY_JSON, NULL},
 	{"GET", "/v1/chairs/:id", api_resource_get, ROLES_READ, &chair_def, BODY_NONE, NULL},
@@ -168,6 +173,7 @@ const struct route routes[] = {
 	{"PATCH", "/v1/funds/:id", api_resource_patch, ROLES_WRITE, &fund_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/funds/:id", api_resource_delete, ROLES_WRITE, &fund_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/fund-allocations.csv", api_resource_export, ROLES_READ, &allocation_def, BODY_NONE, NULL},
 	{"GET", "/v1/fund-allocations", api_resource_list, ROLES_READ, &allocation_def, BODY_NONE, NULL},
 	{"POST", "/v1/fund-allocations", api_resource_create, ROLES_WRITE, &allocation_def, BODY_JSON, NULL},
 	{"POST", "/v1/fund-allocations/:id/approve", api_resource_action, ROLES_WRITE, &allocation_def, BODY_NONE, NULL},
@@ -176,6 +182,7 @@ const struct route routes[] = {
 	{"PATCH", "/v1/fund-allocations/:id", api_resource_patch, ROLES_WRITE, &allocation_def, BODY_JSON, NULL},
 
 	{"GET", "/v1/payments/totals", api_payment_totals, ROLES_FINANCE, &payment_def, BODY_NONE, totals_query},
+	{"GET", "/v1/payments.csv", api_resource_export, ROLES_FINANCE, &payment_def, BODY_NONE, NULL},
 	{"GET", "/v1/payments", api_payments, ROLES_FINANCE, &payment_def, BODY_NONE, NULL},
 	{"POST", "/v1/payments/:id/acknowledge", api_resource_action, ROLES_PAY, &payment_def, BODY_JSON, NULL},
 	{"POST", "/v1/payments/:id/paid", api_resource_action, ROLES_PAY, &payment_def, BODY_JSON, NULL},
@@ -184,6 +191,7 @@ const struct route routes[] = {
 	{"POST", "/v1/payments/:id/reverse", api_resource_action, ROLES_WRITE, &payment_def, BODY_JSON, NULL},
 	{"GET", "/v1/payments/:id", api_resource_get, ROLES_FINANCE, &payment_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/action-plans.csv", api_resource_export, ROLES_READ, &plan_def, BODY_NONE, NULL},
 	{"GET", "/v1/action-plans", api_resource_list, ROLES_READ, &plan_def, BODY_NONE, NULL},
 	{"POST", "/v1/action-plans", api_resource_create, ROLES_GROUP_WRITE, &plan_def, BODY_JSON, NULL},
 	{"POST", "/v1/action-plans/:id/submit", api_resource_action, ROLES_GROUP_WRITE, &plan_def, BODY_NONE, NULL},
@@ -193,12 +201,14 @@ const struct route routes[] = {
 	{"PATCH", "/v1/action-plans/:id", api_resource_patch, ROLES_GROUP_WRITE, &plan_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/action-plans/:id", api_resource_delete, ROLES_GROUP_WRITE, &plan_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/evaluations.csv", api_resource_export, ROLES_READ, &evaluation_def, BODY_NONE, NULL},
 	{"GET", "/v1/evaluations", api_resource_list, ROLES_READ, &evaluation_def, BODY_NONE, NULL},
 	{"POST", "/v1/evaluations", api_resource_create, ROLES_GROUP_WRITE, &evaluation_def, BODY_JSON, NULL},
 	{"POST", "/v1/evaluations/:id/submit", api_resource_action, ROLES_GROUP_WRITE, &evaluation_def, BODY_NONE, NULL},
 	{"POST", "/v1/evaluations/:id/report", api_resource_action, ROLES_WRITE, &evaluation_def, BODY_JSON, NULL},
 	{"GET", "/v1/evaluations/:id", api_resource_get, ROLES_READ, &evaluation_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/evaluations/:id", api_resource_patch, ROLES_GROUP_WRITE, &evaluation_def, BODY_JSON, NULL},
+	{"GET", "/v1/meetings.csv", api_resource_export, ROLES_READ, &meeting_def, BODY_NONE, NULL},
 	{"GET", "/v1/meetings", api_resource_list, ROLES_READ, &meeting_def, BODY_NONE, NULL},
 	{"POST", "/v1/meetings", api_resource_create, ROLES_GROUP_WRITE, &meeting_def, BODY_JSON, NULL},
 	{"POST", "/v1/meetings/:id/receive-pack", api_aag_pack_receive, ROLES_WRITE, &meeting_def, BODY_NONE, NULL},
@@ -206,6 +216,7 @@ const struct route routes[] = {
 	{"PATCH", "/v1/meetings/:id", api_resource_patch, ROLES_GROUP_WRITE, &meeting_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/meetings/:id", api_resource_delete, ROLES_GROUP_WRITE, &meeting_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/people.csv", api_resource_export, ROLES_WRITE, &person_def, BODY_NONE, NULL},
 	{"GET", "/v1/people", api_resource_list, ROLES_WRITE, &person_def, BODY_NONE, NULL},
 	{"POST", "/v1/people", api_resource_create, ROLES_WRITE, &person_def, BODY_JSON, NULL},
 	{"GET", "/v1/people/:id/export", api_person_export, ROLES_WRITE, &person_def, BODY_NONE, NULL},
@@ -220,6 +231,7 @@ const struct route routes[] = {
 	{"PATCH", "/v1/person-roles/:id", api_resource_patch, ROLES_WRITE, &person_role_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/person-roles/:id", api_resource_delete, ROLES_WRITE, &person_role_def, BODY_NONE, NULL},
 
+	{"GET", "/v1/bodies.csv", api_resource_export, ROLES_READ, &body_def, BODY_NONE, NULL},
 	{"GET", "/v1/bodies", api_resource_list, ROLES_READ, &body_def, BODY_NONE, NULL},
 	{"POST", "/v1/bodies", api_resource_create, ROLES_WRITE, &body_def, BODY_JSON, NULL},
 	{"GET", "/v1/bodies/:id/report", api_body_report, ROLES_READ, &body_def, BODY_NONE, year_as_of_query},

@@ -137,7 +137,11 @@ static const struct constraint_def body_constraints[] = {
 	{"body_name_cy_check", "name_cy", "length", "must be 1 to 200 characters long"},
 };
 
+static const char *const body_csv[] = {
+	"id", "la_code", "region_id", "kind", "name", "name_cy", "area_id", "group_id", "meetings_per_year", "meetings_per_term", "attendance_target_percent", "established_on", "closed_on", "members", NULL};
+
 const struct resource_def body_def = {
+	.csv_columns = body_csv,
 	.noun = "body", .resource = "body", .path = "/v1/bodies", .key_field = "id", .key_min = 1,
 	.key_max = 9223372036854775807LL, .fields = &body_field_set,
 	.load_cols = "l.code, b.kind, b.name, b.area_id, b.meetings_per_year, b.meetings_per_term, "

@@ -285,7 +285,11 @@ static const struct constraint_def chair_constraints[] = {
 	{"person_email_key", "email", "duplicate", "is the work email of another person of this local authority"},
 };
 
+static const char *const chair_csv[] = {
+	"id", "group_id", "group_kind", "la_code", "role", "person_id", "person_name", "email", "school_urn", "start_date", "end_date", "elected_on", "review_due_on", "review_status", NULL};
+
 const struct resource_def chair_def = {
+	.csv_columns = chair_csv,
 	.noun = "appointment",
 	.resource = "chair",
 	.path = "/v1/chairs",

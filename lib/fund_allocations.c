@@ -166,7 +166,11 @@ static const struct action_def allocation_actions[] = {
 	 .if_match = true, .hint = "a paid allocation is corrected by reversing its payment"},
 };
 
+static const char *const allocation_csv[] = {
+	"id", "fund_id", "fund_name", "fund_kind", "academic_year", "la_code", "group_id", "group_name", "kind", "amount_pence", "payee_urn", "status", "plan_status", "payment_id", "approved_at", "cancelled_at", "cancel_reason", NULL};
+
 const struct resource_def allocation_def = {
+	.csv_columns = allocation_csv,
 	.noun = "allocation", .resource = "fund-allocation", .path = "/v1/fund-allocations",
 	.key_field = "id", .key_min = 1, .key_max = 9223372036854775807LL,
 	.fields = &allocation_field_set, .load_cols = "a.fund_id, a.group_id, a.amount_pence, a.payee_urn",

@@ -115,9 +115,16 @@ static const struct constraint_def group_constraints[] = {
 	{"school_group_id_kind_key", "id", "duplicate", "is already a group of this kind"},
 };
 
+/* A group's row of the "attached list": its counts, chair and deputy as of the day. */
+static const char *const group_csv[] = {
+	"id", "kind", "la_code", "area_id", "name", "name_cy", "status", "created_on", "closed_on", "as_of",
+	"school_count", "pupil_count", "chair.person_name", "chair.school_urn", "chair.email", "chair.review_due_on",
+	"deputy.person_name", "deputy.school_urn", "deputy.email", NULL};
+
 #define GROUP_DEF(prefix, noun_, resource_, path_, kind)                                        \
 	{                                                                                           \
 		.noun = noun_, .resource = resource_, .path = path_, .key_field = "id", .key_min = 1,    \
+		.csv_columns = group_csv,                                                                \
 		.key_max = 9223372036854775807LL, .fields = &group_field_set,                            \
 		.load_cols = "l.code, g.area_id, g.name, g.status, g.created_on, g.closed_on, g.name_cy", \
 		.insert = &prefix##_INSERT, .insert_miss_field = "la_code",                               \

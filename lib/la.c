@@ -22,6 +22,21 @@ deadline_ok(const char *s)
 	return m >= 9 && m <= 12 && date_is_real(2001, m, d);
 }
 
+/* An org-id.guide identifier: a list's prefix of two parts (GB-LAE), a hyphen, the identifier in it. */
+static bool
+org_id_ok(const char *s)
+{
+	size_t a = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), b, c;
+
+	if (a < 2 || a > 8 || s[a] != '-')
+		return false;
+	b = strspn(s + a + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+	if (b < 2 || b > 12 || s[a + 1 + b] != '-')
+		return false;
+	c = strspn(s + a + b + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-");
+	return c >= 1 && c <= 100 && s[a + b + 2 + c] == '\0';
+}
+
 static const struct field la_fields[] = {
 	{.name = "code", .type = FT_INT, .flags = F_REQUIRED | F_CREATE_ONLY, .min = 100, .max = 999},
 	{.name = "name", .type = FT_TEXT, .flags = F_REQUIRED | F_NAME, .min = 1, .max = 200},
@@ -32,6 +47,9 @@ static const struct field la_fields[] = {
 	{.name = "second_approval_over_pence", .type = FT_INT, .flags = F_NULLABLE, .min = 0, .max = MAX_PENCE},
 	/* its name in Welsh, where it has one */
 	{.name = "name_cy", .type = FT_TEXT, .flags = F_NULLABLE | F_NAME, .min = 1, .max = 200},
+	/* its org-id.guide identifier (GB-LAE-WAR), for its 360Giving data */
+	{.name = "org_id", .type = FT_TEXT, .flags = F_NULLABLE, .min = 8, .max = 122, .check = org_id_ok,
+	 .format = "an org-id.guide identifier: a list's prefix (GB-LAE), a hyphen, the identifier"},
 };
 
 static const char *const la_read_only[] = {"id", "created_at", "updated_at", "version", NULL};
@@ -40,6 +58,7 @@ static const struct field_set la_field_set = {la_fields, sizeof la_fields / size
 
 #define LA_DOC                                                                              \
 	"json_build_object('id', l.id, 'code', l.code, 'name', l.name, 'name_cy', l.name_cy, "\
+	"'org_id', l.org_id, "                                                                  \
 	"'review_interval_months', l.review_interval_months, "                                  \
 	"'confirmation_deadline', l.confirmation_deadline, 'separate_approver', l.separate_approver, " \
 	"'second_approval_over_pence', l.second_approval_over_pence, "                              \
@@ -49,12 +68,12 @@ static const struct field_set la_field_set = {la_fields, sizeof la_fields / size
 
 static const struct db_stmt LA_INSERT = {"la_insert",
 	"INSERT INTO local_authority (code, name, review_interval_months, confirmation_deadline, "
-	"separate_approver, second_approval_over_pence, name_cy) "
-	"VALUES ($1::integer, $2, $3::integer, $4, $5::boolean, $6::bigint, $7) RETURNING id"};
+	"separate_approver, second_approval_over_pence, name_cy, org_id) "
+	"VALUES ($1::integer, $2, $3::integer, $4, $5::boolean, $6::bigint, $7, $8) RETURNING id"};
 static const struct db_stmt LA_UPDATE = {"la_update",
 	"UPDATE local_authority SET name = $3, review_interval_months = $4::integer, "
 	"confirmation_deadline = $5, separate_approver = $6::boolean, "
-	"second_approval_over_pence = $7::bigint, name_cy = $8, "
+	"second_approval_over_pence = $7::bigint, name_cy = $8, org_id = $9, "
 	"updated_at = now(), version = version + 1 WHERE id = $1::bigint AND $2::integer IS NOT NULL"};
 static const struct db_stmt LA_DELETE = {"la_delete",
 	"DELETE FROM local_authority WHERE id = $1::bigint"};
@@ -74,6 +93,7 @@ static const struct constraint_def la_constraints[] = {
 	{"local_authority_code_check", "code", "range", "must be an LA code from 100 to 999"},
 	{"local_authority_name_check", "name", "length", "must be 1 to 200 characters long"},
 	{"local_authority_name_cy_check", "name_cy", "length", "must be 1 to 200 characters long"},
+	{"local_authority_org_id_check", "org_id", "format", "must be an org-id.guide identifier (GB-LAE-WAR)"},
 	{"local_authority_review_interval_months_check", "review_interval_months", "range", "must be 1 to 60 months"},
 	{"la_second_approval_check", "second_approval_over_pence", "range", "must not be negative"},
 	{"la_confirmation_deadline_check", "confirmation_deadline", "format",
@@ -89,7 +109,7 @@ const struct resource_def la_def = {
 	.key_max = 9223372036854775807LL,
 	.fields = &la_field_set,
 	.load_cols = "l.code, l.name, l.review_interval_months, l.confirmation_deadline, "
-	             "l.separate_approver, l.second_approval_over_pence, l.name_cy",
+	             "l.separate_approver, l.second_approval_over_pence, l.name_cy, l.org_id",
 	.insert = &LA_INSERT,
 	.update = &LA_UPDATE,
 	.del = &LA_DELETE,

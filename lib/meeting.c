@@ -263,7 +263,11 @@ static const struct constraint_def meeting_constraints[] = {
 	{"meeting_funds_note_check", "funds_note", "length", "must be 1 to 2000 characters long"},
 };
 
+static const char *const meeting_csv[] = {
+	"id", "body_id", "body_name", "body_kind", "group_id", "group_name", "la_code", "held_on", "academic_year", "term", "members", "seats", "attended_urns", "attended_person_ids", "apologies_person_ids", NULL};
+
 const struct resource_def meeting_def = {
+	.csv_columns = meeting_csv,
 	.noun = "meeting", .resource = "meeting", .path = "/v1/meetings", .key_field = "id", .key_min = 1,
 	.key_max = 9223372036854775807LL, .fields = &meeting_field_set,
 	.load_cols = "m.group_id, m.held_on, m.attended_urns, m.agreements, m.actions, m.funds_note, "

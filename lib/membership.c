@@ -88,7 +88,11 @@ static const struct constraint_def membership_constraints[] = {
 	{"membership_dates_check", "end_date", "rule", "must not be before start_date"},
 };
 
+static const char *const membership_csv[] = {
+	"id", "group_id", "group_name", "la_code", "kind", "school_urn", "school_name", "start_date", "end_date", NULL};
+
 const struct resource_def membership_def = {
+	.csv_columns = membership_csv,
 	.noun = "membership",
 	.resource = "membership",
 	.path = "/v1/memberships",

@@ -93,7 +93,11 @@ static const struct constraint_def person_constraints[] = {
 	{"person_email_check", "email", "length", "must be 3 to 254 characters long"},
 };
 
+static const char *const person_csv[] = {
+	"id", "la_code", "name", "email", "head_since", "status", NULL};
+
 const struct resource_def person_def = {
+	.csv_columns = person_csv,
 	.noun = "person", .resource = "person", .path = "/v1/people", .key_field = "id", .key_min = 1,
 	.key_max = 9223372036854775807LL, .fields = &person_field_set,
 	.load_cols = "l.code, p.name, p.email, p.head_since", .insert = &PERSON_INSERT,

@@ -226,7 +226,11 @@ static const struct action_def plan_actions[] = {
 	 .if_match = true},
 };
 
+static const char *const plan_csv[] = {
+	"id", "group_id", "group_name", "la_code", "fund_id", "fund_name", "plan_deadline", "priorities", "total_cost_pence", "status", "submitted_at", "late", "accepted_at", NULL};
+
 const struct resource_def plan_def = {
+	.csv_columns = plan_csv,
 	.noun = "action plan", .resource = "action-plan", .path = "/v1/action-plans", .key_field = "id",
 	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &plan_field_set,
 	.load_cols = "x.group_id, x.fund_id, x.priorities, x.actions", .insert = &PLAN_INSERT,
@@ -384,7 +388,11 @@ static const struct action_def evaluation_actions[] = {
 	 .change = &EVALUATION_REPORT, .if_match = true},
 };
 
+static const char *const evaluation_csv[] = {
+	"id", "allocation_id", "fund_id", "group_id", "la_code", "allocated_pence", "rating", "spent_pence", "overspend_reason", "status", "submitted_at", "reported_on", "due_on", "overdue", NULL};
+
 const struct resource_def evaluation_def = {
+	.csv_columns = evaluation_csv,
 	.noun = "evaluation", .resource = "evaluation", .path = "/v1/evaluations", .key_field = "id",
 	.key_min = 1, .key_max = 9223372036854775807LL, .fields = &evaluation_field_set,
 	.load_cols = "v.allocation_id, v.what_done, v.impacts, v.rating, v.spent_pence, "

@@ -342,3 +342,16 @@ report_strategic_plan(struct db_conn *c, const char *plan_id, const char *as_of,
 	const char *v[] = {plan_id, as_of};
 	return one_text(c, rows ? &PLAN_ROWS : &PLAN_REPORT, 2, v, out, p, "strategic plan");
 }
+
+static const struct db_stmt THREESIXTY = {"threesixty_package",
+	"SELECT threesixty_package(l.id, $2)::text FROM local_authority l WHERE l.id = $1::bigint"};
+static const struct db_stmt THREESIXTY_ROWS = {"threesixty_rows",
+	"SELECT threesixty_rows(l.id, $2)::text FROM local_authority l WHERE l.id = $1::bigint"};
+
+enum err
+report_360giving(struct db_conn *c, const char *la_id, const char *academic_year, bool rows, char **out,
+                 struct problem *p)
+{
+	const char *v[] = {la_id, academic_year};
+	return one_text(c, rows ? &THREESIXTY_ROWS : &THREESIXTY, 2, v, out, p, "local authority");
+}

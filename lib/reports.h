@@ -101,6 +101,15 @@ enum err report_new_heads(struct db_conn *c, const struct scope *sc, const char 
  * each in the columns its CSV import reads. The caller has checked that it
  * may read the plan.
  */
+/*
+ * An LA's allocations of an academic year as 360Giving data: the package
+ * {"grants": [...]} (JSON text, malloc'd), or, rows, {"items": [...]} headed
+ * as 360Giving's spreadsheet heads its columns. The caller has checked that
+ * it may read the LA.
+ */
+enum err report_360giving(struct db_conn *c, const char *la_id, const char *academic_year, bool rows, char **out,
+                          struct problem *p);
+
 enum err report_strategic_plan(struct db_conn *c, const char *plan_id, const char *as_of, bool rows, char **out,
                                struct problem *p);
 

@@ -119,7 +119,8 @@ export CONSORTIA_URL=$url CONSORTIA_DEAD_URL=http://127.0.0.1:$dead_port
 export CONSORTIA_DIRECT_URL=http://127.0.0.1:$port   # one server, not the balancer
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
-export REPORT_FIXTURE=$work/report-fixture BODY_REPORT_FIXTURE=$work/body-report-fixture PACK_FIXTURE=$work/pack-fixture PLAN_FIXTURE=$work/plan-fixture
+export REPORT_FIXTURE=$work/report-fixture BODY_REPORT_FIXTURE=$work/body-report-fixture PACK_FIXTURE=$work/pack-fixture PLAN_FIXTURE=$work/plan-fixture \
+  THREESIXTY_FIXTURE=$work/360giving.json
 "$tests" --jobs 1 --full-stats ${CRITERION_FILTER:+--filter "$CRITERION_FILTER"}
 rc=$?
 
@@ -174,6 +175,13 @@ if [ -s "$PLAN_FIXTURE" ]; then
   node "$contract_dir/plan-browser.mjs" "$CONSORTIA_URL" "$region_officer" "$PLAN_FIXTURE" "$PWD/browser-plan.png" || rc=1
 elif [ -z "${CRITERION_FILTER:-}" ]; then
   echo "run.sh: the strategic plans test left no fixture for the browser test"; rc=1
+fi
+# An LA's grants as 360Giving data, against the package schema kept in tests/contract.
+if [ -s "$THREESIXTY_FIXTURE" ]; then
+  echo "== 360Giving data against its schema"
+  node "$contract_dir/threesixty-check.mjs" "$THREESIXTY_FIXTURE" || rc=1
+elif [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "run.sh: the finance test left no 360Giving package to check"; rc=1
 fi
 # Every operation with a token of every role: let in or refused as x-roles says.
 if [ -z "${CRITERION_FILTER:-}" ]; then

@@ -436,3 +436,82 @@ Test(finance, totals_reconcile_per_school_budget_fund_and_year_to_the_penny)
 	assert_problem(r, 403, "forbidden", NULL);
 	resp_free(r);
 }
+
+Test(finance, an_las_grants_of_a_year_are_360giving_data)
+{
+	struct ledger l = ledger("Threesixtyshire");
+	const char *officer = token_scoped("officer", l.la, 0);
+	static const char *const csv[] = {"Accept: text/csv", NULL};
+	long long paid_one = allocation(&l, officer, 0, 123457), unpaid = allocation(&l, officer, 1, 5000000);
+	long long pay = approve(officer, paid_one);
+	char path[160], want[96];
+	struct resp *r;
+
+	approve(officer, unpaid);
+	allocation(&l, officer, 2, 777);   /* proposed: no grant yet */
+	r = act(token("finance"), "payments", pay, "paid", "{\"remittance_reference\": \"G1\", \"paid_on\": \"2020-11-02\"}");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+
+	snprintf(path, sizeof path, "/v1/local-authorities/%lld/360giving?academic_year=2020/21", l.la_id);
+	r = http("GET", path, officer, NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	{
+		const json_t *grants = json_object_get(r->json, "grants"), *g = json_array_get(grants, 0);
+
+		cr_assert_eq(json_array_size(grants), 2, "the approved and the paid allocation: %s", r->body);
+		/* pounds to the penny, from pence */
+		cr_assert(strstr(r->body, "\"amountAwarded\": 1234.57") || strstr(r->body, "\"amountAwarded\":1234.57"),
+		          "%s", r->body);
+		cr_assert(strstr(r->body, "50000.00") != NULL, "%s", r->body);
+		cr_assert(json_real_value(json_object_get(g, "amountDisbursed")) == 1234.57);
+		snprintf(want, sizeof want, "GB-URN-%d", l.urns[0]);
+		cr_assert_str_eq(str(json_array_get(json_object_get(g, "recipientOrganization"), 0), "id"), want);
+		snprintf(want, sizeof want, "360G-consortia-la-%d", l.la);
+		cr_assert_str_eq(str(json_array_get(json_object_get(g, "fundingOrganization"), 0), "id"), want);
+		cr_assert_str_eq(str(g, "currency"), "GBP");
+		cr_assert_str_eq(str(g, "title"), "Ledger fund 2020/21: Ledger consortium 0");
+		cr_assert(str(g, "awardDate") && strlen(str(g, "awardDate")) == 10, "the day it was approved");
+	}
+	resp_free(r);
+
+	/* the LA's own identifier, where it records one */
+	snprintf(path, sizeof path, "/v1/local-authorities/%lld", l.la_id);
+	assert_refused("PATCH", path, token("admin"), "{\"org_id\": \"not an id\"}", 422, "validation", "org_id");
+	r = http_json("PATCH", path, token("admin"), "{\"org_id\": \"GB-LAE-TSX\"}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/local-authorities/%lld/360giving?academic_year=2020/21", l.la_id);
+	r = http("GET", path, officer, NULL, NULL);
+	cr_assert(strstr(r->body, "\"GB-LAE-TSX\"") != NULL, "%s", r->body);
+	if (getenv("THREESIXTY_FIXTURE")) {
+		FILE *f = fopen(getenv("THREESIXTY_FIXTURE"), "w");
+		if (f) {
+			fputs(r->body, f);
+			fclose(f);
+		}
+	}
+	resp_free(r);
+
+	/* as 360Giving's spreadsheet template heads it */
+	r = http("GET", path, officer, NULL, csv);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strncmp(r->body, "Identifier,Title,Description,Currency,Amount Awarded,Amount Disbursed,Award Date,"
+	                           "Recipient Org:Identifier,Recipient Org:Name,Funding Org:Identifier,", 120) == 0,
+	          "%s", r->body);
+	cr_assert(strstr(r->body, ",GBP,1234.57,1234.57,") != NULL, "%s", r->body);
+	cr_assert(strstr(r->body, ",GBP,50000.00,0.00,") != NULL, "%s", r->body);
+	resp_free(r);
+
+	/* another LA's, a viewer, and a year that is no year */
+	r = http("GET", path, token_scoped("officer", l.la + 1 > 999 ? 100 : l.la + 1, 0), NULL, NULL);
+	cr_assert(r->status == 404, "another LA's officer: %ld", r->status);
+	resp_free(r);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	assert_problem(r, 403, "forbidden", NULL);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/local-authorities/%lld/360giving", l.la_id);
+	r = http("GET", path, officer, NULL, NULL);
+	assert_problem(r, 400, "malformed", "academic_year");
+	resp_free(r);
+}

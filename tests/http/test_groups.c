@@ -840,3 +840,98 @@ Test(groups, the_rest_of_each_life_cycle)
 	cr_assert_eq(r->status, 204, "%s", r->body);
 	resp_free(r);
 }
+
+/* The lines of a CSV answer (its header first), and the header. */
+static size_t
+csv_lines(const char *body)
+{
+	size_t n = 0;
+
+	for (const char *c = body; *c; c++)
+		n += *c == '\n';
+	return n;
+}
+
+Test(exports, every_collection_a_person_opens_in_a_spreadsheet_has_a_csv_of_its_list)
+{
+	static const struct {
+		const char *path, *header;
+	} exports[] = {
+		{"/v1/consortia.csv", "id,kind,la_code,area_id,name,name_cy,status,created_on,closed_on,as_of,school_count,"
+		                      "pupil_count,chair_person_name,chair_school_urn,chair_email,chair_review_due_on,"
+		                      "deputy_person_name,deputy_school_urn,deputy_email\r\n"},
+		{"/v1/area-networks.csv", "id,kind,la_code,"},
+		{"/v1/memberships.csv", "id,group_id,group_name,la_code,kind,school_urn,school_name,start_date,end_date\r\n"},
+		{"/v1/chairs.csv", "id,group_id,group_kind,la_code,role,person_id,person_name,email,school_urn,"},
+		{"/v1/fund-allocations.csv", "id,fund_id,fund_name,fund_kind,academic_year,la_code,group_id,"},
+		{"/v1/action-plans.csv", "id,group_id,group_name,la_code,fund_id,fund_name,plan_deadline,priorities,"},
+		{"/v1/evaluations.csv", "id,allocation_id,fund_id,group_id,la_code,allocated_pence,rating,"},
+		{"/v1/meetings.csv", "id,body_id,body_name,body_kind,group_id,group_name,la_code,held_on,"},
+		{"/v1/people.csv", "id,la_code,name,email,head_since,status\r\n"},
+		{"/v1/bodies.csv", "id,la_code,region_id,kind,name,name_cy,area_id,group_id,"},
+	};
+	int la = unused_la_code(), other;
+	const char *officer, *stranger;
+	char body[256], path[160];
+	long long group;
+	int a, b;
+
+	make_la(la, "Spreadsheetshire");
+	other = unused_la_code();
+	make_la(other, "Elsewhere");
+	officer = token_scoped("officer", la, 0);
+	stranger = token_scoped("officer", other, 0);
+	a = make_school(la, 1, "Alpha Primary", "primary");
+	b = make_school(la, 2, "Beta, Primary", "primary");
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Sheet Consortium\"}", la);
+	group = post_created(officer, "/v1/consortia", body);
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"2020-09-01\"}", group, a);
+	post_created(officer, "/v1/memberships", body);
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"2020-09-01\"}", group, b);
+	post_created(officer, "/v1/memberships", body);
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Sheet Person\", \"email\": \"sheet@example.org\"}", la);
+	post_created(officer, "/v1/people", body);
+
+	for (size_t i = 0; i < sizeof exports / sizeof exports[0]; i++) {
+		struct resp *r = http("GET", exports[i].path, officer, NULL, NULL);
+		char *ct = resp_header(r, "Content-Type");
+
+		cr_assert_eq(r->status, 200, "%s: %ld %s", exports[i].path, r->status, r->body);
+		cr_assert_str_eq(ct, "text/csv; charset=utf-8", "%s", exports[i].path);
+		cr_assert(strncmp(r->body, exports[i].header, strlen(exports[i].header)) == 0, "%s: %s", exports[i].path,
+		          r->body);
+		free(ct);
+		resp_free(r);
+		/* another LA's officer: the header, none of this LA's rows */
+		r = http("GET", exports[i].path, stranger, NULL, NULL);
+		cr_assert_eq(r->status, 200);
+		cr_assert(strstr(r->body, "Sheet") == NULL, "%s leaks to another LA: %s", exports[i].path, r->body);
+		resp_free(r);
+	}
+
+	/* the attached list: the group's row, and a row per member school, with the list's filters */
+	snprintf(path, sizeof path, "/v1/memberships.csv?group_id=%lld", group);
+	{
+		struct resp *r = http("GET", path, officer, NULL, NULL);
+		cr_assert_eq(csv_lines(r->body), 3, "a header and two members: %s", r->body);
+		cr_assert(strstr(r->body, ",Sheet Consortium,") != NULL && strstr(r->body, "\"Beta, Primary\"") != NULL,
+		          "%s", r->body);
+		resp_free(r);
+	}
+	snprintf(path, sizeof path, "/v1/consortia.csv?la=%d", la);
+	{
+		struct resp *r = http("GET", path, officer, NULL, NULL);
+		char want[96];
+
+		cr_assert_eq(csv_lines(r->body), 2, "%s", r->body);
+		snprintf(want, sizeof want, ",Sheet Consortium,,active,");
+		cr_assert(strstr(r->body, want) != NULL, "%s", r->body);
+		resp_free(r);
+	}
+	snprintf(path, sizeof path, "/v1/people.csv?la=%d", la);
+	{
+		struct resp *r = http("GET", path, token("viewer"), NULL, NULL);
+		assert_problem(r, 403, "forbidden", NULL);
+		resp_free(r);
+	}
+}

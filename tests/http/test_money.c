@@ -461,9 +461,14 @@ Test(money, lists_csv_roles_and_bad_feed_queries)
 	r = http("GET", "/v1/payments?status=paid&limit=2", token("finance"), NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	resp_free(r);
-	r = http("GET", "/v1/payments?status=paid", token("finance"), NULL, csv);
+	r = http("GET", "/v1/payments.csv?status=paid", token("finance"), NULL, NULL);
 	cr_assert_eq(r->status, 200);
 	cr_assert(strncmp(r->body, "id,reference,", 13) == 0, "%s", r->body);
+	resp_free(r);
+	/* the list itself is JSON, so a typed client's page is JSON alone; the refusal names the CSV */
+	r = http("GET", "/v1/payments?status=paid", token("finance"), NULL, csv);
+	assert_problem(r, 406, "not-acceptable", NULL);
+	cr_assert(strstr(r->body, "/v1/payments.csv") != NULL, "%s", r->body);
 	resp_free(r);
 	r = http("GET", "/v1/payments", token("chair"), NULL, NULL);
 	assert_problem(r, 403, "forbidden", NULL);

@@ -475,20 +475,26 @@ Test(schools, bad_query_parameters_are_400_naming_them)
 	resp_free(r);
 }
 
-Test(schools, accept_quality_values_decide_the_format)
+Test(schools, a_list_is_json_and_its_csv_a_path_of_its_own)
 {
 	const char *no_csv[] = {"Accept: text/csv;q=0, application/json", NULL};
 	const char *prefer_csv[] = {"Accept: application/json;q=0.5, text/csv", NULL};
+	const char *csv[] = {"Accept: text/csv", NULL};
 	struct resp *r = http("GET", "/v1/schools?limit=1", token("viewer"), NULL, no_csv);
 	char *ct = resp_header(r, "Content-Type");
 
 	cr_assert_str_eq(ct, "application/json; charset=utf-8");
 	free(ct);
 	resp_free(r);
+	/* JSON when JSON is acceptable at all, so a typed client's list is JSON alone */
 	r = http("GET", "/v1/schools?limit=1", token("viewer"), NULL, prefer_csv);
 	ct = resp_header(r, "Content-Type");
-	cr_assert_str_eq(ct, "text/csv; charset=utf-8");
+	cr_assert_str_eq(ct, "application/json; charset=utf-8");
 	free(ct);
+	resp_free(r);
+	r = http("GET", "/v1/schools?limit=1", token("viewer"), NULL, csv);
+	assert_problem(r, 406, "not-acceptable", NULL);
+	cr_assert(strstr(r->body, "/v1/schools.csv") != NULL, "the refusal names the CSV's path: %s", r->body);
 	resp_free(r);
 }
 
@@ -600,7 +606,7 @@ Test(schools, csv_export_with_filters)
 		cr_assert_eq(lines, 3, "header and two rows");
 	}
 	resp_free(r);
-	snprintf(path, sizeof path, "/v1/schools?la=%d", code);
+	snprintf(path, sizeof path, "/v1/schools.csv?la=%d", code);
 	r = http("GET", path, token("viewer"), NULL, csv);
 	cr_assert_eq(r->status, 200);
 	cr_assert(strstr(r->body, "Secondary One") != NULL);
