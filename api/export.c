@@ -146,6 +146,19 @@ respond_csv(struct req *r, const json_t *items, const char *const *columns, cons
 	return ERR_OK;
 }
 
+enum err
+respond_items_csv(struct req *r, char *text, const char *const *columns, const char *name)
+{
+	json_t *o = json_loads(text, 0, NULL);
+	enum err e;
+
+	free(text);
+	e = o ? respond_csv(r, json_object_get(o, "items"), columns, name)
+	      : problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	json_decref(o);
+	return e;
+}
+
 /* Render the next line into st->buf; false at the end or on failure. */
 static bool
 next_line(struct csv_stream *st)

@@ -85,16 +85,11 @@ api_payment_totals(struct req *r)
 		return e;
 	if ((e = payment_totals(c, &r->who, fy, ay, &text, &r->problem)) != ERR_OK)
 		return e;
-	if (chosen == 1) {
-		json_t *o = json_loads(text, 0, NULL);
-		e = o ? respond_csv(r, json_object_get(o, "items"), columns, "payment-totals")
-		      : problem_set(&r->problem, ERR_INTERNAL, "out of memory");
-		json_decref(o);
-	} else {
-		respond_json(r, 200, text, strlen(text));
-	}
+	if (chosen == 1)
+		return respond_items_csv(r, text, columns, "payment-totals");
+	respond_json(r, 200, text, strlen(text));
 	free(text);
-	return e;
+	return ERR_OK;
 }
 
 enum err

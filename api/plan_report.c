@@ -70,15 +70,8 @@ api_strategic_plan_report(struct req *r)
 		return e;
 	if (chosen == 2)
 		return page_answer(r, text);
-	if (chosen == 1) {
-		json_t *o = json_loads(text, 0, NULL);
-
-		free(text);
-		e = o ? respond_csv(r, json_object_get(o, "items"), csv_columns, "strategic-plan")
-		      : problem_set(&r->problem, ERR_INTERNAL, "out of memory");
-		json_decref(o);
-		return e;
-	}
+	if (chosen == 1)
+		return respond_items_csv(r, text, csv_columns, "strategic-plan");
 	respond_json(r, 200, text, strlen(text));
 	free(text);
 	return ERR_OK;

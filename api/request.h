@@ -123,6 +123,8 @@ void respond_empty(struct req *r, int status);
 
 /* 200 with items (objects) as CSV, these columns in order, as the file name.csv (export.c). */
 enum err respond_csv(struct req *r, const json_t *items, const char *const *columns, const char *name);
+/* The same from text, a JSON object {"items": [...]} (malloc'd; freed here). */
+enum err respond_items_csv(struct req *r, char *text, const char *const *columns, const char *name);
 
 /* Set a response header. */
 void respond_header(struct req *r, const char *name, const char *value);

@@ -349,6 +349,9 @@ check_create_scope(struct db_conn *c, const struct resource_def *def, const stru
 	if (who->scope.school_urn || who->scope.region_id)
 		return problem_set(p, ERR_FORBIDDEN, "a %s's account cannot create a %s",
 		                   who->scope.school_urn ? "school" : "region", def->noun);
+	/* A region's record is made by the region's callers (and admins): not by a member LA's. */
+	if (region && (who->scope.la_code || who->scope.group_id))
+		return problem_set(p, ERR_FORBIDDEN, "a %s of a region is made by the region's own callers", def->noun);
 	if (who->scope.group_id && (group == NULL || atoll(group) != who->scope.group_id))
 		return problem_set(p, ERR_FORBIDDEN, "you may create a %s only for group %lld", def->noun,
 		                   who->scope.group_id);

@@ -352,6 +352,10 @@ Test(strategic_plans, a_regions_bodies_seat_its_members_people)
 	}
 	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"headteacher_forum\", \"name\": \"Not ours\"}", w.lead);
 	assert_refused("POST", "/v1/bodies", w.region_tok, body, 403, "forbidden", NULL);
+	/* a member LA's officer does not make the region's bodies, even hosted by its own LA */
+	snprintf(body, sizeof body, "{\"region_id\": %lld, \"la_code\": %d, \"kind\": \"task_and_finish_group\", "
+	         "\"name\": \"Ours for the region\"}", w.region, w.member);
+	assert_refused("POST", "/v1/bodies", w.member_tok, body, 403, "forbidden", NULL);
 	snprintf(body, sizeof body, "{\"region_id\": %lld, \"la_code\": %d, \"kind\": \"task_and_finish_group\", "
 	         "\"name\": \"Hosted away\"}", w.region, w.stranger);
 	assert_refused("POST", "/v1/bodies", w.region_tok, body, 422, "validation", "la_code");
