@@ -29,6 +29,8 @@ enum err date_param(struct req *r, const char *name, bool required, char out[11]
 
 enum err api_area_report(struct req *r);
 enum err api_threesixty(struct req *r);
+enum err api_calendar_feed_create(struct req *r);
+enum err api_calendar(struct req *r);
 enum err api_strategic_plan_report(struct req *r);
 enum err api_strategic_plan_import(struct req *r);
 enum err api_body_report(struct req *r);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/calendar.h"
 #include "../http/accept.h"
 #include "../http/query_string.h"
 #include "../lib/account.h"
@@ -164,6 +165,28 @@ api_account_create(struct req *r)
 	if ((e = show_once(r, &d, "client_secret", secret)) == ERR_OK)
 		respond_created(r, &account_def, &d);
 	explicit_bzero(secret, sizeof secret);
+	doc_free_shown(&d);
+	return e;
+}
+
+/* POST /v1/calendar-feeds: a feed, and the secret address a calendar program reads it at, shown once. */
+enum err
+api_calendar_feed_create(struct req *r)
+{
+	struct db_conn *c;
+	struct doc d;
+	char secret[CALENDAR_SECRET_LEN + 1], url[64];
+	enum err e;
+
+	if ((e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = calendar_feed_create(c, &r->who, r->body, &d, secret, &r->problem)) != ERR_OK)
+		return e;
+	snprintf(url, sizeof url, "/v1/calendars/%s", secret);
+	if ((e = show_once(r, &d, "url", url)) == ERR_OK)
+		respond_created(r, &calendar_feed_def, &d);
+	explicit_bzero(secret, sizeof secret);
+	explicit_bzero(url, sizeof url);
 	doc_free_shown(&d);
 	return e;
 }

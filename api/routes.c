@@ -12,6 +12,7 @@
 
 #include "../lib/account.h"
 #include "../lib/audit.h"
+#include "../lib/calendar.h"
 #include "../lib/casework.h"
 #include "../lib/fund.h"
 #include "../lib/group.h"
@@ -58,6 +59,12 @@ const struct route routes[] = {
 	{"POST", "/v1/local-authorities", api_resource_create, ROLES_WRITE, &la_def, BODY_JSON, NULL},
 	{"GET", "/v1/local-authorities/:id", api_resource_get, ROLES_READ, &la_def, BODY_NONE, NULL},
 	{"GET", "/v1/local-authorities/:id/360giving", api_threesixty, ROLES_FINANCE, &la_def, BODY_NONE, year_query},
+	{"GET", "/v1/calendar-feeds", api_resource_list, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_NONE, NULL},
+	{"POST", "/v1/calendar-feeds", api_calendar_feed_create, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_JSON, NULL},
+	{"GET", "/v1/calendar-feeds/:id", api_resource_get, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/calendar-feeds/:id", api_resource_patch, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/calendar-feeds/:id", api_resource_delete, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_NONE, NULL},
+	{"GET", "/v1/calendars/:secret", api_calendar, 0, NULL, BODY_NONE, NULL},
 	{"PATCH", "/v1/local-authorities/:id", api_resource_patch, ROLES_WRITE, &la_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/local-authorities/:id", api_resource_delete, ROLES_WRITE, &la_def, BODY_NONE, NULL},
 

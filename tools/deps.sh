@@ -16,8 +16,9 @@ packages=(
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 # The browser test of the HTML reports drives Debian's Chromium; the
 # deployment files are checked with docker-compose and nginx; the fuzz
-# targets are built with clang and its libFuzzer runtime.
-[ "${1:-}" = "--test" ] && packages+=(chromium docker-compose nginx clang-14 libclang-rt-14-dev)
+# targets are built with clang and its libFuzzer runtime; the calendar feeds
+# are read back by a real iCalendar parser (python3-icalendar).
+[ "${1:-}" = "--test" ] && packages+=(chromium docker-compose nginx clang-14 libclang-rt-14-dev python3-icalendar)
 [ "${1:-}" = "--bench" ] && packages+=(wrk postgresql-contrib bc nginx)
 
 missing=()

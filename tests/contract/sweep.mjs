@@ -637,6 +637,8 @@ async function listOf(collection) {
 // record of the collection before it. Returns {path, item} or {error}.
 async function aim(o) {
   if (o.path.length === 0) return { path: o.tpl, item: null };
+  // a feed's address is secret: no list gives it, the feed made for the sweep does
+  if (o.key === 'GET /v1/calendars/{secret}') return { path: foreign.calendar, item: null };
   if (o.path.length > 1) return { error: 'more than one path parameter' };
   const p = o.path[0];
   const at = o.tpl.indexOf(`{${p.name}}`);
@@ -718,7 +720,9 @@ async function foreignRecords() {
   await made('/v1/memberships', { group_id: group.id, school_urn: urn, start_date: '2020-09-01' });
   const fund = await made('/v1/funds', { la_code: code, kind: 'other', name: 'Sweep Other Fund',
     academic_year: '2020/21', pot_pence: 100 });
-  return { code, school: urn, area: area.id, group: group.id, fund: fund.id };
+  // a calendar feed, whose secret address is the only way to aim at GET /v1/calendars/{secret}
+  const calendar = await made('/v1/calendar-feeds', { la_code: code, name: 'Sweep Other Calendar' });
+  return { code, school: urn, area: area.id, group: group.id, fund: fund.id, calendar: calendar.url };
 }
 let foreign = null;
 

@@ -359,7 +359,8 @@ db_fingerprint(void)
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM plan_benchmark t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM regional_fund t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM fund_contribution t), "
-		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM fund_draw t))");
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM fund_draw t), "
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM calendar_feed t))");
 	char *out;
 
 	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(db()));

@@ -120,7 +120,7 @@ export CONSORTIA_DIRECT_URL=http://127.0.0.1:$port   # one server, not the balan
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
 export REPORT_FIXTURE=$work/report-fixture BODY_REPORT_FIXTURE=$work/body-report-fixture PACK_FIXTURE=$work/pack-fixture PLAN_FIXTURE=$work/plan-fixture \
-  THREESIXTY_FIXTURE=$work/360giving.json
+  THREESIXTY_FIXTURE=$work/360giving.json CALENDAR_FIXTURE=$work/calendar.ics
 "$tests" --jobs 1 --full-stats ${CRITERION_FILTER:+--filter "$CRITERION_FILTER"}
 rc=$?
 
@@ -182,6 +182,14 @@ if [ -s "$THREESIXTY_FIXTURE" ]; then
   node "$contract_dir/threesixty-check.mjs" "$THREESIXTY_FIXTURE" || rc=1
 elif [ -z "${CRITERION_FILTER:-}" ]; then
   echo "run.sh: the finance test left no 360Giving package to check"; rc=1
+fi
+# A calendar feed read back by a real iCalendar parser.
+if [ -s "$CALENDAR_FIXTURE" ]; then
+  echo "== a calendar feed through an iCalendar parser"
+  # Debian's python3, which python3-icalendar is installed for (another on PATH may lack it)
+  /usr/bin/python3 "$contract_dir/ical-check.py" "$CALENDAR_FIXTURE" || rc=1
+elif [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "run.sh: the calendars test left no feed to read"; rc=1
 fi
 # Every operation with a token of every role: let in or refused as x-roles says.
 if [ -z "${CRITERION_FILTER:-}" ]; then

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client.h"
 
@@ -934,4 +935,163 @@ Test(exports, every_collection_a_person_opens_in_a_spreadsheet_has_a_csv_of_its_
 		assert_problem(r, 403, "forbidden", NULL);
 		resp_free(r);
 	}
+}
+
+/* ---- calendar feeds --------------------------------------------------- */
+
+/* Today moved by days, as YYYY-MM-DD and as iCalendar's YYYYMMDD. */
+static void
+day_from_today(int days, char iso[11], char ical[9])
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(iso, 11, "%Y-%m-%d", &tm);
+	strftime(ical, 9, "%Y%m%d", &tm);
+}
+
+/* GET the feed at url with no token: its iCalendar text (malloc'd). */
+static char *
+feed(const char *url, long status)
+{
+	struct resp *r = http("GET", url, NULL, NULL, NULL);
+	char *ct = resp_header(r, "Content-Type"), *body;
+
+	cr_assert_eq(r->status, status, "GET %s: %ld %s", url, r->status, r->body);
+	if (status == 200)
+		cr_assert_str_eq(ct, "text/calendar; charset=utf-8");
+	free(ct);
+	body = strdup(r->body);
+	resp_free(r);
+	return body;
+}
+
+Test(calendars, an_las_and_a_groups_deadlines_are_a_feed_a_calendar_subscribes_to)
+{
+	int la = unused_la_code(), other, urn1, urn2;
+	long long g1, g2, fund, la_feed, group_feed;
+	char body[1024], path[160], la_url[96], group_url[96], *ics;
+	char plans[11], plans_ical[9], evals[11], evals_ical[9], met[11], met_ical[9], other_met[11], x[9];
+	char elected[11], want[160];
+	const char *officer, *chair;
+	struct resp *r;
+
+	make_la(la, "Calendarshire");
+	officer = token_scoped("officer", la, 0);
+	urn1 = make_school(la, 1, "Diary Primary", "primary");
+	urn2 = make_school(la, 2, "Almanac Primary", "primary");
+	g1 = group("/v1/consortia", la, "Diary Consortium");
+	g2 = group("/v1/consortia", la, "Almanac Consortium");
+	join(g1, urn1, "2020-09-01", NULL);
+	join(g2, urn2, "2020-09-01", NULL);
+	day_from_today(40, plans, plans_ical);
+	day_from_today(200, evals, evals_ical);
+	day_from_today(-10, met, met_ical);
+	day_from_today(-12, other_met, x);
+	day_from_today(-60, elected, x);
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"kind\": \"other\", \"name\": \"Diary fund\", \"academic_year\": "
+	         "\"2026/27\", \"pot_pence\": 100000, \"plan_deadline\": \"%s\", \"evaluation_due\": \"%s\"}", la, plans,
+	         evals);
+	fund = post_created(token("admin"), "/v1/funds", body);
+	snprintf(body, sizeof body, "{\"fund_id\": %lld, \"group_id\": %lld, \"amount_pence\": 50000, \"payee_urn\": %d}",
+	         fund, g1, urn1);
+	post_created(officer, "/v1/fund-allocations", body);
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"held_on\": \"%s\"}", g1, met);
+	post_created(officer, "/v1/meetings", body);
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"held_on\": \"%s\"}", g2, other_met);
+	post_created(officer, "/v1/meetings", body);
+	snprintf(body, sizeof body, "{\"group_id\": %lld, \"role\": \"chair\", \"person_name\": \"Dee Ary\", \"email\": "
+	         "\"dee@school.example\", \"school_urn\": %d, \"start_date\": \"%s\", \"elected_on\": \"%s\", %s}", g1, urn1,
+	         elected, elected, eligible);
+	post_created(officer, "/v1/chairs", body);
+
+	/* the LA's feed, made by its officer: its address is given once */
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Calendarshire officers\"}", la);
+	r = http_json("POST", "/v1/calendar-feeds", officer, body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	la_feed = json_integer_value(json_object_get(r->json, "id"));
+	snprintf(la_url, sizeof la_url, "%s", json_string_value(json_object_get(r->json, "url")));
+	cr_assert(strncmp(la_url, "/v1/calendars/", 14) == 0 && strlen(la_url) == 57, "%s", la_url);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/calendar-feeds/%lld", la_feed);
+	{
+		json_t *o = http_get_json(officer, path);
+		cr_assert_null(json_object_get(o, "url"), "the address is shown once, when the feed is made");
+		json_decref(o);
+	}
+	/* kept only as the SHA-256 of the secret */
+	cr_assert_eq(db_scalar("SELECT count(*) FROM calendar_feed WHERE token_hash = "
+	                       "encode(sha256(convert_to($1, 'UTF8')), 'hex')", la_url + 14), 1);
+
+	/* read with no token: every deadline of the LA, and both groups' meetings */
+	ics = feed(la_url, 200);
+	cr_assert(strncmp(ics, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", 30) == 0, "%s", ics);
+	snprintf(want, sizeof want, "DTSTART;VALUE=DATE:%s\r\nDTEND", plans_ical);
+	cr_assert(strstr(ics, want) && strstr(ics, "SUMMARY:Action plans due: Diary fund"), "%s", ics);
+	snprintf(want, sizeof want, "DTSTART;VALUE=DATE:%s\r\n", evals_ical);
+	cr_assert(strstr(ics, want) && strstr(ics, "SUMMARY:Evaluations due: Diary fund"), "%s", ics);
+	cr_assert(strstr(ics, "SUMMARY:Meeting: Diary Consortium") && strstr(ics, "SUMMARY:Meeting: Almanac Consortium"),
+	          "%s", ics);
+	cr_assert(strstr(ics, "SUMMARY:Chair's review due: Diary Consortium"), "%s", ics);
+	cr_assert(strstr(ics, "SUMMARY:Chairs and deputies confirmed for "), "%s", ics);
+	snprintf(want, sizeof want, "DTSTART;VALUE=DATE:%s\r\n", met_ical);
+	cr_assert(strstr(ics, want), "%s", ics);
+	if (getenv("CALENDAR_FIXTURE")) {
+		FILE *f = fopen(getenv("CALENDAR_FIXTURE"), "w");
+		if (f) {
+			fputs(ics, f);
+			fclose(f);
+		}
+	}
+	free(ics);
+
+	/* the chair's feed of its own group: the group's meetings and the funds that allocate to it alone */
+	chair = token_group("chair", la, 0, g1);
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"group_id\": %lld, \"name\": \"Diary chair\"}", la, g1);
+	r = http_json("POST", "/v1/calendar-feeds", chair, body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	group_feed = json_integer_value(json_object_get(r->json, "id"));
+	snprintf(group_url, sizeof group_url, "%s", json_string_value(json_object_get(r->json, "url")));
+	resp_free(r);
+	ics = feed(group_url, 200);
+	cr_assert(strstr(ics, "SUMMARY:Meeting: Diary Consortium") && strstr(ics, "Action plans due: Diary fund"), "%s",
+	          ics);
+	cr_assert_null(strstr(ics, "Almanac"), "another group's meeting is not in a group's feed: %s", ics);
+	free(ics);
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"group_id\": %lld, \"name\": \"Not mine\"}", la, g2);
+	assert_refused("POST", "/v1/calendar-feeds", chair, body, 403, "forbidden", NULL);
+	other = unused_la_code();
+	make_la(other, "Elsewhere Calendars");
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"group_id\": %lld, \"name\": \"Crossed\"}", other, g1);
+	assert_refused("POST", "/v1/calendar-feeds", token("admin"), body, 422, "validation", "group_id");
+	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Viewer's\"}", la);
+	assert_refused("POST", "/v1/calendar-feeds", token("viewer"), body, 403, "forbidden", NULL);
+
+	/* another LA's officer sees none of these feeds */
+	snprintf(path, sizeof path, "/v1/calendar-feeds/%lld", group_feed);
+	r = http("GET", path, token_scoped("officer", other, 0), NULL, NULL);
+	assert_problem(r, 404, "not-found", NULL);
+	resp_free(r);
+	r = http_json("PATCH", path, chair, "{\"name\": \"Diary chair's calendar\"}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/calendar-feeds?la=%d", la);
+	{
+		json_t *o = http_get_json(officer, path);
+		cr_assert_eq(json_array_size(json_object_get(o, "items")), 2);
+		json_decref(o);
+	}
+
+	/* an address no feed has, one of another shape, and a deleted feed's */
+	free(feed("/v1/calendars/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 404));
+	r = http("GET", "/v1/calendars/short", NULL, NULL, NULL);
+	assert_problem(r, 400, "malformed", "secret");
+	resp_free(r);
+	snprintf(path, sizeof path, "/v1/calendar-feeds/%lld", la_feed);
+	r = http("DELETE", path, officer, NULL, (const char *[]){"If-Match: *", NULL});
+	cr_assert_eq(r->status, 204, "%s", r->body);
+	resp_free(r);
+	free(feed(la_url, 404));
+	free(feed(group_url, 200));
 }

@@ -374,3 +374,65 @@ Test(config, a_checkout_finds_the_database_and_key_make_run_made)
 	unsetenv("JWT_SECRET");
 	unsetenv("PORT");
 }
+
+#include "calendar.h"
+
+/* What ical_text or ical_line wrote for s. */
+static char *
+ical(void (*write)(FILE *, const char *), const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	write(f, s);
+	fclose(f);
+	return buf;
+}
+
+Test(ical, text_is_escaped_and_lines_fold_at_75_octets)
+{
+	char *t = ical(ical_text, "Plans, actions; C:\\ and\na new line");
+	char line[400], *folded, *unfolded;
+	size_t n = 0;
+
+	cr_assert_str_eq(t, "Plans\\, actions\\; C:\\\\ and\\na new line");
+	free(t);
+
+	/* 200 octets: 75, then continuation lines of a space and at most 74 */
+	memset(line, 'x', 200);
+	line[200] = '\0';
+	folded = ical(ical_line, line);
+	for (char *l = folded, *end; (end = strstr(l, "\r\n")) != NULL; l = end + 2) {
+		cr_assert_leq(end - l, 75, "a line of %td octets", end - l);
+		cr_assert(n == 0 || l[0] == ' ', "a continuation line begins with a space");
+		n++;
+	}
+	cr_assert_eq(n, 3);
+	unfolded = calloc(1, strlen(folded) + 1);
+	for (const char *c = folded; *c; c++) {
+		if (c[0] == '\r' && c[1] == '\n' && c[2] == ' ')
+			c += 2;          /* unfolding: the CRLF and the one space go */
+		else if (*c != '\r' && *c != '\n')
+			unfolded[strlen(unfolded)] = *c;
+	}
+	cr_assert_str_eq(unfolded, line);
+	free(unfolded);
+	free(folded);
+
+	/* never inside a UTF-8 character: 80 two-octet letters */
+	line[0] = '\0';
+	for (int i = 0; i < 80; i++)
+		strcat(line, "\xc3\xa9");
+	folded = ical(ical_line, line);
+	for (char *l = folded, *end; (end = strstr(l, "\r\n")) != NULL; l = end + 2) {
+		cr_assert_leq(end - l, 75);
+		bool lead_octet_last = (((unsigned char)end[-1]) & 0xC0) == 0xC0;
+
+		cr_assert_not(lead_octet_last, "a line ends inside a character");
+	}
+	free(folded);
+	cr_assert(calendar_secret_valid("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-_01234"));
+	cr_assert_not(calendar_secret_valid("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-_0123"), "42 characters");
+	cr_assert_not(calendar_secret_valid("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-_0123="), "not base64url");
+}
