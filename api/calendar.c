@@ -18,6 +18,7 @@ api_calendar(struct req *r)
 	char *text = NULL;
 	enum err e;
 
+	r->log_path = r->route->path;   /* the address is the feed's key: the log names the route */
 	if (secret == NULL || !calendar_secret_valid(secret)) {
 		problem_field(&r->problem, IN_PATH, "secret", "format", "must be a feed's secret: 43 base64url characters");
 		return problem_set(&r->problem, ERR_MALFORMED, "the address is no calendar feed's");

@@ -220,10 +220,10 @@ finish(struct req *r)
 	us = (json_int_t)(end.tv_sec - r->start.tv_sec) * 1000000 +
 	     (end.tv_nsec - r->start.tv_nsec) / 1000;
 	metrics_record(r->app->metrics, r->route, r->status, us, round_trips);
-	/* A calendar feed's address is its secret: the log names the route, not the address. */
+	/* A path that holds a secret (a calendar feed's address) is logged as its handler says. */
 	line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:i, s:s?, s:s?}", "level", "info",
 	                 "event", "request", "request_id", r->id, "method", r->in->http_verb, "path",
-	                 r->route && r->route->handler == api_calendar ? r->route->path : r->in->url_path,
+	                 r->log_path ? r->log_path : r->in->url_path,
 	                 "status", r->status, "duration_us", us, "statements",
 	                 (int)round_trips, "sub", r->claims.sub[0] ? r->claims.sub : NULL, "role",
 	                 r->claims.role ? role_name(r->claims.role) : NULL);

@@ -72,6 +72,7 @@ struct req {
 	char *replay_body;                  /* owned: what a replay answers, if not the body sent */
 	void (*after_commit)(struct req *r);/* run once the unit is committed, or NULL */
 	bool rate_known;                    /* the caller's bucket was counted: rate is set */
+	const char *log_path;               /* what the log shows for a path that holds a secret, or NULL */
 	struct throttle_left rate;          /* for the RateLimit-* headers */
 };
 
