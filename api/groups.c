@@ -11,7 +11,9 @@
 #include "../lib/config.h"
 #include "../lib/date.h"
 #include "../lib/group.h"
+#include "../lib/group_import.h"
 #include "../lib/plan.h"
+#include "../lib/register.h"
 #include "../lib/reports.h"
 #include "handlers.h"
 
@@ -143,4 +145,23 @@ api_report_overdue_evaluations(struct req *r)
 		return e;
 	e = report_overdue_evaluations(c, &r->who.scope, as_of, &text, &r->problem);
 	return answer(r, text, e);
+}
+
+static enum err
+groups_into(struct db_conn *c, const struct actor *who, const char *key, const char *doc, const char *data,
+            size_t len, bool dry_run, json_t **report, struct problem *p)
+{
+	(void)key;
+	return group_import(c, who, doc_la_code(doc, "code"), data, len, dry_run, report, p);
+}
+
+/*
+ * POST /v1/local-authorities/{id}/groups/import?dry_run=: the LA's groups,
+ * members, chairs and deputies from CSV; only who may change the LA's
+ * records imports them (its officers and admins).
+ */
+enum err
+api_group_import(struct req *r)
+{
+	return req_import_into(r, groups_into);
 }

@@ -14,7 +14,9 @@
 #include "../lib/config.h"
 #include "../lib/date.h"
 #include "../lib/fund.h"
+#include "../lib/register.h"
 #include "../lib/reports.h"
+#include "../lib/rollover.h"
 #include "handlers.h"
 
 /* Calculate, or store the differences; If-Match on the fund, when sent, must hold. */
@@ -162,4 +164,27 @@ api_payments(struct req *r)
 		return ERR_OK;
 	}
 	return api_resource_list(r);
+}
+
+/* POST /v1/local-authorities/{id}/rollover?academic_year=&dry_run=: the LA rolled into the year. */
+enum err
+api_rollover(struct req *r)
+{
+	struct expected_version any = {.any = true};
+	struct db_conn *c;
+	struct doc la = {0};
+	json_t *report = NULL;
+	const char *year;
+	char key[24];
+	bool dry_run;
+	enum err e;
+
+	if ((e = req_dry_run(r, &dry_run)) != ERR_OK || (e = req_academic_year(r, &year)) != ERR_OK ||
+	    (e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	/* Only who may change the LA's records rolls it over: its officers and admins (404 otherwise). */
+	if ((e = resource_lock(c, &la_def, &r->who, key, &any, NULL, &la, &r->problem)) == ERR_OK)
+		e = rollover(c, &r->who, key, doc_la_code(la.body, "code"), year, dry_run, &report, &r->problem);
+	doc_free(&la);
+	return e == ERR_OK ? respond_object(r, report) : e;
 }

@@ -77,58 +77,20 @@ api_strategic_plan_report(struct req *r)
 	return ERR_OK;
 }
 
-/* POST /v1/strategic-plans/{id}/import?dry_run=: the plan's actions from CSV. */
+static enum err
+plan_into(struct db_conn *c, const struct actor *who, const char *key, const char *doc, const char *data,
+          size_t len, bool dry_run, json_t **report, struct problem *p)
+{
+	return plan_import(c, who, key, doc_la_code(doc, "la_code"), data, len, dry_run, report, p);
+}
+
+/*
+ * POST /v1/strategic-plans/{id}/import?dry_run=: the plan's actions from
+ * CSV; only who may change the plan imports into it (its LA's callers or
+ * its region's, and admins).
+ */
 enum err
 api_strategic_plan_import(struct req *r)
 {
-	struct expected_version any = {.any = true};
-	const char *dry = query_get(&r->query, "dry_run");
-	struct db_conn *c;
-	struct doc plan = {0};
-	json_t *report = NULL;
-	char key[24], charset[32], *text;
-	bool applied;
-	enum err e;
-
-	if (dry && strcmp(dry, "true") != 0 && strcmp(dry, "false") != 0) {
-		problem_field(&r->problem, IN_QUERY, "dry_run", "format", "must be true or false");
-		return problem_set(&r->problem, ERR_MALFORMED, "dry_run is not true or false");
-	}
-	if (media_type_param(req_header(r, "Content-Type"), "charset", charset, sizeof charset) &&
-	    strcasecmp(charset, "utf-8") != 0)
-		return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA, "a plan's CSV is read as utf-8");
-	if ((e = req_key(r, key)) != ERR_OK || (e = req_db(r, &c)) != ERR_OK)
-		return e;
-	/* Only who may change the plan imports into it: its LA's callers or its region's (and admins). */
-	if ((e = resource_lock(c, &strategic_plan_def, &r->who, key, &any, NULL, &plan, &r->problem)) != ERR_OK) {
-		doc_free(&plan);
-		return e;
-	}
-	e = plan_import(c, &r->who, key, doc_la_code(plan.body, "la_code"), r->in->binary_body,
-	                r->in->binary_body_length, dry && strcmp(dry, "true") == 0, &report, &r->problem);
-	doc_free(&plan);
-	if (e != ERR_OK)
-		return e;
-	applied = json_is_true(json_object_get(report, "applied"));
-	/* A file with a bad row changes nothing: 422, the report's faults as the problem's errors. */
-	if (!applied && !json_is_true(json_object_get(report, "dry_run"))) {
-		const json_t *f;
-		size_t i;
-
-		json_array_foreach(json_object_get(report, "faults"), i, f)
-			problem_field(&r->problem, IN_BODY, json_string_value(json_object_get(f, "column")),
-			              json_string_value(json_object_get(f, "code")), "line %lld: %s",
-			              json_integer_value(json_object_get(f, "line")),
-			              json_string_value(json_object_get(f, "message")));
-		json_decref(report);
-		return problem_set(&r->problem, ERR_VALIDATION, "%zu faults in the file's rows: nothing was imported",
-		                   problem_count(&r->problem));
-	}
-	text = json_dumps(report, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(report);
-	if (text == NULL)
-		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
-	respond_json(r, 200, text, strlen(text));
-	free(text);
-	return ERR_OK;
+	return req_import_into(r, plan_into);
 }

@@ -77,19 +77,6 @@ la_callers_only(struct req *r)
 	return ERR_OK;
 }
 
-static enum err
-academic_year(struct req *r, const char **out)
-{
-	char a[11], b[11];
-
-	*out = query_get(&r->query, "academic_year");
-	if (academic_year_parse(*out, a, b))
-		return ERR_OK;
-	problem_field(&r->problem, IN_QUERY, "academic_year", *out ? "format" : "required",
-	              "must be an academic year such as 2020/21");
-	return problem_set(&r->problem, ERR_MALFORMED, "academic_year is %s", *out ? "not an academic year" : "required");
-}
-
 /* The columns of 360Giving's spreadsheet template that the grants fill, in its order. */
 static const char *const threesixty_columns[] = {
 	"Identifier", "Title", "Description", "Currency", "Amount Awarded", "Amount Disbursed", "Award Date",
@@ -109,7 +96,7 @@ api_threesixty(struct req *r)
 
 	if (chosen < 0)
 		return problem_set(&r->problem, ERR_NOT_ACCEPTABLE, "360Giving data is served as application/json or text/csv");
-	if ((e = req_key(r, key)) != ERR_OK || (e = academic_year(r, &year)) != ERR_OK ||
+	if ((e = req_key(r, key)) != ERR_OK || (e = req_academic_year(r, &year)) != ERR_OK ||
 	    (e = req_db(r, &c)) != ERR_OK || (e = visible(r, c, &la_def, key)) != ERR_OK ||
 	    (e = report_360giving(c, key, year, chosen == 1, &text, &r->problem)) != ERR_OK)
 		return e;
@@ -134,7 +121,7 @@ api_area_report(struct req *r)
 	enum err e;
 
 	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = req_key(r, key)) != ERR_OK ||
-	    (e = academic_year(r, &year)) != ERR_OK || (e = la_callers_only(r)) != ERR_OK ||
+	    (e = req_academic_year(r, &year)) != ERR_OK || (e = la_callers_only(r)) != ERR_OK ||
 	    (e = req_db(r, &c)) != ERR_OK)
 		return e;
 	if ((e = visible(r, c, &area_def, key)) != ERR_OK)
@@ -181,7 +168,7 @@ api_authority_report(struct req *r)
 	int chosen;
 	enum err e;
 
-	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = academic_year(r, &year)) != ERR_OK)
+	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = req_academic_year(r, &year)) != ERR_OK)
 		return e;
 	if ((e = report_la(r, code)) != ERR_OK)
 		return e;
@@ -200,7 +187,7 @@ api_body_report(struct req *r)
 	enum err e;
 
 	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = req_key(r, key)) != ERR_OK ||
-	    (e = academic_year(r, &year)) != ERR_OK || (e = date_param(r, "as_of", false, as_of)) != ERR_OK ||
+	    (e = req_academic_year(r, &year)) != ERR_OK || (e = date_param(r, "as_of", false, as_of)) != ERR_OK ||
 	    (e = req_db(r, &c)) != ERR_OK)
 		return e;
 	if ((e = visible(r, c, &body_def, key)) != ERR_OK)
@@ -219,7 +206,7 @@ api_report_bodies_below_target(struct req *r)
 	int chosen;
 	enum err e;
 
-	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = academic_year(r, &year)) != ERR_OK ||
+	if ((e = negotiate(r, &chosen)) != ERR_OK || (e = req_academic_year(r, &year)) != ERR_OK ||
 	    (e = date_param(r, "as_of", false, as_of)) != ERR_OK)
 		return e;
 	if ((e = report_la(r, code)) != ERR_OK)

@@ -11,6 +11,7 @@
 
 #include "../http/accept.h"
 #include "../http/etag.h"
+#include "../lib/date.h"
 #include "dispatch.h"
 
 enum err
@@ -218,4 +219,99 @@ req_check_query(struct req *r)
 	if (problem_count(&r->problem) > 0)
 		return problem_set(&r->problem, ERR_MALFORMED, "the query has unknown parameters");
 	return ERR_OK;
+}
+
+enum err
+req_dry_run(struct req *r, bool *dry_run)
+{
+	const char *dry = query_get(&r->query, "dry_run");
+
+	if (dry && strcmp(dry, "true") != 0 && strcmp(dry, "false") != 0) {
+		problem_field(&r->problem, IN_QUERY, "dry_run", "format", "must be true or false");
+		return problem_set(&r->problem, ERR_MALFORMED, "dry_run is not true or false");
+	}
+	*dry_run = dry && strcmp(dry, "true") == 0;
+	return ERR_OK;
+}
+
+enum err
+req_csv_import(struct req *r, bool *dry_run)
+{
+	char charset[32];
+	enum err e;
+
+	if ((e = req_dry_run(r, dry_run)) != ERR_OK)
+		return e;
+	if (media_type_param(req_header(r, "Content-Type"), "charset", charset, sizeof charset) &&
+	    strcasecmp(charset, "utf-8") != 0)
+		return problem_set(&r->problem, ERR_UNSUPPORTED_MEDIA, "the CSV file is read as utf-8");
+	return ERR_OK;
+}
+
+enum err
+respond_import(struct req *r, json_t *report)
+{
+	if (!json_is_true(json_object_get(report, "applied")) && !json_is_true(json_object_get(report, "dry_run"))) {
+		const json_t *f;
+		size_t i;
+
+		json_array_foreach(json_object_get(report, "faults"), i, f)
+			problem_field(&r->problem, IN_BODY, json_string_value(json_object_get(f, "column")),
+			              json_string_value(json_object_get(f, "code")), "line %lld: %s",
+			              json_integer_value(json_object_get(f, "line")),
+			              json_string_value(json_object_get(f, "message")));
+		json_decref(report);
+		return problem_set(&r->problem, ERR_VALIDATION, "%zu faults in the file's rows: nothing was imported",
+		                   problem_count(&r->problem));
+	}
+	return respond_object(r, report);
+}
+
+enum err
+respond_object(struct req *r, json_t *o)
+{
+	char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	json_decref(o);
+	if (text == NULL)
+		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	respond_json(r, 200, text, strlen(text));
+	free(text);
+	return ERR_OK;
+}
+
+enum err
+req_academic_year(struct req *r, const char **out)
+{
+	char a[11], b[11];
+
+	*out = query_get(&r->query, "academic_year");
+	if (academic_year_parse(*out, a, b))
+		return ERR_OK;
+	problem_field(&r->problem, IN_QUERY, "academic_year", *out ? "format" : "required",
+	              "must be an academic year such as 2020/21");
+	return problem_set(&r->problem, ERR_MALFORMED, "academic_year is %s", *out ? "not an academic year" : "required");
+}
+
+enum err
+req_import_into(struct req *r, record_import_fn fn)
+{
+	struct expected_version any = {.any = true};
+	struct db_conn *c;
+	struct doc record = {0};
+	json_t *report = NULL;
+	char key[24];
+	bool dry_run;
+	enum err e;
+
+	if ((e = req_csv_import(r, &dry_run)) != ERR_OK || (e = req_key(r, key)) != ERR_OK ||
+	    (e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = resource_lock(c, r->route->def, &r->who, key, &any, NULL, &record, &r->problem)) == ERR_OK) {
+		db_set_deadline(c, IMPORT_DEADLINE_MS);
+		e = fn(c, &r->who, key, record.body, r->in->binary_body, r->in->binary_body_length, dry_run, &report,
+		       &r->problem);
+	}
+	doc_free(&record);
+	return e == ERR_OK ? respond_import(r, report) : e;
 }

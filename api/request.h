@@ -127,6 +127,46 @@ enum err respond_csv(struct req *r, const json_t *items, const char *const *colu
 /* The same from text, a JSON object {"items": [...]} (malloc'd; freed here). */
 enum err respond_items_csv(struct req *r, char *text, const char *const *columns, const char *name);
 
+/* The academic_year query (required, such as 2020/21) into *out. */
+enum err req_academic_year(struct req *r, const char **out);
+
+/* The dry_run query (true or false; absent: false) into *dry_run. */
+enum err req_dry_run(struct req *r, bool *dry_run);
+
+/*
+ * A CSV file's import: its dry_run query (true or false) into *dry_run; a
+ * charset other than utf-8 is 415.
+ */
+enum err req_csv_import(struct req *r, bool *dry_run);
+
+/* An import (a national extract, an LA's list) holds its transaction longer than a request's usual time, still bounded. */
+#define IMPORT_DEADLINE_MS (10 * 60 * 1000)
+
+/*
+ * What a CSV import into one record does (the record key, its
+ * representation doc), inside the request's unit of work.
+ */
+typedef enum err (*record_import_fn)(struct db_conn *c, const struct actor *who, const char *key, const char *doc,
+                                     const char *data, size_t len, bool dry_run, json_t **report, struct problem *p);
+
+/*
+ * POST <record>/import?dry_run=: the body (UTF-8 CSV) imported by fn into
+ * the route's record, which only who may change imports into (it is locked
+ * in the caller's scope: 404 otherwise); the report answered by
+ * respond_import.
+ */
+enum err req_import_into(struct req *r, record_import_fn fn);
+
+/* Answer 200 with o (consumed) as JSON. */
+enum err respond_object(struct req *r, json_t *o);
+
+/*
+ * Answer an import's report {dry_run, applied, ..., faults} (consumed): 200,
+ * or 422 when a file that was not a dry run had faulty rows (nothing was
+ * imported), each fault an error naming its column and line.
+ */
+enum err respond_import(struct req *r, json_t *report);
+
 /* Set a response header. */
 void respond_header(struct req *r, const char *name, const char *value);
 

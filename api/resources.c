@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/calendar.h"
 #include "../http/accept.h"
 #include "../http/query_string.h"
 #include "../lib/account.h"
+#include "../lib/accountstate.h"
+#include "../lib/calendar.h"
 #include "../lib/date.h"
 #include "../lib/register.h"
+#include "../lib/webhook.h"
 #include "handlers.h"
 
 
@@ -187,6 +189,33 @@ api_calendar_feed_create(struct req *r)
 		respond_created(r, &calendar_feed_def, &d);
 	explicit_bzero(secret, sizeof secret);
 	explicit_bzero(url, sizeof url);
+	doc_free_shown(&d);
+	return e;
+}
+
+/*
+ * POST /v1/webhook-subscriptions: its secret is made here and shown once. A
+ * service account that names no account subscribes itself.
+ */
+enum err
+api_webhook_subscription_create(struct req *r)
+{
+	long long own = account_subject_id(r->who.audit.subject);
+	struct db_conn *c;
+	struct doc d;
+	char secret[WEBHOOK_SECRET_LEN + 1];
+	enum err e;
+
+	if (own && json_is_object(r->body) && json_object_get(r->body, "account_id") == NULL &&
+	    json_object_set_new(r->body, "account_id", json_integer(own)) != 0)
+		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	if ((e = req_db(r, &c)) != ERR_OK)
+		return e;
+	if ((e = webhook_subscription_create(c, &r->who, r->body, &d, secret, &r->problem)) != ERR_OK)
+		return e;
+	if ((e = show_once(r, &d, "secret", secret)) == ERR_OK)
+		respond_created(r, &webhook_subscription_def, &d);
+	explicit_bzero(secret, sizeof secret);
 	doc_free_shown(&d);
 	return e;
 }

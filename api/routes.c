@@ -22,8 +22,11 @@
 #include "../lib/regional_fund.h"
 #include "../lib/strategic_plan.h"
 #include "../lib/register.h"
+#include "../lib/webhook.h"
 
 static const char *const import_query[] = {"la", NULL};
+static const char *const links_query[] = {"la", "dry_run", NULL};
+static const char *const rollover_query[] = {"academic_year", "dry_run", NULL};
 static const char *const as_of_query[] = {"as_of", NULL};
 static const char *const reviews_query[] = {"as_of", "within_days", NULL};
 static const char *const unconfirmed_query[] = {"by", NULL};
@@ -59,11 +62,22 @@ const struct route routes[] = {
 	{"POST", "/v1/local-authorities", api_resource_create, ROLES_WRITE, &la_def, BODY_JSON, NULL},
 	{"GET", "/v1/local-authorities/:id", api_resource_get, ROLES_READ, &la_def, BODY_NONE, NULL},
 	{"GET", "/v1/local-authorities/:id/360giving", api_threesixty, ROLES_FINANCE, &la_def, BODY_NONE, year_query},
+	{"POST", "/v1/local-authorities/:id/groups/import", api_group_import, ROLES_WRITE, &la_def, BODY_CSV, dry_run_query},
+	{"POST", "/v1/local-authorities/:id/rollover", api_rollover, ROLES_WRITE, &la_def, BODY_NONE, rollover_query},
 	{"GET", "/v1/calendar-feeds", api_resource_list, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_NONE, NULL},
 	{"POST", "/v1/calendar-feeds", api_calendar_feed_create, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_JSON, NULL},
 	{"GET", "/v1/calendar-feeds/:id", api_resource_get, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_NONE, NULL},
 	{"PATCH", "/v1/calendar-feeds/:id", api_resource_patch, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/calendar-feeds/:id", api_resource_delete, ROLES_GROUP_WRITE, &calendar_feed_def, BODY_NONE, NULL},
+	{"GET", "/v1/webhook-subscriptions", api_resource_list, ROLES_FINANCE, &webhook_subscription_def, BODY_NONE, NULL},
+	{"POST", "/v1/webhook-subscriptions", api_webhook_subscription_create, ROLES_FINANCE, &webhook_subscription_def, BODY_JSON, NULL},
+	{"POST", "/v1/webhook-subscriptions/:id/rotate", api_resource_action, ROLES_FINANCE, &webhook_subscription_def, BODY_NONE, NULL},
+	{"GET", "/v1/webhook-subscriptions/:id", api_resource_get, ROLES_FINANCE, &webhook_subscription_def, BODY_NONE, NULL},
+	{"PATCH", "/v1/webhook-subscriptions/:id", api_resource_patch, ROLES_FINANCE, &webhook_subscription_def, BODY_JSON, NULL},
+	{"DELETE", "/v1/webhook-subscriptions/:id", api_resource_delete, ROLES_FINANCE, &webhook_subscription_def, BODY_NONE, NULL},
+	{"GET", "/v1/webhook-deliveries", api_resource_list, ROLES_FINANCE, &webhook_delivery_def, BODY_NONE, NULL},
+	{"POST", "/v1/webhook-deliveries/:id/retry", api_resource_action, ROLES_FINANCE, &webhook_delivery_def, BODY_NONE, NULL},
+	{"GET", "/v1/webhook-deliveries/:id", api_resource_get, ROLES_FINANCE, &webhook_delivery_def, BODY_NONE, NULL},
 	{"GET", "/v1/calendars/:secret", api_calendar, 0, NULL, BODY_NONE, NULL},
 	{"PATCH", "/v1/local-authorities/:id", api_resource_patch, ROLES_WRITE, &la_def, BODY_JSON, NULL},
 	{"DELETE", "/v1/local-authorities/:id", api_resource_delete, ROLES_WRITE, &la_def, BODY_NONE, NULL},
@@ -100,6 +114,7 @@ const struct route routes[] = {
 
 	{"GET", "/v1/schools.csv", api_resource_export, ROLES_READ, &school_def, BODY_NONE, NULL},
 	{"POST", "/v1/schools/import", api_school_import, ROLES_WRITE, &school_def, BODY_CSV, import_query},
+	{"POST", "/v1/schools/import-links", api_school_links_import, ROLES_WRITE, &school_def, BODY_CSV, links_query},
 	{"GET", "/v1/schools", api_resource_list, ROLES_READ, &school_def, BODY_NONE, NULL},
 	{"POST", "/v1/schools", api_resource_create, ROLES_WRITE, &school_def, BODY_JSON, NULL},
 	{"GET", "/v1/schools/:urn", api_resource_get, ROLES_READ, &school_def, BODY_NONE, as_of_query},

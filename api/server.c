@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "../lib/log.h"
+#include "../lib/webhook.h"
 #include "dispatch.h"
+#include "webhook_sender.h"
 
 static void
 raise_fd_limit(int connections)
@@ -93,6 +95,11 @@ server_run(struct app *app)
 	}
 	if ((app->conns = conns_start(cfg->connection_timeout, cfg->request_timeout)) == NULL)
 		goto out;
+	webhook_allow_http(cfg->webhooks.allow_http);
+	if (cfg->webhooks.enabled && (app->webhooks = webhook_sender_start(cfg)) == NULL) {
+		log_msg("error", "start", "cannot start the webhooks' sender");
+		goto out;
+	}
 	{
 		struct MHD_OptionItem ops[] = {
 			{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)conns_completed, app->conns},
@@ -135,6 +142,8 @@ server_run(struct app *app)
 		log_msg("warn", "stopping", "requests still in flight after %d s; cut",
 		        cfg->shutdown_grace);
 	ulfius_stop_framework(&app->inst);
+	webhook_sender_stop(app->webhooks);
+	app->webhooks = NULL;
 	log_msg("info", "stopped", "all requests answered or cut; closing the pool");
 	rc = 0;
 out:
@@ -145,6 +154,8 @@ out:
 	app->throttle = NULL;
 	token_cache_free(app->tokens);
 	app->tokens = NULL;
+	webhook_sender_stop(app->webhooks);
+	app->webhooks = NULL;
 	account_states_free(app->accounts);
 	app->accounts = NULL;
 	router_free(router);

@@ -21,6 +21,8 @@
 #include "../lib/token.h"
 #include "../lib/tokencache.h"
 
+struct webhook_sender;
+
 struct app {
 	struct config cfg;
 	struct db_pool pool;                /* the requests' connections, one a worker */
@@ -30,6 +32,7 @@ struct app {
 	struct throttle *throttle;          /* RATE_LIMIT_PER_MINUTE; NULL: no limit */
 	struct token_cache *tokens;         /* bearer tokens already verified */
 	struct account_states *accounts;    /* service accounts' token generations */
+	struct webhook_sender *webhooks;    /* the webhooks' sender; NULL with WEBHOOKS=0 */
 	struct conns *conns;                /* the open connections and their timeouts */
 	struct metrics *metrics;            /* request counts and latencies, by route */
 };

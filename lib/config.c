@@ -130,6 +130,53 @@ free_list(char **list)
 	free(list);
 }
 
+/* "5,300,1800": whole seconds, 1 to 16 of them, each 1 to a day. */
+static bool
+retry_schedule(struct webhook_config *w, char *why, size_t whylen)
+{
+	const char *v = getenv("WEBHOOK_RETRY_SECONDS");
+	char *copy = strdup(v && *v ? v : "5,300,1800,7200,18000,36000,36000"), *save = NULL;
+	long long n;
+	bool ok = copy != NULL;
+
+	w->nretry = 0;
+	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; ok && t; t = strtok_r(NULL, ",", &save)) {
+		ok = w->nretry < 16 && parse_int(t, 1, 86400, &n);
+		if (ok)
+			w->retry_s[w->nretry++] = (int)n;
+	}
+	free(copy);
+	if (!ok || w->nretry == 0)
+		snprintf(why, whylen, "WEBHOOK_RETRY_SECONDS must be 1 to 16 whole seconds (1 to 86400) separated by commas");
+	return ok && w->nretry > 0;
+}
+
+static bool
+webhook_settings(struct webhook_config *w, char *why, size_t whylen)
+{
+	long long v;
+
+	if (!env_int("WEBHOOKS", 1, 0, 1, &v, why, whylen))
+		return false;
+	w->enabled = v == 1;
+	if (!env_int("WEBHOOK_ALLOW_HTTP", 0, 0, 1, &v, why, whylen))
+		return false;
+	w->allow_http = v == 1;
+	if (!env_int("WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60, &v, why, whylen))
+		return false;
+	w->timeout_s = (int)v;
+	if (!env_int("WEBHOOK_POLL_MS", 1000, 50, 60000, &v, why, whylen))
+		return false;
+	w->poll_ms = (int)v;
+	if (!env_int("WEBHOOK_SCAN_SECONDS", 300, 1, 86400, &v, why, whylen))
+		return false;
+	w->scan_s = (int)v;
+	if (!env_int("WEBHOOK_DEADLINE_DAYS", 7, 1, 60, &v, why, whylen))
+		return false;
+	w->deadline_days = (int)v;
+	return retry_schedule(w, why, whylen);
+}
+
 bool
 config_load(struct config *cfg, char *why, size_t whylen)
 {
@@ -223,6 +270,8 @@ config_load(struct config *cfg, char *why, size_t whylen)
 	if (!env_int("AUTH_FAILURE_WINDOW", 300, 1, 86400, &v, why, whylen))
 		return false;
 	cfg->auth_failure_window = (int)v;
+	if (!webhook_settings(&cfg->webhooks, why, whylen))
+		return false;
 	return load_secret(cfg, why, whylen);
 }
 

@@ -9,6 +9,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The webhooks' sender (api/webhook_sender.c). */
+struct webhook_config {
+	bool enabled;               /* WEBHOOKS: run the sender in this server, default 1 */
+	bool allow_http;            /* WEBHOOK_ALLOW_HTTP: http:// URLs too, default 0 (https only) */
+	int timeout_s;              /* WEBHOOK_TIMEOUT_SECONDS for a receiver to answer, default 10 */
+	int poll_ms;                /* WEBHOOK_POLL_MS between looks at the outbox when not woken, default 1000 */
+	int scan_s;                 /* WEBHOOK_SCAN_SECONDS between emitting the day's events, default 300 */
+	int deadline_days;          /* WEBHOOK_DEADLINE_DAYS a deadline is told ahead, default 7 */
+	int retry_s[16];            /* WEBHOOK_RETRY_SECONDS: the waits before each attempt again */
+	int nretry;
+};
+
 struct config {
 	char *database_url;         /* DATABASE_URL, "" = libpq defaults */
 	char *bind_address;         /* BIND_ADDRESS, default 0.0.0.0 */
@@ -45,6 +57,7 @@ struct config {
 	size_t max_header_bytes;    /* MAX_HEADER_BYTES of header fields, default 16 KiB (431 past it) */
 	int export_connections;     /* EXPORT_CONNECTIONS: CSV downloads streaming at once, default 2 */
 	size_t max_uri_bytes;       /* MAX_URI_BYTES of the request target, default 8 KiB (414 past it) */
+	struct webhook_config webhooks;
 };
 
 /*

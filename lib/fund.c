@@ -21,8 +21,10 @@ static const char *const fund_kinds[] = {"chair_funding", "recovery", "remote_le
 enum {
 	FF_LA_CODE, FF_KIND, FF_NAME, FF_ACADEMIC_YEAR, FF_POT, FF_PER_CHAIR, FF_WEIGHTING, FF_MINIMUM,
 	FF_FLAT, FF_PER_GROUP, FF_CENSUS_DATE, FF_PLAN_DEADLINE, FF_EVALUATION_DUE, FF_REQUIRES_PLAN,
-	FF_NAME_CY, FF__COUNT
+	FF_NAME_CY, FF_STATUS, FF_RECURRING, FF__COUNT
 };
+
+static const char *const fund_statuses[] = {"draft", "open", NULL};
 
 /* A weighting between 0 and 1 with at most six decimal places. */
 static bool
@@ -56,9 +58,13 @@ static const struct field fund_fields[FF__COUNT] = {
 	[FF_EVALUATION_DUE] = {.name = "evaluation_due", .type = FT_DATE, .flags = F_NULLABLE},
 	[FF_REQUIRES_PLAN] = {.name = "requires_plan", .type = FT_BOOL, .dflt = "false"},
 	[FF_NAME_CY] = {.name = "name_cy", .type = FT_TEXT, .flags = F_NULLABLE | F_NAME, .min = 1, .max = 200},
+	[FF_STATUS] = {.name = "status", .type = FT_ENUM, .values = fund_statuses, .dflt = "open"},
+	/* absent when made: a chair funding fund recurs, another does not */
+	[FF_RECURRING] = {.name = "recurring", .type = FT_BOOL, .flags = F_OPTIONAL},
 };
 
-static const char *const fund_read_only[] = {"id", "currency", "created_at", "updated_at", "version", NULL};
+static const char *const fund_read_only[] = {"id", "currency", "copied_from_id", "created_at", "updated_at",
+                                             "version", NULL};
 static const struct field_set fund_field_set = {fund_fields, FF__COUNT, fund_read_only};
 
 #define FUND_DOC                                                                                  \
@@ -69,17 +75,19 @@ static const struct field_set fund_field_set = {fund_fields, FF__COUNT, fund_rea
 	"'primary_minimum_pence', f.primary_minimum_pence, 'network_flat_pence', f.network_flat_pence, " \
 	"'per_group_pence', f.per_group_pence, 'census_date', f.census_date, "                        \
 	"'plan_deadline', f.plan_deadline, 'evaluation_due', f.evaluation_due, "                      \
-	"'requires_plan', f.requires_plan, 'created_at', api_ts(f.created_at), "                      \
+	"'requires_plan', f.requires_plan, 'status', f.status, 'recurring', f.recurring, "             \
+	"'copied_from_id', f.copied_from_id, 'created_at', api_ts(f.created_at), "                    \
 	"'updated_at', api_ts(f.updated_at), 'version', f.version)"
 
 
 static const struct db_stmt FUND_INSERT = {"fund_insert",
 	"INSERT INTO fund (la_id, kind, name, academic_year, pot_pence, per_chair_pence, "
 	"school_weight_ppm, primary_minimum_pence, network_flat_pence, per_group_pence, census_date, "
-	"plan_deadline, evaluation_due, requires_plan, name_cy) "
+	"plan_deadline, evaluation_due, requires_plan, name_cy, status, recurring) "
 	"SELECT l.id, $2, $3, $4, $5::bigint, $6::bigint, round($7::numeric * 1000000)::integer, "
 	"$8::bigint, $9::bigint, $10::bigint, "
-	"coalesce($11::date, (left($4, 4) || '-10-01')::date), $12::date, $13::date, $14::boolean, $15 "
+	"coalesce($11::date, (left($4, 4) || '-10-01')::date), $12::date, $13::date, $14::boolean, $15, $16, "
+	"coalesce($17::boolean, $2 = 'chair_funding') "
 	"FROM local_authority l WHERE l.code = $1::integer RETURNING id"};
 static const struct db_stmt FUND_UPDATE = {"fund_update",
 	"UPDATE fund SET name = $4, academic_year = $5, pot_pence = $6::bigint, "
@@ -87,7 +95,7 @@ static const struct db_stmt FUND_UPDATE = {"fund_update",
 	"primary_minimum_pence = $9::bigint, network_flat_pence = $10::bigint, "
 	"per_group_pence = $11::bigint, census_date = coalesce($12::date, census_date), "
 	"plan_deadline = $13::date, evaluation_due = $14::date, requires_plan = $15::boolean, name_cy = $16, "
-	"updated_at = now(), version = version + 1 "
+	"status = $17, recurring = $18::boolean, updated_at = now(), version = version + 1 "
 	"WHERE id = $1::bigint AND $2::integer IS NOT NULL AND $3::text IS NOT NULL"};
 static const struct db_stmt FUND_DELETE = {"fund_delete", "DELETE FROM fund WHERE id = $1::bigint"};
 
@@ -118,6 +126,10 @@ static const struct constraint_def fund_constraints[] = {
 	{"fund_primary_minimum_pence_check", "primary_minimum_pence", "range", "must not be negative"},
 	{"fund_network_flat_pence_check", "network_flat_pence", "range", "must not be negative"},
 	{"fund_per_group_pence_check", "per_group_pence", "range", "must not be negative"},
+	{"fund_status_check", "status", "enum", "must be draft or open"},
+	{"fund_draft_rule", "status", "rule", "cannot go back to draft: the fund has allocations"},
+	{"fund_copied_from_fkey", "copied_from_id", "reference", "does not name a fund"},
+	{"fund_copied_once", "copied_from_id", "duplicate", "the fund was copied into the next year already"},
 };
 
 const struct resource_def fund_def = {
@@ -126,7 +138,7 @@ const struct resource_def fund_def = {
 	.load_cols = "l.code, f.kind, f.name, f.academic_year, f.pot_pence, f.per_chair_pence, "
 	             "trim_scale(f.school_weight_ppm / 1000000.0)::text, f.primary_minimum_pence, "
 	             "f.network_flat_pence, f.per_group_pence, f.census_date, f.plan_deadline, "
-	             "f.evaluation_due, f.requires_plan, f.name_cy",
+	             "f.evaluation_due, f.requires_plan, f.name_cy, f.status, f.recurring",
 	.insert = &FUND_INSERT, .insert_miss_field = "la_code",
 	.update = &FUND_UPDATE, .del = &FUND_DELETE,
 	.del_conflict = "the fund has allocations; it cannot be deleted",

@@ -95,6 +95,7 @@ static const struct constraint_def allocation_constraints[] = {
 	{"fund_allocation_status_check", "status", "enum",
 	 "must be proposed, awaiting_second_approval, approved, paid or cancelled"},
 	{"allocation_chair_fkey", "chair_id", "reference", "does not name a chair appointment"},
+	{"fund_open_rule", "fund_id", "rule", "names a fund still in draft: open it (status open) first"},
 };
 
 /* ---- state changes ------------------------------------------------------- */

@@ -21,7 +21,7 @@
 /* $1 the fund, locked; restricted to the caller's scope by fund_def's. */
 static const char FUND_CONTEXT[] =
 	"SELECT f.kind, f.pot_pence, f.per_chair_pence, f.school_weight_ppm, f.primary_minimum_pence, "
-	"f.network_flat_pence, f.per_group_pence, f.census_date, f.academic_year, f.la_id, f.version "
+	"f.network_flat_pence, f.per_group_pence, f.census_date, f.academic_year, f.la_id, f.version, f.status "
 	"FROM " FUND_FROM " WHERE f.id = $1::bigint";
 
 /*
@@ -283,6 +283,12 @@ fund_calculate(struct db_conn *c, const struct actor *who, const char *key,
 	if (strcmp(kind, "other") == 0) {
 		e = problem_set(p, ERR_CONFLICT,
 		                "a fund of kind 'other' is allocated one by one (POST /v1/fund-allocations)");
+		goto out;
+	}
+	/* a draft is calculated to be checked, never allocated */
+	if (store && strcmp(PQgetvalue(ctx, 0, 11), "draft") == 0) {
+		problem_field(p, IN_BODY, "status", "rule", "is draft: open the fund (PATCH status open) first");
+		e = problem_set(p, ERR_CONFLICT, "the fund is a draft: nothing is allocated from it until it is open");
 		goto out;
 	}
 	{

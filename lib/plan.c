@@ -50,7 +50,7 @@ static bool
 actions_ok(const json_t *v, const char *name, struct problem *p)
 {
 	static const char *const keys[] = {"description", "success_criteria", "responsible", "resources",
-	                                   "cost_pence", "completion_date", "level", NULL};
+	                                   "cost_pence", "completion_date", "level", "done", NULL};
 	size_t i;
 	json_t *a;
 	bool ok = true;
@@ -107,6 +107,9 @@ actions_ok(const json_t *v, const char *name, struct problem *p)
 				FAULT("enum", "level must be one of networking, coordination, cooperation, "
 				              "collaboration, full_integration");
 		}
+		x = json_object_get(a, "done");
+		if (x && !json_is_boolean(x))
+			FAULT("type", "done must be true or false");
 #undef FAULT
 	}
 	return ok;

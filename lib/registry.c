@@ -12,6 +12,7 @@
 #include "people.h"
 #include "plan.h"
 #include "calendar.h"
+#include "webhook.h"
 #include "region.h"
 #include "regional_fund.h"
 #include "strategic_plan.h"
@@ -27,5 +28,6 @@ const struct resource_def *const resource_defs[] = {
 	&inspection_def, &reference_def, &region_def, &region_member_def,
 	&strategic_plan_def, &plan_strand_def, &plan_objective_def, &plan_work_area_def, &plan_criterion_def,
 	&plan_action_def, &plan_action_review_def, &plan_criterion_review_def, &plan_benchmark_def,
-	&regional_fund_def, &fund_contribution_def, &fund_draw_def, &calendar_feed_def, NULL,
+	&regional_fund_def, &fund_contribution_def, &fund_draw_def, &calendar_feed_def, &webhook_subscription_def,
+	&webhook_delivery_def, NULL,
 };

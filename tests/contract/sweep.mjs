@@ -83,6 +83,12 @@ const FINGERPRINT_EXCLUDED = {
   // schema/0003_access.sql: failed POST /v1/auth/token attempts are counted
   // per client id and per address (the rate limit); counting them is the point.
   auth_failure: 'failed token requests are counted there by design (rate limit)',
+  // schema/0026_webhooks.sql: the servers' senders work the outbox in the
+  // background (attempts, retries, the day's events); a delivery is written
+  // only with a change, which the other tables show.
+  webhook_delivery: "the webhooks' senders update it in the background",
+  webhook_attempt: "the webhooks' senders log their attempts in the background",
+  webhook_event: "the webhooks' senders emit the day's events in the background",
 };
 // Rows of a table a request that is refused, or only reads, may add by design.
 const FINGERPRINT_FILTERED = {

@@ -309,6 +309,21 @@ db_scalar(const char *sql, const char *param)
 	return out;
 }
 
+void
+db_rolled_back(const char *sql, const char *param)
+{
+	const char *v[] = {param};
+	PGresult *res = PQexec(db(), "BEGIN");
+
+	PQclear(res);
+	res = PQexecParams(db(), sql, param ? 1 : 0, NULL, v, NULL, NULL, 0);
+	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql,
+	          PQerrorMessage(db()));
+	PQclear(res);
+	res = PQexec(db(), "ROLLBACK");
+	PQclear(res);
+}
+
 char *
 db_error_of(const char *sql)
 {
@@ -360,7 +375,9 @@ db_fingerprint(void)
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM regional_fund t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM fund_contribution t), "
 		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM fund_draw t), "
-		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM calendar_feed t))");
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM calendar_feed t), "
+		/* a subscription, not its deliveries: the senders work those in the background */
+		"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM webhook_subscription t))");
 	char *out;
 
 	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK, "%s", PQerrorMessage(db()));

@@ -72,6 +72,8 @@ const char *base_url(void);
 long long db_scalar(const char *sql, const char *param);
 /* The SQLSTATE running sql failed with (malloc'd), or NULL when it succeeded. */
 char *db_error_of(const char *sql);
+/* Run sql (one parameter, or none) in a transaction that is then rolled back; it must run. */
+void db_rolled_back(const char *sql, const char *param);
 /* A digest of every register table's content: equal before and after = nothing changed. */
 char *db_fingerprint(void);
 /* An LA code and a URN nobody uses yet. */

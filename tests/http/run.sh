@@ -30,6 +30,8 @@ export JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 export BIND_ADDRESS=127.0.0.1 WORKERS=2 CORS_ORIGINS=https://app.example MAX_BODY_BYTES=65536
 # One test client makes thousands of requests a minute; the limit has its own test (tests/fault).
 export RATE_LIMIT_PER_MINUTE=0
+# Webhooks to the tests' receiver on loopback, retried at once, the day's events every second.
+export WEBHOOK_ALLOW_HTTP=1 WEBHOOK_RETRY_SECONDS=1,1,1 WEBHOOK_POLL_MS=100 WEBHOOK_SCAN_SECONDS=1 WEBHOOK_TIMEOUT_SECONDS=2
 export AUTH_FAILURES_PER_CLIENT=5 AUTH_FAILURES_PER_ADDRESS=20 AUTH_FAILURES_PER_CLIENT_TOTAL=12
 # Two external issuers (an LA's identity provider), with the test key pairs.
 export TEST_KEYS=$(cd "$(dirname "$0")/../data/keys" && pwd)

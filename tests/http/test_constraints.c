@@ -26,6 +26,13 @@ static const struct {
 	{"person_erased_check", "erased_at is set only by person_erase, which clears the rest"},
 	{"person_role_source_check", "source is the register's trigger's or the default"},
 	{"school_headteacher_person_fkey", "set by the register's trigger to the person it found or made"},
+	{"webhook_event_la_id_fkey", "an event is written by webhook_emit for the LA of the change it tells of"},
+	{"webhook_delivery_subscription_id_fkey", "a delivery is written by webhook_emit for a subscription it read"},
+	{"webhook_delivery_event_id_fkey", "a delivery is written by webhook_emit with the event it made"},
+	{"webhook_delivery_once", "webhook_emit writes a subscription's delivery of an event once"},
+	{"webhook_delivery_dedupe", "webhook_emit tells a day's event once (ON CONFLICT DO NOTHING)"},
+	{"webhook_delivery_status_check", "a delivery's status is the sender's and the retry action's to set"},
+	{"webhook_attempt_delivery_id_fkey", "an attempt is logged by the sender for the delivery it claimed"},
 };
 
 static bool

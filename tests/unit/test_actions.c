@@ -30,6 +30,8 @@ static const struct documented {
 	{"service-account", "rotate", {"active"}},
 	{"service-account", "revoke", {"active"}},
 	{"person", "erase", {"active"}},
+	{"webhook-subscription", "rotate", {"enabled", "disabled"}},
+	{"webhook-delivery", "retry", {"delivered", "failed"}},
 };
 #define NDOCUMENTED (sizeof documented / sizeof documented[0])
 
@@ -117,7 +119,7 @@ Test(actions, each_state_and_action_gets_the_documented_answer)
 			}
 		}
 	}
-	cr_assert_eq(pairs, 5 * 2 + 5 * 5 + 4 * 3 + 3 * 2 + 2 * 2 + 2 * 1, "every pair was walked");
+	cr_assert_eq(pairs, 5 * 2 + 5 * 5 + 4 * 3 + 3 * 2 + 2 * 2 + 2 * 1 + 2 * 1 + 3 * 1, "every pair was walked");
 }
 
 Test(actions, a_record_in_no_known_state_is_refused)
