@@ -71,38 +71,38 @@ Test(cli, import_groups_checks_a_list_then_applies_it_once)
 {
 	static const char list[] =
 		"group,kind,school,from\n"
-		"Cli Consortium,consortium,871001,2024-09-01\n"
-		"Cli Consortium,consortium,871/2002,2024-09-01\n";
-	static const char bad[] = "group,kind,school,from\nCli Consortium,consortium,871999,2024-09-01\n";
+		"Cli Consortium,consortium,885001,2024-09-01\n"
+		"Cli Consortium,consortium,885/2002,2024-09-01\n";
+	static const char bad[] = "group,kind,school,from\nCli Consortium,consortium,885999,2024-09-01\n";
 	char out[4096], args[512], path[256];
 	PGconn *pg;
 
 	cr_assert_eq(consortia("migrate", out, sizeof out), 0);
 	pg = PQconnectdb(getenv("DATABASE_URL"));
-	db_run(pg, "INSERT INTO local_authority (code, name) VALUES (871, 'Cliford') ON CONFLICT DO NOTHING");
+	db_run(pg, "INSERT INTO local_authority (code, name) VALUES (885, 'Cliford') ON CONFLICT DO NOTHING");
 	db_run(pg, "INSERT INTO school (urn, la_id, establishment_number, name, phase, type) "
-	           "SELECT 871000 + n, l.id, 2000 + n, 'Cli Primary ' || n, 'primary', 'maintained' "
-	           "FROM local_authority l, generate_series(1, 2) n WHERE l.code = 871 ON CONFLICT DO NOTHING");
+	           "SELECT 885000 + n, l.id, 2000 + n, 'Cli Primary ' || n, 'primary', 'maintained' "
+	           "FROM local_authority l, generate_series(1, 2) n WHERE l.code = 885 ON CONFLICT DO NOTHING");
 
 	/* a dry run reports and keeps nothing; a bad file is 1 and keeps nothing */
 	work_file("groups.csv", list, path);
-	snprintf(args, sizeof args, "import-groups '%s' --la 871 --dry-run", path);
+	snprintf(args, sizeof args, "import-groups '%s' --la 885 --dry-run", path);
 	cr_assert_eq(consortia(args, out, sizeof out), 0, "%s", out);
 	cr_assert(strstr(out, "\"memberships\": 2"), "%s", out);
 	cr_assert_eq(db_count(pg, "SELECT count(*) FROM school_group WHERE name = $1", "Cli Consortium"), 0);
 	work_file("bad.csv", bad, path);
-	snprintf(args, sizeof args, "import-groups '%s' --la 871", path);
+	snprintf(args, sizeof args, "import-groups '%s' --la 885", path);
 	cr_assert_eq(consortia(args, out, sizeof out), 1, "%s", out);
 	cr_assert(strstr(out, "names no school of the register"), "%s", out);
 	cr_assert_eq(db_count(pg, "SELECT count(*) FROM school_group WHERE name = $1", "Cli Consortium"), 0);
 
 	/* applied, then applied again changing nothing */
-	snprintf(args, sizeof args, "import-groups '%s/groups.csv' --la 871", getenv("FAULT_WORK"));
+	snprintf(args, sizeof args, "import-groups '%s/groups.csv' --la 885", getenv("FAULT_WORK"));
 	cr_assert_eq(consortia(args, out, sizeof out), 0, "%s", out);
 	cr_assert_eq(db_count(pg, "SELECT count(*) FROM membership m JOIN school_group g ON g.id = m.group_id "
 	                          "WHERE g.name = $1", "Cli Consortium"), 2);
 	cr_assert_eq(consortia(args, out, sizeof out), 0, "%s", out);
 	cr_assert(strstr(out, "\"unchanged\": 2"), "%s", out);
-	cr_assert_eq(consortia("import-groups --la 871", out, sizeof out), 2, "a file is required");
+	cr_assert_eq(consortia("import-groups --la 885", out, sizeof out), 2, "a file is required");
 	PQfinish(pg);
 }

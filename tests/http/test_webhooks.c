@@ -138,12 +138,14 @@ Test(webhooks, a_changes_events_arrive_signed_and_none_for_a_change_rolled_back)
 {
 	struct hook_world w = hook_world();
 	struct receiver *rc = receiver_start(0, 200);
-	char secret[64], path[128], key[24], body[256];
+	char secret[64], path[128], key[24], body[512];
 	long long sub, alloc;
+	struct resp *r;
 	json_t *m, *l, *d;
 
 	cr_assert_not_null(rc);
-	sub = subscribe(&w, rc, "\"payment.due\", \"allocation.approved\"", secret);
+	sub = subscribe(&w, rc, "\"payment.due\", \"payment.changed\", \"allocation.approved\", \"plan.submitted\"",
+	                secret);
 	receiver_secrets(rc, secret, NULL);
 	/* the secret is shown once: reading the subscription does not show it */
 	snprintf(path, sizeof path, "/v1/webhook-subscriptions/%lld", sub);
@@ -155,6 +157,23 @@ Test(webhooks, a_changes_events_arrive_signed_and_none_for_a_change_rolled_back)
 	alloc = approve_one(&w, 250000);
 	cr_assert_eq(receiver_wait(rc, "allocation.approved", 1, 10000), 1, "the approval was told");
 	cr_assert_eq(receiver_wait(rc, "payment.due", 1, 10000), 1, "the payment due was told");
+	/* the finance system takes the payment into its run; a group submits its plan */
+	snprintf(key, sizeof key, "%lld", alloc);
+	snprintf(path, sizeof path, "/v1/payments/%lld/acknowledge",
+	         db_scalar("SELECT id FROM payment WHERE allocation_id = $1::bigint", key));
+	r = http_json("POST", path, token_scoped("finance", w.la, 0), "{\"finance_reference\": \"RUN-1\"}", NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	snprintf(body, sizeof body,
+	         "{\"group_id\": %lld, \"fund_id\": %lld, \"priorities\": [\"Reading\"], \"actions\": "
+	         "[{\"description\": \"Phonics\", \"success_criteria\": \"Trained\", \"responsible\": \"Chair\", "
+	         "\"completion_date\": \"2027-03-31\", \"level\": \"collaboration\"}]}", w.group, w.fund);
+	snprintf(path, sizeof path, "/v1/action-plans/%lld/submit", post_created(w.officer, "/v1/action-plans", body));
+	r = http("POST", path, w.officer, NULL, (const char *[]){"If-Match: *", NULL});
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	cr_assert_eq(receiver_wait(rc, "payment.changed", 1, 10000), 1, "the payment's change was told");
+	cr_assert_eq(receiver_wait(rc, "plan.submitted", 1, 10000), 1, "the plan's submission was told");
 	for (size_t i = 0; i < receiver_count(rc); i++) {
 		const json_t *event;
 
@@ -166,15 +185,20 @@ Test(webhooks, a_changes_events_arrive_signed_and_none_for_a_change_rolled_back)
 		if (strcmp(str(event, "type"), "allocation.approved") == 0) {
 			cr_assert_eq(num(json_object_get(event, "data"), "id"), alloc);
 			cr_assert_eq(num(json_object_get(event, "data"), "amount_pence"), 250000);
-		} else {
+		} else if (strcmp(str(event, "type"), "payment.due") == 0) {
 			cr_assert_eq(num(json_object_get(event, "data"), "allocation_id"), alloc);
 			cr_assert_str_eq(str(json_object_get(event, "data"), "status"), "due");
+		} else if (strcmp(str(event, "type"), "payment.changed") == 0) {
+			cr_assert_str_eq(str(json_object_get(event, "data"), "status"), "acknowledged");
+		} else {
+			cr_assert_str_eq(str(event, "type"), "plan.submitted");
+			cr_assert_eq(num(json_object_get(event, "data"), "group_id"), w.group);
 		}
 		json_decref(m);
 	}
 	cr_assert_eq(receiver_forged(rc), 0);
 	/* the log: each delivered at the first attempt, with the receiver's answer */
-	cr_assert(settles(&w, sub, "delivered", 2, 5000));
+	cr_assert(settles(&w, sub, "delivered", 4, 5000));
 	l = deliveries(&w, sub, NULL);
 	d = json_array_get(json_object_get(l, "items"), 0);
 	cr_assert_str_eq(str(d, "status"), "delivered");
@@ -203,9 +227,9 @@ Test(webhooks, a_changes_events_arrive_signed_and_none_for_a_change_rolled_back)
 	snprintf(key, sizeof key, "%lld", post_created(w.officer, "/v1/fund-allocations", body));
 	db_rolled_back("UPDATE fund_allocation SET status = 'approved' WHERE id = $1::bigint", key);
 	snprintf(key, sizeof key, "%lld", sub);
-	cr_assert_eq(db_scalar("SELECT count(*) FROM webhook_delivery WHERE subscription_id = $1::bigint", key), 2);
+	cr_assert_eq(db_scalar("SELECT count(*) FROM webhook_delivery WHERE subscription_id = $1::bigint", key), 4);
 	usleep(500 * 1000);
-	cr_assert_eq(receiver_count(rc), 2, "nothing more came");
+	cr_assert_eq(receiver_count(rc), 4, "nothing more came");
 	receiver_stop(rc);
 }
 
