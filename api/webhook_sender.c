@@ -24,6 +24,9 @@
 #include "../lib/webhook.h"
 #include "webhook_sender.h"
 
+/* Deliveries claimed at once: sent one after another, the n-th leased for n timeouts and 5 s. */
+#define BATCH 16
+
 struct webhook_sender {
 	char *conninfo;
 	struct webhook_config cfg;
@@ -66,7 +69,12 @@ post(const struct webhook_sender *s, const struct webhook_job *job, char error[2
 	}
 	snprintf(header, sizeof header, "%s%s%s", sig[0], job->previous_secret ? " " : "",
 	         job->previous_secret ? sig[1] : "");
-	if (ulfius_init_request(&req) != U_OK || ulfius_init_response(&resp) != U_OK) {
+	if (ulfius_init_request(&req) != U_OK) {
+		snprintf(error, 256, "out of memory");
+		return 0;
+	}
+	if (ulfius_init_response(&resp) != U_OK) {
+		ulfius_clean_request(&req);
 		snprintf(error, 256, "out of memory");
 		return 0;
 	}
@@ -89,9 +97,9 @@ post(const struct webhook_sender *s, const struct webhook_job *job, char error[2
 	return status;
 }
 
-/* Claim what is due and send it; false when the connection failed. */
+/* Claim what is due and send it (*more: a whole batch, more may be due); false when the connection failed. */
 static bool
-deliver(struct webhook_sender *s, struct db_conn *c)
+deliver(struct webhook_sender *s, struct db_conn *c, bool *more)
 {
 	struct problem p = {0};
 	struct webhook_job *jobs = NULL;
@@ -99,7 +107,7 @@ deliver(struct webhook_sender *s, struct db_conn *c)
 	bool ok;
 
 	ok = db_begin(c, &p) == ERR_OK &&
-	     webhook_claim(c, s->cfg.timeout_s + 5, 16, &jobs, &n, &p) == ERR_OK && db_commit(c, &p) == ERR_OK;
+	     webhook_claim(c, s->cfg.timeout_s, BATCH, &jobs, &n, &p) == ERR_OK && db_commit(c, &p) == ERR_OK;
 	if (!ok) {
 		db_rollback(c);
 		n = 0;
@@ -123,8 +131,8 @@ deliver(struct webhook_sender *s, struct db_conn *c)
 		log_msg("warn", "webhook", "the outbox cannot be read or written: %s", p.detail);
 	webhook_jobs_free(jobs, n);
 	problem_clear(&p);
-	/* a full batch: more may be due at once */
-	return ok && n < 16 ? true : ok;
+	*more = ok && n == BATCH;
+	return ok;
 }
 
 static bool
@@ -193,7 +201,9 @@ run(void *arg)
 					break;
 				next_scan = now_s() + s->cfg.scan_s;
 			}
-			if (!deliver(s, &c) || !wait_for_work(s, c.pg, s->cfg.poll_ms, &stop))
+			bool more = false;
+
+			if (!deliver(s, &c, &more) || (!more && !wait_for_work(s, c.pg, s->cfg.poll_ms, &stop)))
 				break;
 		}
 		PQfinish(c.pg);

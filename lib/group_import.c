@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "csv_rows.h"
+#include "date.h"
 #include "group.h"
 #include "group_import.h"
 #include "register.h"
@@ -30,6 +31,9 @@ static const char *const columns[C__COUNT + 1] = {
 	"head_since", "led_school_grades", "governing_body_support_on", "group_backing_on", "time_commitment",
 	"improvement_note", "override_justification", NULL};
 static const bool required[C__COUNT] = {[C_GROUP] = true, [C_KIND] = true, [C_SCHOOL] = true, [C_FROM] = true};
+/* Checked before any is given to a statement: a bad one is the row's fault, not the file's. */
+static const enum col date_columns[] = {C_FROM, C_TO, C_APPOINTED_FROM, C_APPOINTED_TO, C_ELECTED_ON, C_HEAD_SINCE,
+                                        C_GB_SUPPORT_ON, C_GROUP_BACKING_ON};
 
 struct importer {
 	struct csv_rows rows;
@@ -329,6 +333,13 @@ row(struct csv_rows *rows, void *ctx)
 		csv_fault(rows, "from", "required", "is empty");
 	if (csv_cell(rows, C_CHAIR) && csv_cell(rows, C_DEPUTY))
 		csv_fault(rows, "deputy", "rule", "a school's head is its group's chair or its deputy, not both");
+	for (size_t i = 0; i < sizeof date_columns / sizeof date_columns[0]; i++) {
+		const char *v = csv_cell(rows, date_columns[i]);
+		int y, m, d;
+
+		if (v && !date_parse_iso(v, &y, &m, &d))
+			csv_fault(rows, columns[date_columns[i]], "format", "must be a real date as YYYY-MM-DD");
+	}
 	if (json_array_size(rows->faults) > before || rows->err != ERR_OK)
 		return;
 	if ((rows->err = row_school(im, urn)) != ERR_OK || json_array_size(rows->faults) > before)

@@ -278,18 +278,23 @@ const struct resource_def webhook_delivery_def = {
 
 /* ---- what the sender claims and records --------------------------------------------------- */
 
-/* $1 the lease in seconds, $2 how many at most. */
+/*
+ * $1 the time one attempt may take, $2 how many at most: sent one after
+ * another, the n-th is leased for n attempts' time and 5 s.
+ */
 static const struct db_stmt CLAIM = {"webhook_claim",
-	"WITH due AS (SELECT d.id FROM webhook_delivery d JOIN webhook_subscription s ON s.id = d.subscription_id "
-	"JOIN service_account a ON a.id = s.account_id "
+	"WITH due AS (SELECT d.id, d.next_attempt_at FROM webhook_delivery d "
+	"JOIN webhook_subscription s ON s.id = d.subscription_id JOIN service_account a ON a.id = s.account_id "
 	"WHERE d.status = 'pending' AND d.next_attempt_at <= clock_timestamp() AND s.enabled AND a.revoked_at IS NULL "
-	"ORDER BY d.next_attempt_at LIMIT $2::integer FOR UPDATE OF d SKIP LOCKED) "
-	"UPDATE webhook_delivery d SET attempts = d.attempts + 1, "
-	"next_attempt_at = clock_timestamp() + make_interval(secs => $1::integer) "
-	"FROM due, webhook_subscription s, webhook_event e "
-	"WHERE d.id = due.id AND s.id = d.subscription_id AND e.id = d.event_id "
+	"ORDER BY d.next_attempt_at LIMIT $2::integer FOR UPDATE OF d SKIP LOCKED), "
+	"ranked AS (SELECT id, row_number() OVER (ORDER BY next_attempt_at, id) AS n FROM due), "
+	"claimed AS (UPDATE webhook_delivery d SET attempts = d.attempts + 1, "
+	"next_attempt_at = clock_timestamp() + make_interval(secs => ranked.n * $1::integer + 5) "
+	"FROM ranked, webhook_subscription s, webhook_event e "
+	"WHERE d.id = ranked.id AND s.id = d.subscription_id AND e.id = d.event_id "
 	"RETURNING d.id, d.attempts, s.url, s.secret, CASE WHEN s.previous_until > now() THEN s.previous_secret END, "
-	"json_build_object('type', e.type, 'timestamp', api_ts(e.occurred_at), 'data', e.data)::text"};
+	"json_build_object('type', e.type, 'timestamp', api_ts(e.occurred_at), 'data', e.data)::text, ranked.n) "
+	"SELECT * FROM claimed ORDER BY n"};
 
 /* $1 delivery, $2 status (NULL: none), $3 error, $4 duration, $5 delivered, $6 attempts allowed, $7 wait. */
 static const struct db_stmt RECORD = {"webhook_record",
@@ -326,7 +331,7 @@ webhook_jobs_free(struct webhook_job *jobs, size_t n)
 }
 
 enum err
-webhook_claim(struct db_conn *c, int lease_s, int most, struct webhook_job **jobs, size_t *n, struct problem *p)
+webhook_claim(struct db_conn *c, int attempt_s, int most, struct webhook_job **jobs, size_t *n, struct problem *p)
 {
 	char lease[16], limit[16];
 	const char *v[] = {lease, limit};
@@ -335,7 +340,7 @@ webhook_claim(struct db_conn *c, int lease_s, int most, struct webhook_job **job
 
 	*jobs = NULL;
 	*n = 0;
-	snprintf(lease, sizeof lease, "%d", lease_s);
+	snprintf(lease, sizeof lease, "%d", attempt_s);
 	snprintf(limit, sizeof limit, "%d", most);
 	if ((e = db_exec(c, &CLAIM, 2, v, &res, p)) != ERR_OK) {
 		PQclear(res);

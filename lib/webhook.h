@@ -52,11 +52,12 @@ void webhook_jobs_free(struct webhook_job *jobs, size_t n);
 
 /*
  * Claim at most `most` deliveries due (of enabled subscriptions whose
- * account is not revoked), each leased for lease_s seconds so that another
- * server does not send it meanwhile and it is sent again if this one dies.
- * Runs in the caller's open transaction.
+ * account is not revoked), in the order to send them, one after another:
+ * the n-th leased for n times attempt_s (the time an attempt may take) and
+ * 5 s, so that another server does not send it meanwhile and it is sent
+ * again if this one dies. Runs in the caller's open transaction.
  */
-enum err webhook_claim(struct db_conn *c, int lease_s, int most, struct webhook_job **jobs, size_t *n,
+enum err webhook_claim(struct db_conn *c, int attempt_s, int most, struct webhook_job **jobs, size_t *n,
                        struct problem *p);
 
 /*

@@ -178,8 +178,9 @@ Test(group_import, every_bad_row_is_named_by_line_and_column_and_nothing_is_impo
 	         "North,consortium,%d,2024-09-01,,Cy Chair,,cy@example.org\n" /* 6: a chair the rules refuse */
 	         "North,consortium,%d,2024-09-01,,A,B,\n"        /* 7: chair and deputy both */
 	         "North,consortium,%d,,,,,\n"                     /* 8: no start */
-	         "South,area_network,%d,2024-09-01,,,,\n",        /* 9: good, but the file is not */
-	         w.urn[0], w.urn[0], w.urn[1], w.urn[2], w.urn[2], w.urn[3]);
+	         "South,area_network,%d,2024-09-01,,,,\n"         /* 9: good, but the file is not */
+	         "South,area_network,%d,2024-09-01,2025-02-30,,,\n", /* 10: no such day, in a group there */
+	         w.urn[0], w.urn[0], w.urn[1], w.urn[2], w.urn[2], w.urn[3], w.urn[3]);
 
 	/* the dry run answers 200 with every fault, and keeps nothing */
 	before = db_fingerprint();
@@ -187,7 +188,7 @@ Test(group_import, every_bad_row_is_named_by_line_and_column_and_nothing_is_impo
 	assert_unchanged(before);
 	faults = json_object_get(o, "faults");
 	fault_lines(faults, lines, sizeof lines);
-	cr_assert_str_eq(lines, "2 3 4 5 6 7 8", "the rows at fault, each once in order");
+	cr_assert_str_eq(lines, "2 3 4 5 6 7 8 10", "the rows at fault, each once in order");
 	cr_assert(has_fault(faults, 2, "kind", "enum"));
 	cr_assert(has_fault(faults, 3, "school", "reference"));
 	cr_assert(has_fault(faults, 4, "school", "format"));
@@ -196,6 +197,7 @@ Test(group_import, every_bad_row_is_named_by_line_and_column_and_nothing_is_impo
 	cr_assert(has_fault(faults, 6, "time_commitment", "eligibility"));
 	cr_assert(has_fault(faults, 7, "deputy", "rule"));
 	cr_assert(has_fault(faults, 8, "from", "required"));
+	cr_assert(has_fault(faults, 10, "to", "format"));
 	json_decref(o);
 
 	/* for real it is 422, each fault an error naming its column, and nothing is kept */
