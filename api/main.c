@@ -327,6 +327,7 @@ import_file(const char *command, const char *path, file_import_fn fn, void *ctx)
 out:
 	if (conn.pg)
 		PQfinish(conn.pg);
+	free(conn.prepared);
 	json_decref(report);
 	problem_clear(&p);
 	free(data);
@@ -334,12 +335,13 @@ out:
 	return rc;
 }
 
+/* Who the imports run as: the audit trail names the command line. */
+static const struct actor cli_actor = {.audit = {"command-line", ROLE_ADMIN, "local", NULL}};
+
 static enum err
 gias_file(struct db_conn *c, const char *data, size_t len, void *ctx, json_t **report, struct problem *p)
 {
-	static const struct audit_actor cli = {"command-line", ROLE_ADMIN, "local", NULL};
-
-	return import_gias(c, data, len, ctx, &cli, report, p);
+	return import_gias(c, data, len, ctx, &cli_actor.audit, report, p);
 }
 
 static int
@@ -429,8 +431,6 @@ file_options(int argc, char **argv, const char *usage, bool la_required, struct 
 	}
 	return -1;
 }
-
-static const struct actor cli_actor = {.audit = {"command-line", ROLE_ADMIN, "local", NULL}};
 
 static enum err
 links_file(struct db_conn *c, const char *data, size_t len, void *ctx, json_t **report, struct problem *p)

@@ -37,7 +37,8 @@ struct importer {
 static const struct db_stmt SUCCESSION = {"gias_links_succession",
 	"SELECT CASE WHEN $4::integer <> 0 AND EXISTS (SELECT 1 FROM school s JOIN local_authority l ON l.id = s.la_id "
 	"WHERE s.urn = $1::integer AND l.code <> $4::integer) THEN '{\"skipped\": \"another LA''s school\"}'::jsonb "
-	"ELSE school_succession($1::integer, $2::integer, $3::date) END::text"};
+	"ELSE school_succession($1::integer, $2::integer, $3::date) END::text, "
+	"(SELECT l.code FROM school s JOIN local_authority l ON l.id = s.la_id WHERE s.urn = $2::integer)"};
 
 static void
 skip(struct importer *im, const char *reason)
@@ -57,9 +58,9 @@ urn_ok(const char *s)
 	return n >= 6 && n <= 8 && strspn(s, "0123456789") == n;
 }
 
-/* The carried link's answer, counted and kept with its two schools; audited as the successor's. */
+/* The carried link's answer, counted and kept with its two schools; audited as the successor's (of LA la_code). */
 static void
-carried(struct importer *im, const char *pred, const char *succ, json_t *o)
+carried(struct importer *im, const char *pred, const char *succ, int la_code, json_t *o)
 {
 	json_t *changes;
 	enum err e;
@@ -70,7 +71,7 @@ carried(struct importer *im, const char *pred, const char *succ, json_t *o)
 	json_object_set_new(o, "predecessor", json_integer(atoll(pred)));
 	json_object_set_new(o, "successor", json_integer(atoll(succ)));
 	changes = json_pack("{s:n, s:O}", "before", "after", o);
-	e = changes ? audit_write(im->rows.c, &im->rows.who->audit, school_def.resource, succ, "succeed", changes, 0,
+	e = changes ? audit_write(im->rows.c, &im->rows.who->audit, school_def.resource, succ, "succeed", changes, la_code,
 	                          im->rows.p)
 	            : problem_set(im->rows.p, ERR_INTERNAL, "out of memory");
 	json_decref(changes);
@@ -87,6 +88,7 @@ row(struct csv_rows *rows, void *ctx)
 	const char *type = csv_cell(rows, C_LINK_TYPE), *established = csv_cell(rows, C_ESTABLISHED);
 	char on[11] = "";
 	PGresult *res = NULL;
+	int la_code;
 	json_t *o;
 
 	if (!urn_ok(pred))
@@ -112,6 +114,7 @@ row(struct csv_rows *rows, void *ctx)
 		return;
 	}
 	o = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	la_code = atoi(PQgetvalue(res, 0, 1));
 	PQclear(res);
 	if (o == NULL) {
 		rows->err = problem_set(rows->p, ERR_INTERNAL, "out of memory");
@@ -120,7 +123,7 @@ row(struct csv_rows *rows, void *ctx)
 	if (json_object_get(o, "skipped"))
 		skip(im, json_string_value(json_object_get(o, "skipped")));
 	else
-		carried(im, pred, succ, o);
+		carried(im, pred, succ, la_code, o);
 	json_decref(o);
 }
 

@@ -62,7 +62,7 @@ static const struct db_stmt DUE = {"rollover_due",
 	"'confirmations', coalesce((SELECT json_agg(json_build_object('group_id', g.id, 'group_name', g.name, "
 	"'kind', g.kind, 'chair_id', c.id, 'chair_name', c.person_name, 'deadline', y.deadline) ORDER BY g.id) "
 	"FROM school_group g JOIN chair_appointment c ON c.group_id = g.id AND c.role = 'chair' "
-	"AND c.term @> greatest(y.start, least(y.deadline, y.finish)) "
+	"AND c.term @> y.deadline "
 	"WHERE g.la_id = y.la_id AND g.status = 'active' AND NOT EXISTS (SELECT 1 FROM chair_confirmation k "
 	"WHERE k.group_id = g.id AND k.academic_year = $2)), '[]'), "
 	"'reviews_due', coalesce((SELECT json_agg(json_build_object('id', c.id, 'group_id', c.group_id, "

@@ -204,7 +204,7 @@ keys(void)
 	static struct token_keys k;
 	static bool loaded;
 	struct config cfg = {0};
-	char why[256];
+	char why[256] = "";
 
 	if (!loaded) {
 		cfg.jwt_alg = "HS256";

@@ -64,6 +64,26 @@ expected(const char *secret, const char *id, const char *ts, const char *body, s
 	return maclen == 32;
 }
 
+/*
+ * A delivery whose signature held, kept for the contract's check of the
+ * webhooks (tests/contract/webhook-check.mjs): one JSON line, appended.
+ */
+static void
+keep(const char *id, const char *ts, const char *sig, const char *body)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "webhook-id", id, "webhook-timestamp", ts, "webhook-signature", sig,
+	                      "body", body);
+	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	FILE *f = line ? fopen(getenv("WEBHOOK_FIXTURE"), "a") : NULL;
+
+	if (f) {
+		fprintf(f, "%s\n", line);
+		fclose(f);
+	}
+	free(line);
+	json_decref(o);
+}
+
 static enum MHD_Result
 answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method, const char *version,
        const char *data, size_t *size, void **state)
@@ -118,6 +138,8 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 		free(copy);
 	}
 	body = up->data ? json_loads(up->data, 0, NULL) : NULL;
+	if (signed_by > 0 && getenv("WEBHOOK_FIXTURE"))
+		keep(id, ts, sig, up->data);
 	if (signed_by == 0 || llabs(atoll(ts ? ts : "0") - (long long)time(NULL)) > 300)
 		r->forged++;
 	json_array_append_new(r->got, json_pack("{s:s?, s:s?, s:i, s:i, s:i, s:o*}", "id", id, "timestamp", ts,

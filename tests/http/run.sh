@@ -122,7 +122,7 @@ export CONSORTIA_DIRECT_URL=http://127.0.0.1:$port   # one server, not the balan
 export DATABASE_URL=$TEST_DATABASE_URL CONTRACT_LOG=$work/contract.jsonl
 export CONSORTIA_DATA=$(cd "$(dirname "$0")/../data" && pwd)
 export REPORT_FIXTURE=$work/report-fixture BODY_REPORT_FIXTURE=$work/body-report-fixture PACK_FIXTURE=$work/pack-fixture PLAN_FIXTURE=$work/plan-fixture \
-  THREESIXTY_FIXTURE=$work/360giving.json CALENDAR_FIXTURE=$work/calendar.ics
+  THREESIXTY_FIXTURE=$work/360giving.json CALENDAR_FIXTURE=$work/calendar.ics WEBHOOK_FIXTURE=$work/webhooks.jsonl
 "$tests" --jobs 1 --full-stats ${CRITERION_FILTER:+--filter "$CRITERION_FILTER"}
 rc=$?
 
@@ -184,6 +184,13 @@ if [ -s "$THREESIXTY_FIXTURE" ]; then
   node "$contract_dir/threesixty-check.mjs" "$THREESIXTY_FIXTURE" || rc=1
 elif [ -z "${CRITERION_FILTER:-}" ]; then
   echo "run.sh: the finance test left no 360Giving package to check"; rc=1
+fi
+# The webhooks the receiver took, against the contract's webhooks.
+if [ -s "$WEBHOOK_FIXTURE" ]; then
+  echo "== webhooks against the contract"
+  node "$contract_dir/webhook-check.mjs" "$contract" "$WEBHOOK_FIXTURE" || rc=1
+elif [ -z "${CRITERION_FILTER:-}" ]; then
+  echo "run.sh: the webhook tests left no deliveries to check"; rc=1
 fi
 # A calendar feed read back by a real iCalendar parser.
 if [ -s "$CALENDAR_FIXTURE" ]; then

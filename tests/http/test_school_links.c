@@ -153,8 +153,10 @@ Test(school_links, a_closed_schools_records_go_on_at_its_successor_once)
 	                       "AND started_on = '2025-09-01' AND ended_on IS NULL AND support = 'Coaching'", w.succ), 1);
 	cr_assert_eq(count_for("SELECT count(*) FROM support_record WHERE school_urn = $1::integer "
 	                       "AND ended_on = '2025-08-31'", w.pred), 1);
+	/* on the LA's audit trail, as the successor's */
 	cr_assert_eq(count_for("SELECT count(*) FROM audit_event WHERE resource = 'school' AND action = 'succeed' "
-	                       "AND resource_id = $1", w.succ), 1);
+	                       "AND resource_id = $1 AND la_code = (SELECT l.code FROM school s JOIN local_authority l "
+	                       "ON l.id = s.la_id WHERE s.urn = $1::integer)", w.succ), 1);
 
 	/* the same file again carries nothing more */
 	before = db_fingerprint();

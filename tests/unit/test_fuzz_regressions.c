@@ -49,7 +49,7 @@ hs256_keys(void)
 {
 	struct config cfg = {0};
 	struct token_keys k;
-	char why[256];
+	char why[256] = "";
 
 	cfg.jwt_alg = "HS256";
 	cfg.jwt_secret = (unsigned char *)secret;

@@ -41,7 +41,7 @@ hs256(void)
 {
 	struct config cfg = config_for("HS256", NULL, NULL);
 	struct token_keys k;
-	char why[256];
+	char why[256] = "";
 
 	cr_assert(token_keys_load(&k, &cfg, why, sizeof why), "%s", why);
 	return k;
@@ -90,7 +90,7 @@ Test(token, another_secret_issuer_or_audience_is_refused)
 	struct config cfg = config_for("HS256", NULL, NULL);
 	struct token_claims c;
 	struct problem p = {0};
-	char why[256], *t;
+	char why[256] = "", *t;
 
 	cr_assert(eq(int, token_sign(&keys, "eve", ROLE_ADMIN, 0, 0, 0, 0, 900, 1000000, &t), ERR_OK));
 	secret[0] = 'X';
@@ -143,7 +143,7 @@ asymmetric(const char *alg, const char *key)
 	struct token_keys keys;
 	struct token_claims c;
 	struct problem p = {0};
-	char why[256], *t;
+	char why[256] = "", *t;
 
 	cr_assert(token_keys_load(&keys, &cfg, why, sizeof why), "%s", why);
 	cr_assert(strstr((char *)keys.issuers[0].verify_key, "BEGIN PUBLIC KEY") != NULL);
@@ -161,7 +161,7 @@ Test(token, key_configuration_is_checked)
 {
 	struct config cfg = config_for("RS256", TEST_DATA "/keys/es256-private.pem", NULL);
 	struct token_keys keys;
-	char why[256];
+	char why[256] = "";
 
 	cr_assert_not(token_keys_load(&keys, &cfg, why, sizeof why), "an EC key for RS256");
 	token_keys_free(&keys);
@@ -299,7 +299,7 @@ verdict(const char *claims, const char *header, char why[512], size_t n)
 
 Test(token, a_token_typed_as_another_kind_or_with_an_unknown_extension_is_refused)
 {
-	char why[512];
+	char why[512] = "";
 
 	/* RFC 8725 3.11: explicit typing; untyped or typed JWT is accepted, any other type refused
 	 * (libjwt's decode holds typ to "JWT") */
@@ -318,7 +318,7 @@ Test(token, a_member_names_its_body_and_person_and_only_a_member_does)
 	struct token_keys keys = hs256();
 	struct token_claims in = {.role = ROLE_MEMBER, .body_id = 12, .person_id = 34}, out;
 	struct problem p = {0};
-	char why[512], *t = NULL;
+	char why[512] = "", *t = NULL;
 
 	snprintf(in.sub, sizeof in.sub, "a-member");
 	cr_assert(eq(int, token_sign_claims(&keys, &in, 900, 1000000, &t), ERR_OK));
@@ -340,7 +340,7 @@ Test(token, a_member_names_its_body_and_person_and_only_a_member_does)
 
 Test(token, a_region_is_a_scope_of_its_own)
 {
-	char why[512];
+	char why[512] = "";
 
 	cr_assert(eq(int, verdict("\"role\": \"officer\", \"region\": 5", NULL, why, sizeof why), ERR_OK), "%s", why);
 	cr_assert(eq(int, verdict("\"role\": \"officer\", \"region\": 5, \"la\": 937", NULL, why, sizeof why),
