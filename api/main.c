@@ -1,7 +1,8 @@
 /*
  * main.c
  *    The consortia program: the HTTP service and the command-line tools an
- *    administrator runs beside it (migrate, import-gias, token).
+ *    administrator runs beside it (migrate, token, create-admin, sql; the
+ *    imports are in import_commands.c).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,12 +14,10 @@
 #include "../http/problem.h"
 #include "../lib/account.h"
 #include "../lib/config.h"
-#include "../lib/gias_links.h"
-#include "../lib/group_import.h"
-#include "../lib/import.h"
 #include "../lib/integrity.h"
 #include "../lib/log.h"
 #include "../lib/migrate.h"
+#include "commands.h"
 #include "server.h"
 
 static const char usage_main[] =
@@ -51,37 +50,6 @@ static const char usage_migrate[] =
 	"\n"
 	"Apply the schema migrations this program carries that DATABASE_URL lacks, each in\n"
 	"its own transaction, and record them in schema_migration.\n";
-
-static const char usage_import[] =
-	"usage: consortia import-gias FILE [--la CODE] [--encoding windows-1252|utf-8]\n"
-	"\n"
-	"Upsert the schools of a GIAS establishment extract (edubasealldata*.csv) by URN.\n"
-	"  --la CODE       only this local authority's establishments (e.g. 937)\n"
-	"  --encoding ENC  the file's encoding; the DfE's is windows-1252 (the default)\n"
-	"Prints the report as JSON: created, updated, unchanged, skipped, rejected rows.\n";
-
-static const char usage_import_links[] =
-	"usage: consortia import-gias-links FILE [--la CODE] [--dry-run]\n"
-	"\n"
-	"Read GIAS's links file (links_edubasealldata*.csv: URN, LinkURN, LinkName, LinkType,\n"
-	"LinkEstablishedDate). For each school linked to a successor that the register has\n"
-	"closed, carry its memberships, chair and deputy appointments, vulnerability, open\n"
-	"support and system leader to the successor from the day it took over. Applied again,\n"
-	"it carries nothing more.\n"
-	"  --la CODE       only this local authority's closed schools (e.g. 937)\n"
-	"  --dry-run       report what would be carried, keeping nothing\n"
-	"Prints the report as JSON; exits 1 when a row is at fault.\n";
-
-static const char usage_import_groups[] =
-	"usage: consortia import-groups FILE --la CODE [--dry-run]\n"
-	"\n"
-	"Load an LA's consortia and area networks from a CSV list: one row per member school\n"
-	"(columns group, kind, school, from, and to, chair, deputy, email, ...; see the API's\n"
-	"POST /v1/local-authorities/{id}/groups/import). A file with a faulty row changes\n"
-	"nothing; applying the same file again changes nothing.\n"
-	"  --la CODE       the local authority (e.g. 937)\n"
-	"  --dry-run       check every row and report, keeping nothing\n"
-	"Prints the report as JSON; exits 1 when a row is at fault.\n";
 
 static const char usage_create_admin[] =
 	"usage: consortia create-admin NAME\n"
@@ -122,8 +90,8 @@ wants_help(int argc, char **argv)
 	return false;
 }
 
-static int
-fail(const char *what, const char *why)
+int
+cli_fail(const char *what, const char *why)
 {
 	fprintf(stderr, "consortia: %s: %s\n", what, why);
 	return 1;
@@ -153,11 +121,11 @@ check_isolation(const struct config *cfg, PGconn *pg)
 	long n = integrity_cross_la(pg, why, sizeof why);
 
 	if (n < 0)
-		return fail("integrity check", why);
+		return cli_fail("integrity check", why);
 	{
 		long chairs = integrity_chairs_not_members(pg, why, sizeof why);
 		if (chairs < 0)
-			return fail("integrity check", why);
+			return cli_fail("integrity check", why);
 		if (chairs > 0)
 			log_msg("warn", "chair_not_member",
 			        "%ld appointment%s started while %s school was not a member of the group",
@@ -171,7 +139,7 @@ check_isolation(const struct config *cfg, PGconn *pg)
 		return 0;
 	snprintf(why, sizeof why, "%ld cross-LA reference%s (STRICT_ISOLATION=1)", n,
 	         n == 1 ? "" : "s");
-	return fail("integrity check", why);
+	return cli_fail("integrity check", why);
 }
 
 static int
@@ -182,10 +150,10 @@ do_migrate(const struct config *cfg, int patience)
 	PGconn *pg = connect_patiently(cfg, patience, why, sizeof why);
 
 	if (pg == NULL)
-		return fail("cannot reach the database", why);
+		return cli_fail("cannot reach the database", why);
 	if (migrate_run(pg, &applied, why, sizeof why) != 0) {
 		PQfinish(pg);
-		return fail("migrate", why);
+		return cli_fail("migrate", why);
 	}
 	log_msg("info", "migrate", "%d migration%s applied", applied, applied == 1 ? "" : "s");
 	rc = check_isolation(cfg, pg);
@@ -206,7 +174,7 @@ cmd_migrate(int argc, char **argv)
 	}
 	if (!config_load(&cfg, why, sizeof why)) {
 		config_free(&cfg);
-		return fail("configuration", why);
+		return cli_fail("configuration", why);
 	}
 	rc = do_migrate(&cfg, 0);
 	config_free(&cfg);
@@ -229,7 +197,7 @@ cmd_serve(int argc, char **argv)
 	    !token_keys_load(&app.keys, &app.cfg, why, sizeof why)) {
 		token_keys_free(&app.keys);
 		config_free(&app.cfg);
-		return fail("configuration", why);
+		return cli_fail("configuration", why);
 	}
 	if (app.cfg.migrate_on_start && do_migrate(&app.cfg, 30) != 0)
 		goto out;
@@ -242,7 +210,7 @@ cmd_serve(int argc, char **argv)
 	                 app.cfg.statement_timeout_ms, app.cfg.request_deadline_ms) != ERR_OK ||
 	    db_pool_init(&app.exports, app.cfg.database_url, (size_t)app.cfg.export_connections,
 	                 app.cfg.statement_timeout_ms, app.cfg.request_deadline_ms) != ERR_OK) {
-		fail("start", "out of memory");
+		cli_fail("start", "out of memory");
 		goto out_pool;
 	}
 	rc = server_run(&app);
@@ -253,217 +221,6 @@ out:
 	token_keys_free(&app.keys);
 	config_free(&app.cfg);
 	return rc;
-}
-
-static char *
-read_file(const char *path, size_t *len, char *why, size_t whylen)
-{
-	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	long size;
-
-	if (f == NULL) {
-		snprintf(why, whylen, "cannot open %s", path);
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-	    (data = malloc((size_t)size + 1)) == NULL ||
-	    fread(data, 1, (size_t)size, f) != (size_t)size) {
-		snprintf(why, whylen, "cannot read %s", path);
-		free(data);
-		data = NULL;
-	} else {
-		*len = (size_t)size;
-	}
-	fclose(f);
-	return data;
-}
-
-/* What a file's import does inside its transaction (import_file). */
-typedef enum err (*file_import_fn)(struct db_conn *c, const char *data, size_t len, void *ctx, json_t **report,
-                                   struct problem *p);
-
-/*
- * Run fn over the file at path in one transaction on DATABASE_URL and print
- * its report. 0 when the file was read and its report has no faults (a file
- * with faulty rows changes nothing and is 1), 1 on a failure.
- */
-static int
-import_file(const char *command, const char *path, file_import_fn fn, void *ctx)
-{
-	struct config cfg;
-	struct db_conn conn = {0};
-	struct problem p = {0};
-	json_t *report = NULL;
-	char why[512], *data;
-	size_t len = 0;
-	int rc = 1;
-
-	if (!config_load(&cfg, why, sizeof why)) {
-		config_free(&cfg);
-		return fail("configuration", why);
-	}
-	if ((data = read_file(path, &len, why, sizeof why)) == NULL) {
-		config_free(&cfg);
-		return fail(command, why);
-	}
-	if ((conn.pg = db_connect(cfg.database_url, 0, why, sizeof why)) == NULL) {
-		rc = fail("cannot reach the database", why);
-		goto out;
-	}
-	if (db_begin(&conn, &p) != ERR_OK || fn(&conn, data, len, ctx, &report, &p) != ERR_OK ||
-	    db_commit(&conn, &p) != ERR_OK) {
-		json_t *o = problem_to_json(&p, path, NULL, NULL);
-		char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		fprintf(stderr, "consortia: %s: %s\n%s\n", command, p.detail, text ? text : "");
-		free(text);
-		json_decref(o);
-		db_rollback(&conn);
-		goto out;
-	}
-	json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	rc = json_array_size(json_object_get(report, "faults")) > 0;
-out:
-	if (conn.pg)
-		PQfinish(conn.pg);
-	free(conn.prepared);
-	json_decref(report);
-	problem_clear(&p);
-	free(data);
-	config_free(&cfg);
-	return rc;
-}
-
-/* Who the imports run as: the audit trail names the command line. */
-static const struct actor cli_actor = {.audit = {"command-line", ROLE_ADMIN, "local", NULL}};
-
-static enum err
-gias_file(struct db_conn *c, const char *data, size_t len, void *ctx, json_t **report, struct problem *p)
-{
-	return import_gias(c, data, len, ctx, &cli_actor.audit, report, p);
-}
-
-static int
-cmd_import(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"la", required_argument, NULL, 'l'},
-		{"encoding", required_argument, NULL, 'e'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct import_options opt = {.encoding = IMPORT_CP1252};
-	long long v;
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'l':
-			if (!parse_int(optarg, 100, 999, &v))
-				return fail("--la", "must be a 3-digit LA code");
-			opt.la_filter = (int)v;
-			break;
-		case 'e':
-			if (strcmp(optarg, "utf-8") == 0)
-				opt.encoding = IMPORT_UTF8;
-			else if (strcmp(optarg, "windows-1252") != 0)
-				return fail("--encoding", "must be windows-1252 or utf-8");
-			break;
-		case 'h':
-			fputs(usage_import, stdout);
-			return 0;
-		default:
-			fputs(usage_import, stderr);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		fputs(usage_import, stderr);
-		return 2;
-	}
-	return import_file("import-gias", argv[optind], gias_file, &opt);
-}
-
-/* What `import-gias-links` and `import-groups` take: FILE, --la CODE and --dry-run. */
-struct file_options {
-	int la_code;
-	bool dry_run;
-};
-
-/*
- * Read argv into o: -1 when the command is to go on with argv[optind] its
- * file, else the exit status (0 after --help, 2 on a usage fault).
- */
-static int
-file_options(int argc, char **argv, const char *usage, bool la_required, struct file_options *o)
-{
-	static const struct option longopts[] = {
-		{"la", required_argument, NULL, 'l'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	long long v;
-	int ch;
-
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'l':
-			if (!parse_int(optarg, 100, 999, &v))
-				return fail("--la", "must be a 3-digit LA code");
-			o->la_code = (int)v;
-			break;
-		case 'n':
-			o->dry_run = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	if (optind != argc - 1 || (la_required && o->la_code == 0)) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	return -1;
-}
-
-static enum err
-links_file(struct db_conn *c, const char *data, size_t len, void *ctx, json_t **report, struct problem *p)
-{
-	const struct file_options *o = ctx;
-
-	return gias_links_import(c, &cli_actor, o->la_code, data, len, o->dry_run, report, p);
-}
-
-static int
-cmd_import_links(int argc, char **argv)
-{
-	struct file_options o = {0};
-	int rc = file_options(argc, argv, usage_import_links, false, &o);
-
-	return rc >= 0 ? rc : import_file("import-gias-links", argv[optind], links_file, &o);
-}
-
-static enum err
-groups_file(struct db_conn *c, const char *data, size_t len, void *ctx, json_t **report, struct problem *p)
-{
-	const struct file_options *o = ctx;
-
-	return group_import(c, &cli_actor, o->la_code, data, len, o->dry_run, report, p);
-}
-
-static int
-cmd_import_groups(int argc, char **argv)
-{
-	struct file_options o = {0};
-	int rc = file_options(argc, argv, usage_import_groups, true, &o);
-
-	return rc >= 0 ? rc : import_file("import-groups", argv[optind], groups_file, &o);
 }
 
 static int
@@ -491,38 +248,38 @@ cmd_token(int argc, char **argv)
 		switch (ch) {
 		case 'r':
 			if ((role = role_parse(optarg)) == ROLE_NONE)
-				return fail("--role", "must be admin, officer, finance, chair, viewer or member");
+				return cli_fail("--role", "must be admin, officer, finance, chair, viewer or member");
 			break;
 		case 's':
 			sub = optarg;
 			break;
 		case 't':
 			if (!parse_int(optarg, 1, 86400LL * 366, &ttl))
-				return fail("--ttl", "must be a number of seconds");
+				return cli_fail("--ttl", "must be a number of seconds");
 			break;
 		case 'l':
 			if (!parse_int(optarg, 100, 999, &la))
-				return fail("--la", "must be a 3-digit LA code");
+				return cli_fail("--la", "must be a 3-digit LA code");
 			break;
 		case 'u':
 			if (!parse_int(optarg, 100000, 999999, &school))
-				return fail("--school", "must be a 6-digit URN");
+				return cli_fail("--school", "must be a 6-digit URN");
 			break;
 		case 'g':
 			if (!parse_int(optarg, 1, 9223372036854775807LL, &group))
-				return fail("--group", "must be a group id");
+				return cli_fail("--group", "must be a group id");
 			break;
 		case 'b':
 			if (!parse_int(optarg, 1, 9223372036854775807LL, &body))
-				return fail("--body", "must be a body id");
+				return cli_fail("--body", "must be a body id");
 			break;
 		case 'p':
 			if (!parse_int(optarg, 1, 9223372036854775807LL, &person))
-				return fail("--person", "must be a person id");
+				return cli_fail("--person", "must be a person id");
 			break;
 		case 'R':
 			if (!parse_int(optarg, 1, 9223372036854775807LL, &region))
-				return fail("--region", "must be a region id");
+				return cli_fail("--region", "must be a region id");
 			break;
 		case 'h':
 			fputs(usage_token, stdout);
@@ -541,7 +298,7 @@ cmd_token(int argc, char **argv)
 	if (!config_load(&cfg, why, sizeof why) || !token_keys_load(&keys, &cfg, why, sizeof why)) {
 		token_keys_free(&keys);
 		config_free(&cfg);
-		return fail("configuration", why);
+		return cli_fail("configuration", why);
 	}
 	claims = (struct token_claims){.role = role, .la_code = (int)la, .school_urn = (int)school,
 	                               .group_id = group, .body_id = body, .person_id = person,
@@ -550,7 +307,7 @@ cmd_token(int argc, char **argv)
 	if (token_sign_claims(&keys, &claims, ttl ? (int)ttl : cfg.jwt_ttl, time(NULL), &token) != ERR_OK) {
 		token_keys_free(&keys);
 		config_free(&cfg);
-		return fail("token", "signing failed");
+		return cli_fail("token", "signing failed");
 	}
 	puts(token);
 	free(token);
@@ -578,11 +335,11 @@ cmd_create_admin(int argc, char **argv)
 	}
 	if (!config_load(&cfg, why, sizeof why)) {
 		config_free(&cfg);
-		return fail("configuration", why);
+		return cli_fail("configuration", why);
 	}
 	if ((conn.pg = db_connect(cfg.database_url, 0, why, sizeof why)) == NULL) {
 		config_free(&cfg);
-		return fail("cannot reach the database", why);
+		return cli_fail("cannot reach the database", why);
 	}
 	body = json_pack("{s:s, s:s}", "name", argv[1], "role", "admin");
 	if (db_begin(&conn, &p) != ERR_OK ||
@@ -629,11 +386,11 @@ cmd_sql(int argc, char **argv)
 		if (strcmp((*d)->resource, argv[1]) == 0)
 			def = *d;
 	if (def == NULL)
-		return fail("sql", "no such resource");
+		return cli_fail("sql", "no such resource");
 	for (int k = 0; k < STMT__COUNT; k++) {
 		char *sql = resource_stmt_sql(def, (enum stmt_kind)k, 0);
 		if (sql == NULL)
-			return fail("sql", "out of memory");
+			return cli_fail("sql", "out of memory");
 		print_sql(kinds[k], sql);
 		free(sql);
 	}
