@@ -188,6 +188,7 @@ finish(struct req *r)
 {
 	struct timespec end;
 	unsigned round_trips;
+	bool standby;
 	json_int_t us;
 	json_t *line;
 
@@ -213,7 +214,9 @@ finish(struct req *r)
 	if (conns_draining(r->app->conns))
 		respond_header(r, "Connection", "close");
 	round_trips = r->db ? r->db->round_trips : 0;
-	db_release(&r->app->pool, r->db);
+	standby = r->db && r->db->pool == &r->app->reads;
+	if (r->db)
+		db_release(r->db->pool, r->db);
 	r->db = NULL;
 
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -221,12 +224,13 @@ finish(struct req *r)
 	     (end.tv_nsec - r->start.tv_nsec) / 1000;
 	metrics_record(r->app->metrics, r->route, r->status, us, round_trips);
 	/* A path that holds a secret (a calendar feed's address) is logged as its handler says. */
-	line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:i, s:s?, s:s?}", "level", "info",
+	line = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i, s:I, s:i, s:s?, s:s?, s:s?}", "level", "info",
 	                 "event", "request", "request_id", r->id, "method", r->in->http_verb, "path",
 	                 r->log_path ? r->log_path : r->in->url_path,
 	                 "status", r->status, "duration_us", us, "statements",
 	                 (int)round_trips, "sub", r->claims.sub[0] ? r->claims.sub : NULL, "role",
-	                 r->claims.role ? role_name(r->claims.role) : NULL);
+	                 r->claims.role ? role_name(r->claims.role) : NULL, "database",
+	                 standby ? "standby" : NULL);
 	if (line) {
 		log_json(line);
 		json_decref(line);
@@ -346,6 +350,8 @@ dispatch(const struct _u_request *in, struct _u_response *out, void *user_data)
 	e = admit(&r);
 	if (e == ERR_OK)
 		e = route_writes(b->route) ? run_unit(&r) : b->route->handler(&r);
+	if (read_again_on_primary(&r, e))
+		e = b->route->handler(&r);
 	if (e != ERR_OK) {
 		if (r.problem.err == ERR_OK)
 			problem_set(&r.problem, e, "%s", http_error_info(e)->title);

@@ -46,4 +46,19 @@ enum err req_check_query(struct req *r);
 bool route_writes(const struct route *route);
 enum err run_unit(struct req *r);
 
+/*
+ * Where a request reads (read_route.c). route_reads_standby: may the
+ * route's reads go to the standby (lists, exports, reports)? read_pool:
+ * the pool a read of r takes, the standby's when it is configured, well,
+ * and has replayed the caller's last write, else the primary's.
+ * read_again_on_primary: a read that failed on the standby for want of it
+ * (e ERR_UNAVAILABLE) is put back to be run on the primary: true when the
+ * handler should run again. fence_after_write: a committed write leaves its
+ * caller's fence (lib/standby.h).
+ */
+bool route_reads_standby(const struct route *route);
+struct db_pool *read_pool(struct req *r, struct db_pool *primary, struct db_pool *standby);
+bool read_again_on_primary(struct req *r, enum err e);
+void fence_after_write(struct req *r);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../lib/log.h"
+#include "dispatch.h"
 #include "handlers.h"
 
 /* ---- CSV export, streamed row by row from PostgreSQL ----------------- */
@@ -260,7 +261,8 @@ api_resource_export(struct req *r)
 	const struct resource_def *def = r->route->def;
 	struct list_request lr;
 	struct csv_stream *st;
-	struct db_conn *c;
+	struct db_conn *c = NULL;
+	struct db_pool *pool;
 	PGresult *res;
 	char disposition[96];
 	enum err e;
@@ -279,9 +281,16 @@ api_resource_export(struct req *r)
 		goto headers;
 	}
 	/* A connection of the downloads' own, or 503 at once: the workers' stay theirs. */
-	{
+	pool = read_pool(r, &r->app->exports, &r->app->read_exports);
+	if (pool != &r->app->exports && db_acquire(pool, 0, &c, &r->problem) != ERR_OK) {
+		/* the standby's are all lent, or it went since the last look: the primary's */
+		problem_clear(&r->problem);
+		pool = &r->app->exports;
+		c = NULL;
+	}
+	if (c == NULL) {
 		struct db_pool_stats held;
-		db_pool_stats(&r->app->exports, &held);
+		db_pool_stats(pool, &held);
 		if (held.in_use >= held.size) {
 			r->problem.retry_after = 1;
 			e = problem_set(&r->problem, ERR_UNAVAILABLE,
@@ -290,10 +299,10 @@ api_resource_export(struct req *r)
 			goto out;
 		}
 	}
-	if ((e = db_acquire(&r->app->exports, 0, &c, &r->problem)) != ERR_OK)
+	if (c == NULL && (e = db_acquire(pool, 0, &c, &r->problem)) != ERR_OK)
 		goto out;
 	if ((st = calloc(1, sizeof *st)) == NULL) {
-		db_release(&r->app->exports, c);
+		db_release(pool, c);
 		e = problem_set(&r->problem, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -301,7 +310,7 @@ api_resource_export(struct req *r)
 	if ((e = db_exec_sql(c, "SET statement_timeout = '10min'", 0, NULL, &res, &r->problem)) !=
 	    ERR_OK) {
 		free(st);
-		db_release(&r->app->exports, c);
+		db_release(pool, c);
 		goto out;
 	}
 	PQclear(res);
@@ -310,12 +319,12 @@ api_resource_export(struct req *r)
 	    !PQsetSingleRowMode(c->pg)) {
 		free(st);
 		e = db_map_error(c, NULL, &r->problem);
-		db_release(&r->app->exports, c);
+		db_release(pool, c);
 		goto out;
 	}
 	/* The stream owns the connection from here, and gives it back when it ends. */
 	st->columns = def->csv_columns;
-	st->pool = &r->app->exports;
+	st->pool = pool;
 	st->conn = c;
 	ulfius_set_stream_response(r->out, 200, csv_stream_read, csv_stream_free,
 	                           U_STREAM_SIZE_UNKNOWN, 64 * 1024, st);

@@ -17,6 +17,7 @@
 #include "../lib/integrity.h"
 #include "../lib/log.h"
 #include "../lib/migrate.h"
+#include "../lib/standby.h"
 #include "commands.h"
 #include "server.h"
 
@@ -213,8 +214,24 @@ cmd_serve(int argc, char **argv)
 		cli_fail("start", "out of memory");
 		goto out_pool;
 	}
+	/* Reads on the standby: as many connections again, and a watch over it. */
+	if (app.cfg.database_read_url &&
+	    (db_pool_init(&app.reads, app.cfg.database_read_url, (size_t)app.cfg.workers,
+	                  app.cfg.statement_timeout_ms, app.cfg.request_deadline_ms) != ERR_OK ||
+	     db_pool_init(&app.read_exports, app.cfg.database_read_url, (size_t)app.cfg.export_connections,
+	                  app.cfg.statement_timeout_ms, app.cfg.request_deadline_ms) != ERR_OK ||
+	     (app.standby = standby_start(app.cfg.database_url, app.cfg.database_read_url,
+	                                  app.cfg.read_max_lag_ms, app.cfg.read_check_ms)) == NULL)) {
+		cli_fail("start", "cannot start the reads on the standby");
+		goto out_pool;
+	}
 	rc = server_run(&app);
 out_pool:
+	standby_stop(app.standby);
+	if (app.cfg.database_read_url) {
+		db_pool_destroy(&app.read_exports);
+		db_pool_destroy(&app.reads);
+	}
 	db_pool_destroy(&app.exports);
 	db_pool_destroy(&app.pool);
 out:

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/standby.h"
 #include "handlers.h"
 
 /* The statuses the service answers; anything else is counted as "other". */
@@ -208,6 +209,33 @@ write_database(FILE *f, struct db_pool *pool, struct db_pool *exports)
 	        fl.unexpected);
 }
 
+/* The standby of DATABASE_READ_URL, when there is one. */
+static void
+write_standby(FILE *f, struct standby *s)
+{
+	struct standby_stats st;
+
+	standby_stats(s, &st);
+	fprintf(f,
+	        "# HELP consortia_standby_usable Whether the standby takes reads now (well, and lagging at "
+	        "most READ_MAX_LAG_MS).\n"
+	        "# TYPE consortia_standby_usable gauge\n"
+	        "consortia_standby_usable %d\n"
+	        "# HELP consortia_standby_lag_seconds How far the standby's replay is behind the primary "
+	        "(-1: unknown).\n"
+	        "# TYPE consortia_standby_lag_seconds gauge\n"
+	        "consortia_standby_lag_seconds %.3f\n"
+	        "# HELP consortia_standby_reads_total Reads that could go to the standby, by where they went "
+	        "and why.\n"
+	        "# TYPE consortia_standby_reads_total counter\n"
+	        "consortia_standby_reads_total{outcome=\"standby\"} %llu\n"
+	        "consortia_standby_reads_total{outcome=\"primary_fenced\"} %llu\n"
+	        "consortia_standby_reads_total{outcome=\"primary_skipped\"} %llu\n"
+	        "consortia_standby_reads_total{outcome=\"primary_after_failure\"} %llu\n",
+	        st.usable ? 1 : 0, st.lag_ms < 0 ? -1.0 : (double)st.lag_ms / 1000, st.reads, st.fenced,
+	        st.skipped, st.failed);
+}
+
 static void
 write_connections(FILE *f, struct conns *cs)
 {
@@ -244,6 +272,8 @@ api_metrics(struct req *r)
 		write_statements(f, r->app->metrics);
 	}
 	write_database(f, &r->app->pool, &r->app->exports);
+	if (r->app->standby)
+		write_standby(f, r->app->standby);
 	write_connections(f, r->app->conns);
 	if (fclose(f) != 0 || text == NULL) {
 		free(text);

@@ -62,7 +62,8 @@ struct req {
 	json_t *body;                       /* BODY_JSON: the parsed object */
 	struct problem problem;
 	const char *oauth_error;            /* the token route's RFC 6749 error code, or NULL */
-	struct db_conn *db;                 /* borrowed from the pool, released by dispatch */
+	struct db_conn *db;                 /* borrowed from a pool, released by dispatch */
+	bool primary_only;                  /* read from the primary, not the standby */
 	int status;                         /* what was answered, for the log */
 	struct timespec start;
 	/* The unit of work of a write (dispatch.c): begun by the first req_db. */

@@ -27,6 +27,10 @@ struct app {
 	struct config cfg;
 	struct db_pool pool;                /* the requests' connections, one a worker */
 	struct db_pool exports;             /* CSV downloads' own, held while the client reads */
+	/* With DATABASE_READ_URL: the standby, its connections for reads and for downloads. */
+	struct standby *standby;
+	struct db_pool reads;
+	struct db_pool read_exports;
 	struct token_keys keys;
 	struct _u_instance inst;
 	struct throttle *throttle;          /* RATE_LIMIT_PER_MINUTE; NULL: no limit */

@@ -13,6 +13,7 @@
 #include "../lib/hash.h"
 #include "../lib/idempotency.h"
 #include "../lib/log.h"
+#include "../lib/standby.h"
 #include "dispatch.h"
 
 static enum err unit_begin(struct req *r);
@@ -24,8 +25,17 @@ req_db(struct req *r, struct db_conn **out)
 	enum err e;
 
 	*out = NULL;
-	if (r->db == NULL && (e = db_acquire(&r->app->pool, 5000, &r->db, &r->problem)) != ERR_OK)
-		return e;
+	if (r->db == NULL) {
+		struct db_pool *pool = r->unit ? &r->app->pool : read_pool(r, &r->app->pool, &r->app->reads);
+		if (pool != &r->app->pool && db_acquire(pool, 1000, &r->db, &r->problem) != ERR_OK) {
+			/* gone since the last look: the primary answers */
+			standby_failed(r->app->standby);
+			problem_clear(&r->problem);
+			r->db = NULL;
+		}
+		if (r->db == NULL && (e = db_acquire(&r->app->pool, 5000, &r->db, &r->problem)) != ERR_OK)
+			return e;
+	}
 	if (r->unit && !r->db->in_tx && (e = unit_begin(r)) != ERR_OK)
 		return e;
 	*out = r->db;
@@ -157,6 +167,8 @@ run_unit(struct req *r)
 		r->unit = false;
 		if (e == ERR_OK && (e = unit_keep_answer(r)) == ERR_OK && r->db && r->db->in_tx)
 			e = db_commit(r->db, &r->problem);
+		if (e == ERR_OK)
+			fence_after_write(r);
 		if (e == ERR_OK && r->after_commit)
 			r->after_commit(r);
 		if (e == ERR_ANSWERED)

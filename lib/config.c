@@ -191,6 +191,7 @@ config_load(struct config *cfg, char *why, size_t whylen)
 	cfg->jwt_alg = env_str("JWT_ALG", "HS256");
 	cfg->jwt_private_key_file = env_opt("JWT_PRIVATE_KEY_FILE");
 	cfg->jwt_issuers_file = env_opt("JWT_ISSUERS_FILE");
+	cfg->database_read_url = env_opt("DATABASE_READ_URL");
 	if (!cfg->database_url || !cfg->bind_address || !cfg->jwt_issuer || !cfg->jwt_audience ||
 	    !cfg->jwt_alg ||
 	    !split_list(&cfg->cors_origins, getenv("CORS_ORIGINS") ? getenv("CORS_ORIGINS") : "") ||
@@ -252,6 +253,12 @@ config_load(struct config *cfg, char *why, size_t whylen)
 	if (!env_int("EXPORT_CONNECTIONS", 2, 1, 256, &v, why, whylen))
 		return false;
 	cfg->export_connections = (int)v;
+	if (!env_int("READ_MAX_LAG_MS", 1000, 0, 3600000, &v, why, whylen))
+		return false;
+	cfg->read_max_lag_ms = (int)v;
+	if (!env_int("READ_CHECK_MS", 100, 10, 60000, &v, why, whylen))
+		return false;
+	cfg->read_check_ms = (int)v;
 	if (!env_int("MAX_URI_BYTES", 8192, 1024, 1 << 20, &v, why, whylen))
 		return false;
 	cfg->max_uri_bytes = (size_t)v;
@@ -281,6 +288,7 @@ config_free(struct config *cfg)
 	if (cfg == NULL)
 		return;
 	free(cfg->database_url);
+	free(cfg->database_read_url);
 	free(cfg->bind_address);
 	free(cfg->jwt_secret);
 	free(cfg->jwt_issuer);

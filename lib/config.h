@@ -23,6 +23,9 @@ struct webhook_config {
 
 struct config {
 	char *database_url;         /* DATABASE_URL, "" = libpq defaults */
+	char *database_read_url;    /* DATABASE_READ_URL: a standby of it for reads, or NULL */
+	int read_max_lag_ms;        /* READ_MAX_LAG_MS a standby may lag and still take reads, default 1000 */
+	int read_check_ms;          /* READ_CHECK_MS between looks at the standby, default 100 */
 	char *bind_address;         /* BIND_ADDRESS, default 0.0.0.0 */
 	int port;                   /* PORT, default 8080 */
 	int workers;                /* WORKERS, default: online cores */

@@ -98,35 +98,36 @@ school_check(const struct record *rec, struct problem *p)
 	"CASE WHEN s.vulnerability_recorded THEN (SELECT v.reason FROM vulnerability v "           \
 	"WHERE v.school_urn = s.urn AND v.period @> " d ") END"
 
-/* NB: the representation; every read of a school goes through it, as of date d. */
+/*
+ * The group of `kind` on date d as the document's JSON text: the one the
+ * row keeps (schema 0027) when d is among the days it holds for, else asked.
+ */
+#define SCHOOL_GROUP_TEXT(kind, d)                                                             \
+	"CASE WHEN s." kind "_span @> " d " THEN s." kind "_doc "                                  \
+	"ELSE coalesce(" SCHOOL_GROUP(kind, d) "::text, 'null') END"
+
+/*
+ * NB: the representation; every read of a school goes through it, as of
+ * date d. The row keeps the JSON of its own fields, in the four runs
+ * between the members that depend on the day (doc_parts, schema 0027); the
+ * read joins them as text, in json_build_object's own layout.
+ */
 #define SCHOOL_DOC(d)                                                                          \
-	"json_build_object('id', s.urn, 'urn', CASE WHEN s.urn < 1000000 THEN s.urn END, "         \
-	"'la_code', l.code, "                                                                       \
-	"'establishment_number', s.establishment_number, "                                         \
-	"'dfe_number', l.code || '/' || lpad(s.establishment_number::text, 4, '0'), "              \
-	"'name', s.name, 'phase', s.phase, 'type', s.type, 'status', s.status, "                   \
-	"'ofsted_grade', s.ofsted_grade, 'ofsted_date', s.ofsted_date, 'pupils', s.pupils, "       \
-	"'support_category', s.support_category, "                                                 \
-	"'vulnerable', (" VULNERABLE_ON(d) ") IS NOT NULL, 'vulnerable_reason', " VULNERABLE_ON(d) ", " \
-	"'headteacher_name', s.headteacher_name, "                                                 \
-	"'headteacher_appointed_on', s.headteacher_appointed_on, "                                 \
-	"'headteacher_newly_appointed', s.headteacher_appointed_on > (london_today() - interval '2 years')::date, "         \
-	"'area_id', s.area_id, 'opened_on', s.opened_on, 'closed_on', s.closed_on, "               \
-	"'language_category', s.language_category, 'estyn_judgement', s.estyn_judgement, "         \
-	"'estyn_date', s.estyn_date, "                                                              \
-	"'consortium', " SCHOOL_GROUP("consortium", d) ", "                                        \
-	"'area_network', " SCHOOL_GROUP("area_network", d) ", "                                    \
-	"'created_at', api_ts(s.created_at), 'updated_at', api_ts(s.updated_at), "                 \
-	"'version', s.version)"
+	"('{' || s.doc_parts[1] || ', \"vulnerable\" : ' || ((" VULNERABLE_ON(d) ") IS NOT NULL)::text " \
+	"|| ', \"vulnerable_reason\" : ' || coalesce(to_json(" VULNERABLE_ON(d) ")::text, 'null') "    \
+	"|| ', ' || s.doc_parts[2] || ', \"headteacher_newly_appointed\" : ' "                    \
+	"|| coalesce((s.headteacher_appointed_on > (london_today() - interval '2 years')::date)::text, 'null') " \
+	"|| ', ' || s.doc_parts[3] "                                                               \
+	"|| ', \"consortium\" : ' || " SCHOOL_GROUP_TEXT("consortium", d) " "                     \
+	"|| ', \"area_network\" : ' || " SCHOOL_GROUP_TEXT("area_network", d) " "                 \
+	"|| ', ' || s.doc_parts[4] || '}')"
 #define SCHOOL_FROM "school s JOIN local_authority l ON l.id = s.la_id"
 /*
- * One school's read: its LA by its primary key. As a plain join, the
- * generic plan of the prepared read hashes the whole local_authority table
- * on every execution (OFFSET 0 keeps the planner from flattening it back).
- * A list keeps the join: one hash serves its hundred rows.
+ * One school's read, lock and record: the row alone (its document carries
+ * its LA's code); the LA's code by its key where a lock loads it.
  */
-#define SCHOOL_ONE_FROM                                                                      \
-	"school s CROSS JOIN LATERAL (SELECT code FROM local_authority WHERE id = s.la_id OFFSET 0) l"
+#define SCHOOL_ONE_FROM "school s"
+#define SCHOOL_LA_CODE "(SELECT code FROM local_authority WHERE id = s.la_id)"
 
 
 static const struct db_stmt SCHOOL_INSERT = {"school_insert",
@@ -212,7 +213,7 @@ const struct resource_def school_def = {
 	.key_min = 100000,
 	.key_max = 9999999,   /* a URN, or a Welsh school's LA code and establishment number */
 	.fields = &school_field_set,
-	.load_cols = "CASE WHEN s.urn < 1000000 THEN s.urn END, l.code, s.establishment_number, s.name, s.phase, s.type, s.status, "
+	.load_cols = "CASE WHEN s.urn < 1000000 THEN s.urn END, " SCHOOL_LA_CODE ", s.establishment_number, s.name, s.phase, s.type, s.status, "
 	             "s.ofsted_grade, s.ofsted_date, s.pupils, s.support_category, "
 	             "(" VULNERABLE_ON("london_today()") ") IS NOT NULL, " VULNERABLE_ON("london_today()") ", "
 	             "s.headteacher_name, s.headteacher_appointed_on, s.area_id, "
@@ -230,7 +231,7 @@ const struct resource_def school_def = {
 	.key_expr = "s.urn",
 	.key_type = "integer",
 	.q_expr = "s.name",
-	.scope_la = "l.code = $%d::integer",
+	.scope_la = "s.la_id = (SELECT id FROM local_authority WHERE code = $%d::integer)",
 	.scope_school = "s.urn = $%d::integer",
 	.scope_group = "s.urn IN (" GROUP_SCHOOLS("$%d") ")",
 	.scope_region = "s.la_id IN (" REGION_LAS("$%d") ")",

@@ -166,7 +166,7 @@ resource_stmt_sql(const struct resource_def *def, enum stmt_kind kind, unsigned 
 	if (ok && kind == STMT_RECORD) {
 		char la[128] = "NULL::integer";
 		if (def->la_field)
-			snprintf(la, sizeof la, "(d.doc ->> '%s')::integer", def->la_field);
+			snprintf(la, sizeof la, "(d.doc::json ->> '%s')::integer", def->la_field);
 		ok = sql_append(&sql, "), a AS (INSERT INTO audit_event (subject, role, issuer, resource, "
 		                      "resource_id, action, request_id, la_code, changes) SELECT $%d, $%d, "
 		                      "$%d, $%d, $%d, $%d, $%d, %s, audit_changes($%d::jsonb, d.doc::jsonb) "

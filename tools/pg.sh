@@ -9,6 +9,9 @@
 #   pg.sh fresh DB         drop DB if it exists and create it empty
 #   pg.sh ensure DB        create DB if it does not exist
 #   pg.sh pid              the postmaster's process id
+#   pg.sh standby start    a streaming standby of the cluster (pg_basebackup on
+#                          first use), in standby/ beside data/, on port+1
+#   pg.sh standby stop | url [DB] | pid
 #
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the
 # 'postgres' user (made by Debian's package) and its commands run as that user.
@@ -44,6 +47,43 @@ url() {
   echo "postgresql:///${1:-consortia}?host=$run&port=$port&user=consortia"
 }
 
+# The standby: a copy of the cluster taken with pg_basebackup, replaying
+# the primary's WAL as it streams (hot standby: it answers reads).
+sdata="$base/standby"
+sport=$((port + 1))
+standby_url() {
+  echo "postgresql:///${1:-consortia}?host=$run&port=$sport&user=consortia"
+}
+standby() {
+  case "${1:-}" in
+    start)
+      start >/dev/null
+      if [ ! -f "$sdata/PG_VERSION" ]; then
+        echo "pg.sh: copying the cluster into $sdata (pg_basebackup)"
+        as_owner "$bindir/pg_basebackup" -h "$run" -p "$port" -U consortia -D "$sdata" \
+          --write-recovery-conf --wal-method=stream --checkpoint=fast
+      fi
+      if as_owner "$bindir/pg_ctl" -D "$sdata" status >/dev/null 2>&1; then
+        return 0
+      fi
+      # hot_standby_feedback: the primary's vacuum waits for the standby's
+      # reads instead of cancelling them.
+      as_owner "$bindir/pg_ctl" -D "$sdata" -l "$base/standby.log" -w -t 60 \
+        -o "-k $run -p $sport -c listen_addresses='' -c max_connections=300 -c hot_standby_feedback=on" \
+        start >/dev/null
+      echo "pg.sh: the standby is running ($(standby_url))"
+      ;;
+    stop)
+      if [ -f "$sdata/PG_VERSION" ]; then
+        as_owner "$bindir/pg_ctl" -D "$sdata" -m fast -w stop >/dev/null 2>&1 || true
+      fi
+      ;;
+    url) standby_url "${2:-consortia}" ;;
+    pid) head -n 1 "$sdata/postmaster.pid" ;;
+    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+  esac
+}
+
 psql_admin() {
   psql -X -q -v ON_ERROR_STOP=1 "$(url postgres)" "$@"
 }
@@ -66,6 +106,7 @@ start() {
 }
 
 stop() {
+  standby stop
   if [ -f "$data/PG_VERSION" ]; then
     as_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
   fi
@@ -87,5 +128,6 @@ case "${1:-}" in
     fi
     ;;
   pid) head -n 1 "$data/postmaster.pid" ;;
-  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+  standby) standby "${2:-}" "${3:-}" ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
 esac

@@ -8,6 +8,7 @@ bash tools/deps.sh --test
 bash tools/contract-deps.sh
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   bash tools/pg.sh start
+  bash tools/pg.sh standby start   # the reads suite reads from it
 fi
 
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
@@ -21,8 +22,11 @@ for dir in "$@"; do
   if [ -z "${TEST_DATABASE_URL:-}" ]; then
     bash tools/pg.sh fresh consortia_test
     bash tools/pg.sh fresh consortia_test_replicas
+    bash tools/pg.sh fresh consortia_test_reads
     db=$(bash tools/pg.sh url consortia_test)
     export TEST_REPLICAS_DATABASE_URL=$(bash tools/pg.sh url consortia_test_replicas)
+    export TEST_READS_DATABASE_URL=$(bash tools/pg.sh url consortia_test_reads)
+    export TEST_READS_STANDBY_URL=$(bash tools/pg.sh standby url consortia_test_reads)
   else
     db=$TEST_DATABASE_URL
   fi
@@ -31,7 +35,7 @@ done
 bash tools/deploy-check.sh || status=1
 
 # One closing count over every build: the Criterion cases (unit, http,
-# http-replicas) as their runs summed them up.
+# http-replicas, reads) as their runs summed them up.
 cat "${@/%//meson-logs/testlog.txt}" 2>/dev/null |
   sed -n 's/.*Synthesis: Tested: [0-9]* | Passing: \([0-9]*\) | Failing: \([0-9]*\) | Crashing: \([0-9]*\).*/\1 \2 \3/p' |
   awk '{p += $1; f += $2 + $3} END {printf "tests: %d passed, %d failed\n", p, f}' || true

@@ -1,0 +1,282 @@
+/*
+ * The hot reads answer byte for byte what they answered before they were
+ * reworked: the statements of before.h against the server's answers over
+ * HTTP, and against the service's own statements in SQL for every day the
+ * answers can change on, on the demo and on the bench's data (run.sh).
+ */
+#include <criterion/criterion.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/register.h"
+#include "../../lib/resource.h"
+#include "../http/client.h"
+#include "before.h"
+#include "reads.h"
+
+/* Every school's document as the reference builds it, as of day (NULL: today). */
+static PGresult *
+before_schools(const char *day)
+{
+	PGresult *res = rows(BEFORE_SCHOOLS, 1, day);
+
+	cr_assert_gt(PQntuples(res), 2000, "the demo and the bench's schools are loaded");
+	return res;
+}
+
+/*
+ * The days a school's document can change on: today, and each first and
+ * last day of a membership or a vulnerability, with the day after each.
+ */
+static PGresult *
+days(void)
+{
+	return rows("SELECT DISTINCT d::text FROM ("
+	            "SELECT lower(valid) AS d FROM membership UNION SELECT upper(valid) - 1 FROM membership "
+	            "UNION SELECT upper(valid) FROM membership "
+	            "UNION SELECT lower(period) FROM vulnerability UNION SELECT upper(period) FROM vulnerability "
+	            "UNION SELECT london_today() UNION SELECT london_today() + 1) x "
+	            "WHERE d IS NOT NULL ORDER BY 1",
+	            0, NULL);
+}
+
+Test(reads, school_statement_equals_the_reference_on_every_day_that_matters)
+{
+	char *sql = NULL;
+	PGresult *d = days();
+	int checked = 0;
+
+	cr_assert(asprintf(&sql,
+	                   "SELECT count(*) FILTER (WHERE b.doc IS DISTINCT FROM n.doc), count(*), "
+	                   "min(b.urn) FILTER (WHERE b.doc IS DISTINCT FROM n.doc) "
+	                   "FROM (" BEFORE_SCHOOLS ") b (urn, doc) "
+	                   "FULL JOIN (SELECT s.urn, %s FROM %s) n (urn, doc) USING (urn)",
+	                   school_def.list_doc, school_def.list_from) > 0);
+	cr_assert_gt(PQntuples(d), 8, "the data has memberships and vulnerabilities over many days");
+	for (int i = -1; i < PQntuples(d); i++) {
+		const char *day = i < 0 ? NULL : PQgetvalue(d, i, 0);
+		PGresult *res = rows(sql, 1, day);
+		cr_assert_str_eq(PQgetvalue(res, 0, 0), "0", "as of %s, school %s differs",
+		                 day ? day : "today", PQgetvalue(res, 0, 2));
+		cr_assert_gt(atoi(PQgetvalue(res, 0, 1)), 2000);
+		PQclear(res);
+		checked++;
+	}
+	cr_assert_eq(checked, PQntuples(d) + 1);
+	PQclear(d);
+	free(sql);
+}
+
+Test(reads, both_ways_to_a_group_are_taken)
+{
+	/* Today the kept group answers; on a day outside its span the memberships are asked. */
+	long long kept = db_scalar("SELECT count(*) FROM school WHERE consortium_span @> london_today() "
+	                           "AND consortium_doc <> 'null'", NULL);
+	long long asked = db_scalar("SELECT count(*) FROM school WHERE NOT consortium_span @> (london_today() + 60)",
+	                            NULL);
+
+	cr_assert_gt(kept, 1000);
+	cr_assert_gt(asked, 100);
+}
+
+Test(reads, every_school_over_http_is_the_reference)
+{
+	PGresult *b = before_schools(NULL);
+	char path[64];
+
+	for (int i = 0; i < PQntuples(b); i++) {
+		struct resp *r;
+		snprintf(path, sizeof path, "/v1/schools/%s", PQgetvalue(b, i, 0));
+		r = http("GET", path, token("viewer"), NULL, NULL);
+		cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
+		cr_assert_str_eq(r->body, PQgetvalue(b, i, 1), "%s", path);
+		resp_free(r);
+	}
+	PQclear(b);
+}
+
+Test(reads, schools_as_of_other_days_over_http_are_the_reference)
+{
+	PGresult *d = rows("SELECT (london_today() + k)::text FROM unnest(ARRAY[-400, -244, 30, 31, 60, 900]) k",
+	                   0, NULL);
+
+	for (int k = 0; k < PQntuples(d); k++) {
+		const char *day = PQgetvalue(d, k, 0);
+		PGresult *b = before_schools(day);
+		for (int i = 0; i < PQntuples(b); i += 7) {
+			char path[96];
+			struct resp *r;
+			snprintf(path, sizeof path, "/v1/schools/%s?as_of=%s", PQgetvalue(b, i, 0), day);
+			r = http("GET", path, token("viewer"), NULL, NULL);
+			cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
+			cr_assert_str_eq(r->body, PQgetvalue(b, i, 1), "%s", path);
+			resp_free(r);
+		}
+		PQclear(b);
+	}
+	PQclear(d);
+}
+
+/*
+ * Every page of /v1/schools (as of day, NULL: today) is the reference's
+ * documents in order. The pages may be read on the standby: once it has
+ * replayed what the reference reads on the primary.
+ */
+static void
+pages_are_the_reference(const char *day)
+{
+	PGresult *b = before_schools(day);
+
+	standby_caught_up();
+	char path[512] = "/v1/schools?limit=100";
+	int at = 0, pages = 0;
+
+	if (day)
+		snprintf(path, sizeof path, "/v1/schools?limit=100&as_of=%s", day);
+	for (;;) {
+		struct resp *r = http("GET", path, token("viewer"), NULL, NULL);
+		const char *cursor;
+		size_t used = 10;
+		cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
+		cr_assert(strncmp(r->body, "{\"items\":[", 10) == 0);
+		for (size_t i = 0; i < json_array_size(json_object_get(r->json, "items")); i++, at++) {
+			const char *doc = PQgetvalue(b, at, 1);
+			size_t len = strlen(doc);
+			cr_assert(strncmp(r->body + used, doc, len) == 0, "page %d, school %s differs", pages,
+			          PQgetvalue(b, at, 0));
+			used += len + 1;   /* and the comma, or the closing bracket */
+		}
+		pages++;
+		cursor = json_string_value(json_object_get(r->json, "next_cursor"));
+		if (cursor == NULL) {
+			resp_free(r);
+			break;
+		}
+		snprintf(path, sizeof path, "/v1/schools?limit=100&cursor=%s%s%s", cursor, day ? "&as_of=" : "",
+		         day ? day : "");
+		resp_free(r);
+	}
+	cr_assert_eq(at, PQntuples(b), "every school listed once");
+	cr_assert_gt(pages, 20);
+	PQclear(b);
+}
+
+Test(reads, every_page_of_schools_is_the_reference)
+{
+	PGresult *d = rows("SELECT (london_today() + 60)::text", 0, NULL);
+
+	pages_are_the_reference(NULL);
+	pages_are_the_reference(PQgetvalue(d, 0, 0));
+	PQclear(d);
+}
+
+/* What the rows keep of their groups is what the memberships say today. */
+static void
+kept_groups_are_today_s(void)
+{
+	cr_assert_eq(db_scalar("SELECT count(*) FROM school s WHERE NOT EXISTS (SELECT FROM "
+	                       "school_group_on(s.urn, 'consortium', london_today()) c, "
+	                       "school_group_on(s.urn, 'area_network', london_today()) n "
+	                       "WHERE (c.doc, c.span, n.doc, n.span) IS NOT DISTINCT FROM "
+	                       "(s.consortium_doc, s.consortium_span, s.area_network_doc, s.area_network_span))",
+	                       NULL),
+	             0);
+}
+
+/* One school's answer over HTTP is the reference's, today. */
+static void
+school_is_the_reference(long long urn)
+{
+	char path[64], u[24];
+	const char *v[2] = {NULL, u};
+	PGresult *b;
+	struct resp *r;
+
+	snprintf(u, sizeof u, "%lld", urn);
+	b = PQexecParams(pg(), "SELECT doc FROM (" BEFORE_SCHOOLS ") x (urn, doc) WHERE urn = $2::integer", 2, NULL,
+	                 v, NULL, NULL, 0);
+	cr_assert_eq(PQresultStatus(b), PGRES_TUPLES_OK, "%s", PQerrorMessage(pg()));
+	cr_assert_eq(PQntuples(b), 1);
+	snprintf(path, sizeof path, "/v1/schools/%lld", urn);
+	r = http("GET", path, token("viewer"), NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	cr_assert_str_eq(r->body, PQgetvalue(b, 0, 0));
+	resp_free(r);
+	PQclear(b);
+}
+
+Test(reads, a_stale_kept_group_is_not_answered)
+{
+	/* As if the calendar had moved past what the rows keep: the memberships are asked. */
+	run("UPDATE school SET consortium_doc = '{\"id\" : 0, \"name\" : \"stale\"}', "
+	    "consortium_span = daterange(london_today() - 10, london_today()) "
+	    "WHERE urn IN (SELECT school_urn FROM membership WHERE kind = 'consortium' ORDER BY school_urn LIMIT 50)");
+	pages_are_the_reference(NULL);
+	run("SELECT school_groups_keep(urn) FROM school WHERE consortium_doc LIKE '%\"stale\"%'");
+	kept_groups_are_today_s();
+}
+
+Test(reads, the_kept_group_follows_every_change_through_the_api)
+{
+	const char *officer = token("admin");
+	long long m = db_scalar("SELECT min(id) FROM membership m JOIN school s ON s.urn = m.school_urn "
+	                        "WHERE m.kind = 'consortium' AND m.valid @> london_today() AND m.start_date < london_today() - 1 "
+	                        "AND s.la_id = (SELECT id FROM local_authority WHERE code = 990)",
+	                        NULL);
+	char id[24], school[24], path[96], body[256];
+	long long urn, group, other, moved;
+	PGresult *today = rows("SELECT london_today()::text", 0, NULL);
+	struct resp *r;
+
+	snprintf(id, sizeof id, "%lld", m);
+	urn = db_scalar("SELECT school_urn FROM membership WHERE id = $1::bigint", id);
+	snprintf(school, sizeof school, "%lld", urn);
+	group = db_scalar("SELECT group_id FROM membership WHERE id = $1::bigint", id);
+	other = db_scalar("SELECT min(g.id) FROM school_group g JOIN membership m ON m.id = $1::bigint "
+	                  "WHERE g.kind = 'consortium' AND g.la_id = (SELECT la_id FROM school_group WHERE id = m.group_id) "
+	                  "AND g.id <> m.group_id",
+	                  id);
+
+	/* moved to another group from today */
+	snprintf(path, sizeof path, "/v1/memberships/%lld/move", m);
+	snprintf(body, sizeof body, "{\"to_group_id\": %lld, \"on\": \"%s\"}", other, PQgetvalue(today, 0, 0));
+	r = http_json("POST", path, officer, body, "*");
+	cr_assert_lt(r->status, 300, "%s", r->body);
+	resp_free(r);
+	kept_groups_are_today_s();
+	school_is_the_reference(urn);
+	cr_assert_eq(db_scalar("SELECT (consortium_doc::json ->> 'id')::bigint FROM school WHERE urn = $1::integer",
+	                       school),
+	             other);
+
+	/* the new group renamed */
+	snprintf(path, sizeof path, "/v1/consortia/%lld", other);
+	r = http_json("PATCH", path, officer, "{\"name\": \"Renamed \\\"Cylch\\\" ñ\"}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	kept_groups_are_today_s();
+	school_is_the_reference(urn);
+
+	/* the move undone: the new membership deleted, the old one open again */
+	moved = db_scalar("SELECT id FROM membership WHERE school_urn = $1::integer AND kind = 'consortium' "
+	                  "AND valid @> london_today()",
+	                  school);
+	snprintf(path, sizeof path, "/v1/memberships/%lld", moved);
+	r = http("DELETE", path, officer, NULL, (const char *const[]){"If-Match: *", NULL});
+	cr_assert_eq(r->status, 204, "%s", r->body);
+	resp_free(r);
+	kept_groups_are_today_s();
+	school_is_the_reference(urn);
+	snprintf(path, sizeof path, "/v1/memberships/%lld", m);
+	r = http_json("PATCH", path, officer, "{\"end_date\": null}", "*");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	kept_groups_are_today_s();
+	school_is_the_reference(urn);
+	cr_assert_eq(db_scalar("SELECT (consortium_doc::json ->> 'id')::bigint FROM school WHERE urn = $1::integer",
+	                       school),
+	             group);
+	PQclear(today);
+}

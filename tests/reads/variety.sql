@@ -1,0 +1,54 @@
+-- The reads suite's data beyond the demo and the bench's (bench/money.sql):
+-- what makes a school's document depend on the day. In LA 990, by URN:
+--   every 7th: its group changed at the start of last September (the old
+--     membership ended, a new one in another group of its kind began);
+--   every 11th: its membership ends in 30 days, then a gap, then another
+--     group from 60 days on;
+--   every 13th: no group today, one from 10 days on;
+--   every 5th: vulnerable over a period (some ended, some open);
+--   every 3rd: a headteacher appointed on a day around two years ago;
+--   a few groups renamed, one with quotes and Welsh letters in its name.
+\set ON_ERROR_STOP 1
+
+CREATE TEMPORARY TABLE bench_school AS
+SELECT s.urn, m.kind, m.group_id, m.id AS membership_id, row_number() OVER (ORDER BY s.urn) AS n
+  FROM school s JOIN membership m ON m.school_urn = s.urn
+ WHERE s.la_id = (SELECT id FROM local_authority WHERE code = 990);
+
+CREATE TEMPORARY TABLE other_group AS
+SELECT b.urn, (SELECT g.id FROM school_group g WHERE g.kind = b.kind AND g.la_id = (SELECT id FROM local_authority WHERE code = 990)
+                  AND g.id <> b.group_id ORDER BY abs(g.id - b.group_id - 3), g.id LIMIT 1) AS other
+  FROM bench_school b;
+
+UPDATE membership SET end_date = make_date(extract(year FROM london_today() - 244)::integer, 8, 31)
+ WHERE id IN (SELECT membership_id FROM bench_school WHERE n % 7 = 0);
+INSERT INTO membership (group_id, kind, school_urn, start_date)
+SELECT o.other, b.kind, b.urn, make_date(extract(year FROM london_today() - 244)::integer, 9, 1)
+  FROM bench_school b JOIN other_group o USING (urn) WHERE b.n % 7 = 0;
+
+UPDATE membership SET end_date = london_today() + 30
+ WHERE id IN (SELECT membership_id FROM bench_school WHERE n % 11 = 0 AND n % 7 <> 0);
+INSERT INTO membership (group_id, kind, school_urn, start_date)
+SELECT o.other, b.kind, b.urn, london_today() + 60
+  FROM bench_school b JOIN other_group o USING (urn) WHERE b.n % 11 = 0 AND b.n % 7 <> 0;
+
+DELETE FROM membership WHERE id IN (SELECT membership_id FROM bench_school WHERE n % 13 = 0 AND n % 7 <> 0 AND n % 11 <> 0);
+INSERT INTO membership (group_id, kind, school_urn, start_date)
+SELECT b.group_id, b.kind, b.urn, london_today() + 10
+  FROM bench_school b WHERE b.n % 13 = 0 AND b.n % 7 <> 0 AND b.n % 11 <> 0;
+
+INSERT INTO vulnerability (school_urn, start_date, end_date, reason)
+SELECT urn, london_today() - 400 + (n % 50)::integer,
+       CASE WHEN n % 10 = 0 THEN london_today() - 20 END,
+       'Falling roll and "interim" leadership, n° ' || n
+  FROM bench_school WHERE n % 5 = 0;
+UPDATE school SET vulnerability_recorded = true WHERE urn IN (SELECT urn FROM vulnerability);
+
+UPDATE school SET headteacher_name = 'Head of ' || s.urn,
+                  headteacher_appointed_on = london_today() - 730 + (b.n % 5)::integer - 2
+  FROM bench_school b, school s WHERE b.urn = school.urn AND s.urn = school.urn AND b.n % 3 = 0;
+
+UPDATE school_group SET name = 'Cylch Ysgolion "Dyffryn" – ' || id
+ WHERE id IN (SELECT group_id FROM bench_school WHERE n % 97 = 0);
+
+ANALYZE;
