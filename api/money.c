@@ -159,7 +159,7 @@ api_payments(struct req *r)
 		if ((e = req_db(r, &c)) != ERR_OK ||
 		    (e = payment_feed(c, &r->who, pos, (long)limit, &text, &r->problem)) != ERR_OK)
 			return e;
-		respond_json(r, 200, text, strlen(text));
+		respond_page(r, text);   /* a finance system polling with If-None-Match: 304 until a change */
 		free(text);
 		return ERR_OK;
 	}

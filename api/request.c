@@ -12,6 +12,7 @@
 #include "../http/accept.h"
 #include "../http/etag.h"
 #include "../lib/date.h"
+#include "../lib/hash.h"
 #include "dispatch.h"
 
 enum err
@@ -90,10 +91,25 @@ json_in_welsh(json_t *o)
 }
 
 void
-respond_json(struct req *r, int status, const char *body, size_t len)
+etag_of(int version, const char *body, size_t len, char out[ETAG_MAX])
+{
+	const void *parts[] = {body};
+	char digest[65];
+
+	sha256_hex(digest, 1, parts, &len);
+	etag_format(version, digest, out);
+}
+
+/*
+ * Answer body (JSON) with status; in Welsh where it is given and asked for.
+ * tagged: with its ETag (of version, 0 for a page), and for a GET whose
+ * If-None-Match holds it, 304 and no body instead.
+ */
+static void
+respond_body(struct req *r, int status, const char *body, size_t len, bool tagged, int version)
 {
 	static const char *const languages[] = {"en", "cy", NULL};
-	char *welsh = NULL;
+	char *welsh = NULL, etag[ETAG_MAX];
 
 	/* A success asked for in Welsh (Accept-Language: cy) answers the Welsh where it is given. */
 	if (status < 300 && accept_language(req_header(r, "Accept-Language"), languages) == 1) {
@@ -105,22 +121,40 @@ respond_json(struct req *r, int status, const char *body, size_t len)
 		}
 		json_decref(o);
 	}
+	respond_header(r, "Vary", "Accept-Language");
+	if (tagged) {
+		etag_of(version, body, len, etag);
+		respond_header(r, "ETag", etag);
+		if (status == 200 && strcmp(r->in->http_verb, "GET") == 0 &&
+		    if_none_match(req_header(r, "If-None-Match"), etag)) {
+			free(welsh);
+			respond_empty(r, 304);
+			return;
+		}
+	}
 	ulfius_set_binary_body_response(r->out, (unsigned int)status, body, len);
 	free(welsh);
 	respond_header(r, "Content-Type", "application/json; charset=utf-8");
 	respond_header(r, "Content-Language", welsh ? "cy" : "en");
-	respond_header(r, "Vary", "Accept-Language");
 	r->status = status;
+}
+
+void
+respond_json(struct req *r, int status, const char *body, size_t len)
+{
+	respond_body(r, status, body, len, false, 0);
 }
 
 void
 respond_doc(struct req *r, int status, const struct doc *d)
 {
-	char etag[24];
+	respond_body(r, status, d->body, strlen(d->body), true, d->version);
+}
 
-	etag_format(d->version, etag);
-	respond_json(r, status, d->body, strlen(d->body));
-	respond_header(r, "ETag", etag);
+void
+respond_page(struct req *r, const char *body)
+{
+	respond_body(r, 200, body, strlen(body), true, 0);
 }
 
 void

@@ -12,6 +12,7 @@
 #ifndef CONSORTIA_REQUEST_H
 #define CONSORTIA_REQUEST_H
 
+#include "../http/etag.h"
 #include "server.h"
 
 struct req;
@@ -114,8 +115,17 @@ size_t json_in_welsh(json_t *o);
 /* Answer with a JSON text body (copied); in Welsh where given, when Accept-Language prefers cy. */
 void respond_json(struct req *r, int status, const char *body, size_t len);
 
-/* Answer with a resource representation and its ETag. */
+/*
+ * Answer with a resource representation and its ETag; a GET whose
+ * If-None-Match holds the ETag is answered 304, without the body.
+ */
 void respond_doc(struct req *r, int status, const struct doc *d);
+
+/* Answer 200 with a page of a list and its ETag, or 304 as respond_doc. */
+void respond_page(struct req *r, const char *body);
+
+/* The ETag of a representation: its version (0: a page) and a digest of its bytes. */
+void etag_of(int version, const char *body, size_t len, char out[ETAG_MAX]);
 
 /* Answer 201 with a new record of def: its representation, ETag and Location. */
 void respond_created(struct req *r, const struct resource_def *def, const struct doc *d);

@@ -37,7 +37,7 @@ api_resource_list(struct req *r)
 		return e;
 	if ((e = resource_list(c, def, &r->who, &r->query, &pg, &r->problem)) != ERR_OK)
 		return e;
-	respond_json(r, 200, pg.body, strlen(pg.body));
+	respond_page(r, pg.body);
 	if (pg.next_cursor) {
 		/* The next page keeps every filter, in canonical form. */
 		char *link = NULL, *acc = NULL;

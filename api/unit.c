@@ -82,8 +82,8 @@ respond_replay(struct req *r, const struct idem_replay *replay)
 	if (replay->location)
 		respond_header(r, "Location", replay->location);
 	if (json_is_integer(version)) {
-		char etag[24];
-		etag_format((int)json_integer_value(version), etag);
+		char etag[ETAG_MAX];
+		etag_of((int)json_integer_value(version), replay->body, strlen(replay->body), etag);
 		respond_header(r, "ETag", etag);
 	}
 	json_decref(o);

@@ -1,6 +1,6 @@
 /*
  * etag.c
- *    This module implements entity tags of versions (see etag.h).
+ *    This module implements entity tags (see etag.h).
  */
 #include "etag.h"
 
@@ -10,9 +10,19 @@
 #include "config.h"
 
 void
-etag_format(int version, char out[24])
+etag_format(int version, const char *digest, char out[ETAG_MAX])
 {
-	snprintf(out, 24, "\"%d\"", version);
+	if (version > 0)
+		snprintf(out, ETAG_MAX, "\"%d-%.*s\"", version, ETAG_DIGEST_LEN, digest);
+	else
+		snprintf(out, ETAG_MAX, "\"%.*s\"", ETAG_DIGEST_LEN, digest);
+}
+
+/* Does s (len bytes) hold only lower-case hex digits? */
+static bool
+all_hex(const char *s, size_t len)
+{
+	return strspn(s, "0123456789abcdef") >= len;
 }
 
 void
@@ -31,12 +41,16 @@ if_match_parse(const char *h, struct expected_version *out)
 			return;
 		}
 		len = strcspn(h, ",");
-		/* "<digits>" (no leading zero), then only white space before the next comma */
+		/*
+		 * "<digits>" or "<digits>-<digest>" (no leading zero), then only
+		 * white space before the next comma
+		 */
 		if (len >= 3 && h[0] == '"') {
 			size_t d = strspn(h + 1, "0123456789");
-			size_t rest = 1 + d + 1;
-			if (d > 0 && d < sizeof digits && (d == 1 || h[1] != '0') && h[1 + d] == '"' &&
-			    strspn(h + rest, " \t") == len - rest) {
+			size_t tail = h[1 + d] == '-' && all_hex(h + 2 + d, ETAG_DIGEST_LEN) ? 1 + ETAG_DIGEST_LEN : 0;
+			size_t rest = 1 + d + tail + 1;
+			if (d > 0 && d < sizeof digits && (d == 1 || h[1] != '0') && h[1 + d + tail] == '"' &&
+			    rest <= len && strspn(h + rest, " \t") == len - rest) {
 				memcpy(digits, h + 1, d);
 				digits[d] = '\0';
 				if (parse_int(digits, 0, 2147483647, &v) && out->n < 8)
@@ -45,4 +59,27 @@ if_match_parse(const char *h, struct expected_version *out)
 		}
 		h += len;
 	}
+}
+
+bool
+if_none_match(const char *h, const char *etag)
+{
+	size_t want = strlen(etag);
+
+	while (h && *h) {
+		size_t len;
+
+		while (*h == ' ' || *h == '\t' || *h == ',')
+			h++;
+		if (*h == '*')
+			return true;
+		if (strncmp(h, "W/", 2) == 0)
+			h += 2;   /* compared weakly */
+		len = strcspn(h, ",");
+		/* the tag, then only white space before the next comma */
+		if (len >= want && strncmp(h, etag, want) == 0 && strspn(h + want, " \t") == len - want)
+			return true;
+		h += len;
+	}
+	return false;
 }

@@ -20,6 +20,7 @@
 // and "N passed, M failed" as the last line. Exits 1 if any entry failed or
 // any operation was never exercised, 2 on bad usage.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import Ajv2020Module from 'ajv/dist/2020.js';
@@ -205,9 +206,12 @@ function checkEntry(entry) {
     if (media === 'application/problem+json' && value?.status !== undefined && value.status !== status) {
       errs.push(`problem status ${value.status} differs from HTTP status ${status}`);
     }
+    // The ETag names the version (a record's) and digests the body's bytes.
     const etag = headers.etag;
-    if (value && Number.isInteger(value.version) && etag && etag !== `"${value.version}"`) {
-      errs.push(`ETag ${etag} does not match body version ${value.version}`);
+    if (value && etag) {
+      const digest = createHash('sha256').update(Buffer.from(body, 'utf8')).digest('hex').slice(0, 16);
+      const want = Number.isInteger(value.version) ? `"${value.version}-${digest}"` : `"${digest}"`;
+      if (etag !== want) errs.push(`ETag ${etag} is not the body's: ${want}`);
     }
   } else if (typeof body !== 'string' || body.trim() === '') {
     errs.push(`${media} body is empty`);

@@ -3,7 +3,7 @@
  *    libFuzzer target: the request headers and path parts the service parses
  *    (http/ and lib/):
  *    Accept (accept_choose), a Content-Type parameter (media_type_param),
- *    If-Match (if_match_parse), X-Forwarded-For (forwarded_client),
+ *    If-Match and If-None-Match (if_match_parse, if_none_match), X-Forwarded-For (forwarded_client),
  *    Idempotency-Key (idem_key_valid), a path key (resource_key) and
  *    Content-Length (parse_int), and the request digest (sha256_hex).
  *
@@ -83,12 +83,18 @@ fuzz_if_match(const char *h)
 	const char *digits = strpbrk(h, "0123456789");
 	long v = digits ? strtol(digits, NULL, 10) : 1;
 	int version = v < 0 || v > 1000000000 ? 1 : (int)v;   /* the version the header names, if any */
-	char want[24];
+	char want[ETAG_MAX], bare[24], tagged[24];
 
-	etag_format(version, want);
+	etag_format(version, "0123456789abcdef", want);
 	FUZZ_CHECK(etag_matches(want, version), "%s does not match itself", want);
+	snprintf(bare, sizeof bare, "\"%d\"", version);
+	snprintf(tagged, sizeof tagged, "\"%d-", version);
 	if (etag_matches(h, version))
-		FUZZ_CHECK(strchr(h, '*') || strstr(h, want), "%s matched version %d", h, version);
+		FUZZ_CHECK(strchr(h, '*') || strstr(h, bare) || strstr(h, tagged), "%s matched version %d", h,
+		           version);
+	FUZZ_CHECK(if_none_match(want, want), "%s does not hold itself", want);
+	if (if_none_match(h, want))
+		FUZZ_CHECK(strchr(h, '*') || strstr(h, want), "%s held %s", h, want);
 	if (etag_matches(h, version + 1) && etag_matches(h, version))
 		FUZZ_CHECK(strchr(h, '*') || strchr(h, ','), "one tag matched two versions: %s", h);
 }

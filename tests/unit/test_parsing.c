@@ -175,6 +175,38 @@ Test(etag, if_match_compares_strongly)
 	cr_assert(etag_matches("\"1\", *", 3), "a list with a star is any");
 }
 
+Test(etag, if_match_takes_the_version_a_representation_s_tag_names)
+{
+	char tag[ETAG_MAX];
+
+	etag_format(3, "0123456789abcdef", tag);
+	cr_assert_str_eq(tag, "\"3-0123456789abcdef\"");
+	cr_assert(etag_matches(tag, 3));
+	cr_assert(etag_matches("\"1-0123456789abcdef\", \"3-fedcba9876543210\"", 3));
+	cr_assert_not(etag_matches(tag, 4));
+	cr_assert_not(etag_matches("\"3-0123456789abcde\"", 3), "a digest of 15 digits");
+	cr_assert_not(etag_matches("\"3-0123456789abcdef0\"", 3), "a digest of 17 digits");
+	cr_assert_not(etag_matches("\"3-0123456789ABCDEF\"", 3), "upper-case is not the service's");
+	cr_assert_not(etag_matches("W/\"3-0123456789abcdef\"", 3));
+	etag_format(0, "0123456789abcdef0123", tag);
+	cr_assert_str_eq(tag, "\"0123456789abcdef\"", "a page's: the digest alone");
+}
+
+Test(etag, if_none_match_compares_weakly)
+{
+	const char *tag = "\"3-0123456789abcdef\"";
+
+	cr_assert(if_none_match(tag, tag));
+	cr_assert(if_none_match("W/\"3-0123456789abcdef\"", tag), "weak comparison");
+	cr_assert(if_none_match("\"1-aaaaaaaaaaaaaaaa\" , \"3-0123456789abcdef\"", tag));
+	cr_assert(if_none_match("*", tag));
+	cr_assert_not(if_none_match("\"3\"", tag), "the version alone is not the representation");
+	cr_assert_not(if_none_match("\"3-0123456789abcdee\"", tag));
+	cr_assert_not(if_none_match("\"3-0123456789abcdef\"x", tag));
+	cr_assert_not(if_none_match("", tag));
+	cr_assert_not(if_none_match(NULL, tag));
+}
+
 Test(errors, every_error_maps_to_a_status_and_type)
 {
 	static const struct {
