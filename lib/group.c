@@ -66,8 +66,16 @@ group_check(const struct record *rec, struct problem *p)
 	"ELSE '[]'::json END, "                                                                     \
 	"'created_at', api_ts(g.created_at), 'updated_at', api_ts(g.updated_at), 'version', g.version)"
 
-#define GROUP_FROM(d)                                                                           \
-	"school_group g JOIN local_authority l ON l.id = g.la_id CROSS JOIN LATERAL ("              \
+/*
+ * A group's rows with its LA (la: how it is joined) and its members on date
+ * d. A list joins the LA table once for its page; one group's read looks its
+ * LA up by key instead (OFFSET 0 keeps the planner from flattening it into a
+ * hash of the whole table on every execution).
+ */
+#define GROUP_LA_JOIN "JOIN local_authority l ON l.id = g.la_id"
+#define GROUP_LA_LOOKUP "CROSS JOIN LATERAL (SELECT code FROM local_authority WHERE id = g.la_id OFFSET 0) l"
+#define GROUP_FROM(la, d)                                                                       \
+	"school_group g " la " CROSS JOIN LATERAL ("                                                \
 	"SELECT count(*) AS n, coalesce(sum(s.pupils), 0) AS pupils, "                              \
 	"coalesce(json_agg(json_build_object('membership_id', m.id, 'urn', s.urn, 'name', s.name, " \
 	"'phase', s.phase, 'pupils', s.pupils, 'start_date', m.start_date, 'end_date', m.end_date) " \
@@ -131,7 +139,8 @@ static const char *const group_csv[] = {
 		.update = &prefix##_UPDATE, .del = &prefix##_DELETE,                                    \
 		.del_conflict = "the group has members, chairs, nominations or service accounts; close it instead", \
 		.as_of = true, .list_doc = GROUP_DOC("coalesce($1::date, london_today())"),                \
-		.list_from = GROUP_FROM("coalesce($1::date, london_today())"),                             \
+		.list_from = GROUP_FROM(GROUP_LA_JOIN, "coalesce($1::date, london_today())"),              \
+		.one_from = GROUP_FROM(GROUP_LA_LOOKUP, "coalesce($1::date, london_today())"),            \
 		.list_where = "g.kind = '" kind "'", .filters = group_filters,                           \
 		.nfilters = sizeof group_filters / sizeof group_filters[0],                               \
 		.key_expr = "g.id", .key_type = "bigint", .q_expr = "g.name",                             \

@@ -84,27 +84,21 @@ school_check(const struct record *rec, struct problem *p)
 		              "a summary judgement goes with the day of its inspection, before September 2022");
 }
 
-/* The group of `kind` a school belongs to on date d, as {id, name}, or null. */
-#define SCHOOL_GROUP(kind, d)                                                                  \
-	"(SELECT json_build_object('id', g.id, 'name', g.name) FROM membership m "                 \
-	"JOIN school_group g ON g.id = m.group_id WHERE m.school_urn = s.urn AND m.kind = '" kind   \
-	"' AND m.valid @> " d ")"
-
 /*
  * Why the school was vulnerable on date d (its record of that day), or
  * NULL; asked only of a school with any record at all.
  */
 #define VULNERABLE_ON(d)                                                                        \
-	"CASE WHEN s.vulnerability_recorded THEN (SELECT v.reason FROM vulnerability v "           \
-	"WHERE v.school_urn = s.urn AND v.period @> " d ") END"
+	"CASE WHEN s.vulnerability_recorded THEN school_vulnerability_on(s.urn, " d ") END"
 
 /*
  * The group of `kind` on date d as the document's JSON text: the one the
- * row keeps (schema 0027) when d is among the days it holds for, else asked.
+ * row keeps when d is among the days it holds for, else asked of the
+ * memberships (schema 0027).
  */
 #define SCHOOL_GROUP_TEXT(kind, d)                                                             \
 	"CASE WHEN s." kind "_span @> " d " THEN s." kind "_doc "                                  \
-	"ELSE coalesce(" SCHOOL_GROUP(kind, d) "::text, 'null') END"
+	"ELSE school_group_doc_on(s.urn, '" kind "', " d ") END"
 
 /*
  * NB: the representation; every read of a school goes through it, as of
@@ -116,17 +110,26 @@ school_check(const struct record *rec, struct problem *p)
 	"('{' || s.doc_parts[1] || ', \"vulnerable\" : ' || ((" VULNERABLE_ON(d) ") IS NOT NULL)::text " \
 	"|| ', \"vulnerable_reason\" : ' || coalesce(to_json(" VULNERABLE_ON(d) ")::text, 'null') "    \
 	"|| ', ' || s.doc_parts[2] || ', \"headteacher_newly_appointed\" : ' "                    \
-	"|| coalesce((s.headteacher_appointed_on > (london_today() - interval '2 years')::date)::text, 'null') " \
+	"|| coalesce((s.headteacher_appointed_on > t.new_since)::text, 'null') "                    \
 	"|| ', ' || s.doc_parts[3] "                                                               \
 	"|| ', \"consortium\" : ' || " SCHOOL_GROUP_TEXT("consortium", d) " "                     \
 	"|| ', \"area_network\" : ' || " SCHOOL_GROUP_TEXT("area_network", d) " "                 \
 	"|| ', ' || s.doc_parts[4] || '}')"
-#define SCHOOL_FROM "school s JOIN local_authority l ON l.id = s.la_id"
+/*
+ * The days a read of schools depends on, once a statement (a subquery
+ * OFFSET 0 stays one row, joined once, where an expression would be
+ * evaluated wherever it is written): the day asked for ($1, default
+ * today), and the day after which a head's appointment is still new.
+ */
+#define SCHOOL_DAYS                                                                             \
+	"CROSS JOIN (SELECT coalesce($1::date, london_today()) AS on_day, "                         \
+	"(london_today() - interval '2 years')::date AS new_since OFFSET 0) t"
+#define SCHOOL_FROM "school s JOIN local_authority l ON l.id = s.la_id " SCHOOL_DAYS
 /*
  * One school's read, lock and record: the row alone (its document carries
  * its LA's code); the LA's code by its key where a lock loads it.
  */
-#define SCHOOL_ONE_FROM "school s"
+#define SCHOOL_ONE_FROM "school s " SCHOOL_DAYS
 #define SCHOOL_LA_CODE "(SELECT code FROM local_authority WHERE id = s.la_id)"
 
 
@@ -223,8 +226,7 @@ const struct resource_def school_def = {
 	.update = &SCHOOL_UPDATE,
 	.del = &SCHOOL_DELETE,
 	.del_conflict = "the school is referred to; close it instead (PATCH status to closed)",
-	/* the day as an InitPlan: once a statement, not once a row */
-	.list_doc = SCHOOL_DOC("(SELECT coalesce($1::date, london_today()))"),
+	.list_doc = SCHOOL_DOC("t.on_day"),
 	.as_of = true,
 	.list_from = SCHOOL_FROM,
 	.one_from = SCHOOL_ONE_FROM,

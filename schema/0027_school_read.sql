@@ -57,6 +57,22 @@ END $$;
 CREATE TRIGGER zz_school_doc_parts BEFORE INSERT OR UPDATE ON school
     FOR EACH ROW EXECUTE FUNCTION school_doc_parts();
 
+-- What a read asks only when the row does not keep the answer: the group of
+-- a kind a school is in on day t as its document shows it, and why it was
+-- vulnerable that day. Functions, not subqueries of the read, so that a
+-- read taking the kept answer (nearly every one) plans and starts no
+-- look-up it does not run.
+CREATE FUNCTION school_group_doc_on(u integer, k text, t date) RETURNS text
+    LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT json_build_object('id', g.id, 'name', g.name)::text
+                       FROM membership x JOIN school_group g ON g.id = x.group_id
+                      WHERE x.school_urn = u AND x.kind = k AND x.valid @> t), 'null')
+$$;
+CREATE FUNCTION school_vulnerability_on(u integer, t date) RETURNS text
+    LANGUAGE sql STABLE AS $$
+    SELECT v.reason FROM vulnerability v WHERE v.school_urn = u AND v.period @> t
+$$;
+
 -- The group of a kind a school is in on day t, as its document shows it,
 -- and the days around t with the same answer.
 CREATE FUNCTION school_group_on(u integer, k text, t date, OUT doc text, OUT span daterange)

@@ -46,4 +46,43 @@
 	"SELECT s.urn, " BEFORE_SCHOOL_DOC("(SELECT coalesce($1::date, london_today()))") "::text " \
 	"FROM school s JOIN local_authority l ON l.id = s.la_id ORDER BY s.urn"
 
+/* A group's chair or deputy on date d. */
+#define BEFORE_GROUP_CHAIR(role, d)                                                            \
+	"(SELECT json_build_object('id', c.id, 'person_name', c.person_name, 'email', c.email, "   \
+	"'school_urn', c.school_urn, 'start_date', c.start_date, 'end_date', c.end_date, "         \
+	"'review_due_on', c.review_due_on, 'confirmed_on', (SELECT k.confirmed_on "                \
+	"FROM chair_confirmation k WHERE k.group_id = g.id AND k.academic_year = academic_year_of(" d ") " \
+	"AND (k.chair_id = c.id OR k.deputy_id = c.id))) "                                         \
+	"FROM chair_appointment c WHERE c.group_id = g.id AND c.role = '" role "' AND c.term @> " d ")"
+
+/* A group's document with its members, as of d. */
+#define BEFORE_GROUP_DOC(d)                                                                     \
+	"json_build_object('id', g.id, 'kind', g.kind, 'la_code', l.code, 'area_id', g.area_id, "  \
+	"'name', g.name, 'name_cy', g.name_cy, 'status', g.status, 'created_on', g.created_on, "    \
+	"'closed_on', g.closed_on, "                                                                \
+	"'as_of', " d ", 'school_count', mc.n, 'pupil_count', mc.pupils, 'members', mc.members, "   \
+	"'chair', " BEFORE_GROUP_CHAIR("chair", d) ", 'deputy', " BEFORE_GROUP_CHAIR("deputy", d) ", " \
+	"'nominations', coalesce((SELECT json_agg(json_build_object('id', n.id, 'role', n.role, "  \
+	"'person_name', n.person_name, 'school_urn', n.school_urn, 'start_date', n.start_date, "    \
+	"'end_date', n.end_date) ORDER BY n.role) FROM nomination n WHERE n.group_id = g.id "        \
+	"AND n.term @> " d "), '[]'::json), "                                                       \
+	"'warnings', CASE WHEN g.kind = 'consortium' AND mc.n NOT BETWEEN 8 AND 22 THEN "           \
+	"json_build_array(format('has %s member schools; a consortium normally has 8 to 22', mc.n)) " \
+	"ELSE '[]'::json END, "                                                                     \
+	"'created_at', api_ts(g.created_at), 'updated_at', api_ts(g.updated_at), 'version', g.version)"
+
+#define BEFORE_GROUP_DAY "coalesce($1::date, london_today())"
+
+/* Every group's document as of $1 (NULL: today), by id; its kind's path second. */
+#define BEFORE_GROUPS                                                                          \
+	"SELECT g.id, " BEFORE_GROUP_DOC(BEFORE_GROUP_DAY) "::text, "                               \
+	"CASE g.kind WHEN 'consortium' THEN 'consortia' ELSE 'area-networks' END "                  \
+	"FROM school_group g JOIN local_authority l ON l.id = g.la_id CROSS JOIN LATERAL ("         \
+	"SELECT count(*) AS n, coalesce(sum(s.pupils), 0) AS pupils, "                              \
+	"coalesce(json_agg(json_build_object('membership_id', m.id, 'urn', s.urn, 'name', s.name, " \
+	"'phase', s.phase, 'pupils', s.pupils, 'start_date', m.start_date, 'end_date', m.end_date) " \
+	"ORDER BY s.name, s.urn), '[]'::json) AS members FROM membership m "                        \
+	"JOIN school s ON s.urn = m.school_urn WHERE m.group_id = g.id AND m.valid @> "             \
+	BEFORE_GROUP_DAY ") mc ORDER BY g.id"
+
 #endif
