@@ -1,7 +1,10 @@
--- wrk: the officer's two writes, POST /v1/fund-allocations for a pair of
--- fund and group (from PAIRS, this thread's share of them), then
--- POST /v1/fund-allocations/{id}/approve of each allocation made.
+-- wrk: the money's three writes, each allocation through them in turn:
+-- POST /v1/fund-allocations for a pair of fund and group (from PAIRS, this
+-- thread's share of them) as the officer (TOKEN), then
+-- POST /v1/fund-allocations/{id}/approve of it (which makes its payment),
+-- then POST /v1/payments/{payment_id}/paid as finance (PAY_TOKEN).
 local auth = "Bearer " .. os.getenv("TOKEN")
+local pay_auth = "Bearer " .. os.getenv("PAY_TOKEN")
 local threads = tonumber(os.getenv("THREADS") or "2")
 local started = 0
 
@@ -17,10 +20,16 @@ init = function(args)
     if f then rows[#rows + 1] = {f, g, u} end
   end
   next_row = tid + 1
-  made = {}
+  made, due = {}, {}
 end
 
 request = function()
+  if #due > 0 then
+    local id = table.remove(due)
+    return wrk.format("POST", "/v1/payments/" .. id .. "/paid",
+                      {["Authorization"] = pay_auth, ["Content-Type"] = "application/json"},
+                      '{"remittance_reference": "BACS-' .. id .. '", "paid_on": "2020-10-01"}')
+  end
   if #made > 0 then
     local id = table.remove(made)
     return wrk.format("POST", "/v1/fund-allocations/" .. id .. "/approve",
@@ -38,5 +47,8 @@ response = function(status, headers, body)
   if status == 201 then
     local id = body:match('"id"%s*:%s*(%d+)')
     if id then made[#made + 1] = id end
+  elseif status == 200 then
+    local payment = body:match('"payment_id"%s*:%s*(%d+)')
+    if payment and body:match('"status"%s*:%s*"approved"') then due[#due + 1] = payment end
   end
 end
