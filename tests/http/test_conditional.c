@@ -11,18 +11,6 @@
 
 #include "client.h"
 
-static long long
-created(const char *path, const char *body)
-{
-	struct resp *r = http_json("POST", path, token("officer"), body, NULL);
-	long long id;
-
-	cr_assert_eq(r->status, 201, "POST %s: %s", path, r->body);
-	id = json_integer_value(json_object_get(r->json, "id"));
-	resp_free(r);
-	return id;
-}
-
 /* GET path with If-None-Match: inm (NULL: none); the answer. */
 static struct resp *
 get_if(const char *path, const char *inm)
@@ -106,10 +94,10 @@ Test(conditional, a_change_to_another_record_a_document_shows_is_not_a_current_c
 	make_la(la, "Renameshire");
 	urn = make_school(la, 1, "Shown Primary", "primary");
 	snprintf(body, sizeof body, "{\"la_code\": %d, \"name\": \"Old Name\", \"created_on\": \"2019-09-01\"}", la);
-	group = created("/v1/consortia", body);
+	group = post_created(token("officer"), "/v1/consortia", body);
 	snprintf(body, sizeof body, "{\"group_id\": %lld, \"school_urn\": %d, \"start_date\": \"2019-09-01\"}", group,
 	         urn);
-	created("/v1/memberships", body);
+	post_created(token("officer"), "/v1/memberships", body);
 	snprintf(path, sizeof path, "/v1/schools/%d", urn);
 	before = etag_of_get(path);
 

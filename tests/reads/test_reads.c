@@ -43,6 +43,17 @@ days(void)
 	            0, NULL);
 }
 
+/* GET path as a viewer answers 200 with exactly the reference's document. */
+static void
+answers_the_reference(const char *path, const char *reference)
+{
+	struct resp *r = http("GET", path, token("viewer"), NULL, NULL);
+
+	cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
+	cr_assert_str_eq(r->body, reference, "%s", path);
+	resp_free(r);
+}
+
 /*
  * The service's statement for def (its document over the rows one record's
  * read takes) against the reference, for every record, as of every day the
@@ -98,13 +109,9 @@ Test(reads, every_group_over_http_is_the_reference)
 		cr_assert_gt(PQntuples(b), 1000);
 		for (int i = 0; i < PQntuples(b); i += day ? 5 : 1) {
 			char path[96];
-			struct resp *r;
 			snprintf(path, sizeof path, "/v1/%s/%s%s%s", PQgetvalue(b, i, 2), PQgetvalue(b, i, 0),
 			         day ? "?as_of=" : "", day ? day : "");
-			r = http("GET", path, token("viewer"), NULL, NULL);
-			cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
-			cr_assert_str_eq(r->body, PQgetvalue(b, i, 1), "%s", path);
-			resp_free(r);
+			answers_the_reference(path, PQgetvalue(b, i, 1));
 		}
 		PQclear(b);
 	}
@@ -129,12 +136,8 @@ Test(reads, every_school_over_http_is_the_reference)
 	char path[64];
 
 	for (int i = 0; i < PQntuples(b); i++) {
-		struct resp *r;
 		snprintf(path, sizeof path, "/v1/schools/%s", PQgetvalue(b, i, 0));
-		r = http("GET", path, token("viewer"), NULL, NULL);
-		cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
-		cr_assert_str_eq(r->body, PQgetvalue(b, i, 1), "%s", path);
-		resp_free(r);
+		answers_the_reference(path, PQgetvalue(b, i, 1));
 	}
 	PQclear(b);
 }
@@ -149,12 +152,8 @@ Test(reads, schools_as_of_other_days_over_http_are_the_reference)
 		PGresult *b = before_schools(day);
 		for (int i = 0; i < PQntuples(b); i += 7) {
 			char path[96];
-			struct resp *r;
 			snprintf(path, sizeof path, "/v1/schools/%s?as_of=%s", PQgetvalue(b, i, 0), day);
-			r = http("GET", path, token("viewer"), NULL, NULL);
-			cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
-			cr_assert_str_eq(r->body, PQgetvalue(b, i, 1), "%s", path);
-			resp_free(r);
+			answers_the_reference(path, PQgetvalue(b, i, 1));
 		}
 		PQclear(b);
 	}
@@ -234,7 +233,6 @@ school_is_the_reference(long long urn)
 	char path[64], u[24];
 	const char *v[2] = {NULL, u};
 	PGresult *b;
-	struct resp *r;
 
 	snprintf(u, sizeof u, "%lld", urn);
 	b = PQexecParams(pg(), "SELECT doc FROM (" BEFORE_SCHOOLS ") x (urn, doc) WHERE urn = $2::integer", 2, NULL,
@@ -242,10 +240,7 @@ school_is_the_reference(long long urn)
 	cr_assert_eq(PQresultStatus(b), PGRES_TUPLES_OK, "%s", PQerrorMessage(pg()));
 	cr_assert_eq(PQntuples(b), 1);
 	snprintf(path, sizeof path, "/v1/schools/%lld", urn);
-	r = http("GET", path, token("viewer"), NULL, NULL);
-	cr_assert_eq(r->status, 200);
-	cr_assert_str_eq(r->body, PQgetvalue(b, 0, 0));
-	resp_free(r);
+	answers_the_reference(path, PQgetvalue(b, 0, 0));
 	PQclear(b);
 }
 
