@@ -64,7 +64,8 @@ static const char usage_sql[] =
 	"\n"
 	"Print the SQL the service runs for a resource (as the audit trail names it, such as\n"
 	"school or fund-allocation), for an unscoped caller: one statement a line, after\n"
-	"its kind (get, lock, record, insert, update, delete, action:NAME) and a tab. For\n"
+	"its kind (get, lock, record, list, insert, update, delete, action:NAME) and a tab;\n"
+	"list is a list's first page, in its default order and of its default size. For\n"
 	"a database administrator's EXPLAIN, and the benchmark's pgbench scripts.\n";
 
 static const char usage_token[] =
@@ -410,6 +411,19 @@ cmd_sql(int argc, char **argv)
 			return cli_fail("sql", "out of memory");
 		print_sql(kinds[k], sql);
 		free(sql);
+	}
+	/* A list's first page, in its default order, of the default size, as of today. */
+	{
+		struct query q = {0};
+		struct scope all = {0};
+		struct list_request lr;
+		struct problem p = {0};
+
+		if (list_prepare(def, &all, &q, NULL, true, &lr, &p) == ERR_OK) {
+			print_sql("list", lr.sql);
+			list_request_free(&lr);
+		}
+		problem_clear(&p);
 	}
 	print_sql("insert", def->insert ? def->insert->sql : NULL);
 	print_sql("update", def->update ? def->update->sql : NULL);

@@ -54,19 +54,28 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 export TOKEN=$($bin token --role viewer --sub bench --ttl 7200) URN_FIRST=$first URN_COUNT=$schools
 
 # --- the statements, as each build prints them (consortia sql school) -------
-# The single read: $1 the day (NULL: today), $2 the URN. The page: the same
-# document over the list's join, keyset on the URN, as lib/list.c builds it.
+# The single read: $1 the day (NULL: today), $2 the URN. The page: the
+# list's first page ($1 the day), of 100; a build that does not print it
+# (before `list` was printed) is given its document over the list's join,
+# keyset on the URN, as its lib/list.c built it. The peers take the same
+# statements with their own parameters: $1 the URN; $1 the cursor ('' for
+# the first page) and $2 the limit.
 doc_of() { sed -e 's/^SELECT s.version AS version, //' -e 's/ AS doc FROM .*//'; }
 statements() {  # binary name -> $work/name_{get,page}.sql (pgbench) and name_{one,list}.sql (peers)
-  local get
+  local get list
   get=$("$1" sql school | awk -F'\t' '$1 == "get" {print $2}')
+  list=$("$1" sql school | awk -F'\t' '$1 == "list" {print $2}')
+  [ -n "$list" ] || list="SELECT $(echo "$get" | doc_of), (s.urn)::text, (s.urn)::text FROM school s JOIN local_authority l ON l.id = s.la_id WHERE true ORDER BY s.urn ASC, s.urn ASC LIMIT 51"
+  list=$(echo "$list" | sed 's/\$1::date/NULL::date/g')
   printf '\\set urn random(:first, :last)\n%s;\n' \
     "$(echo "$get" | sed -e 's/\$1::date/NULL::date/g' -e 's/\$2::integer/:urn::integer/')" > "$work/$2_get.sql"
-  printf '%s, (s.urn)::text, (s.urn)::text FROM school s JOIN local_authority l ON l.id = s.la_id WHERE true ORDER BY s.urn ASC, s.urn ASC LIMIT 101;\n' \
-    "SELECT $(echo "$get" | doc_of | sed 's/\$1::date/NULL::date/g')" > "$work/$2_page.sql"
+  echo "$list;" | sed 's/ LIMIT 51;$/ LIMIT 101;/' > "$work/$2_page.sql"
   echo "$get" | sed -e 's/\$1::date/NULL::date/g' -e 's/\$2::integer/$1::integer/' > "$work/$2_one.sql"
-  printf '%s AS doc, s.urn FROM school s JOIN local_authority l ON l.id = s.la_id WHERE s.urn > coalesce(nullif($1, %s)::integer, 0) ORDER BY s.urn LIMIT $2::integer\n' \
-    "SELECT $(echo "$get" | doc_of | sed 's/\$1::date/NULL::date/g')" "''" > "$work/$2_list.sql"
+  echo "$list" | sed -e 's/, (s.urn)::text, (s.urn)::text FROM / AS doc, s.urn FROM /' \
+    -e "s/ WHERE true ORDER BY s.urn ASC, s.urn ASC LIMIT 51\$/ WHERE s.urn > coalesce(nullif(\$1, '')::integer, 0) ORDER BY s.urn LIMIT \$2::integer/" \
+    > "$work/$2_list.sql"
+  grep -q 'LIMIT 101;$' "$work/$2_page.sql" && grep -q 'LIMIT \$2::integer$' "$work/$2_list.sql" ||
+    { echo "bench: the list statement of $1 is not of the shape expected" >&2; exit 1; }
 }
 statements "$bin" service
 [ -n "$before_bin" ] && statements "$before_bin" before
@@ -105,7 +114,11 @@ for n in "${names[@]}"; do
   curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:${port[$n]}/v1/schools/$((first + 7))" > "$work/answer_$n.json"
 done
 for n in "${names[@]}"; do
-  cmp -s "$work/answer_service.json" "$work/answer_$n.json" || echo "bench: $n answers another document for one school" >&2
+  cmp -s "$work/answer_service.json" "$work/answer_$n.json" || { echo "bench: $n answers another document for one school" >&2; exit 1; }
+  # (Fastify's serializer sends each document of a page as a JSON string: its quotes escaped)
+  items=$(curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:${port[$n]}/v1/schools?limit=100" |
+          python3 -c 'import re, sys; print(len(re.findall(r"urn\\?\" : ", sys.stdin.read())))')
+  [ "$items" = 100 ] || { echo "bench: $n's first page holds $items schools, not 100" >&2; exit 1; }
 done
 
 # --- measures ----------------------------------------------------------------
