@@ -82,7 +82,7 @@ fuzz_if_match(const char *h)
 {
 	const char *digits = strpbrk(h, "0123456789");
 	long v = digits ? strtol(digits, NULL, 10) : 1;
-	int version = v < 0 || v > 1000000000 ? 1 : (int)v;   /* the version the header names, if any */
+	int version = v < 1 || v > 1000000000 ? 1 : (int)v;   /* the version the header names, if any (from 1) */
 	char want[ETAG_MAX], bare[24], tagged[24];
 
 	etag_format(version, "0123456789abcdef", want);
