@@ -58,6 +58,16 @@ standby() {
   case "${1:-}" in
     start)
       start >/dev/null
+      # A standby stopped while the primary went on replays from its last
+      # restart point; once the primary has recycled that WAL it never
+      # catches up, and the copy is taken again.
+      if [ -f "$sdata/PG_VERSION" ] && ! as_owner "$bindir/pg_ctl" -D "$sdata" status >/dev/null 2>&1; then
+        redo=$(as_owner "$bindir/pg_controldata" -D "$sdata" | sed -n "s/^Latest checkpoint's REDO WAL file: *//p")
+        if [ -n "$redo" ] && ! as_owner test -f "$data/pg_wal/$redo"; then
+          echo "pg.sh: the primary no longer holds the WAL the standby needs ($redo); copying it again"
+          rm -rf "$sdata"
+        fi
+      fi
       if [ ! -f "$sdata/PG_VERSION" ]; then
         echo "pg.sh: copying the cluster into $sdata (pg_basebackup)"
         as_owner "$bindir/pg_basebackup" -h "$run" -p "$port" -U consortia -D "$sdata" \
