@@ -158,7 +158,7 @@ conns_uri_seen(void *cls, const char *uri, struct MHD_Connection *connection)
 		set_phase(cs, c, IN_REQUEST);
 		pthread_mutex_unlock(&cs->mu);
 	}
-	return ulfius_uri_logger(NULL, uri);   /* ulfius gives its own no argument */
+	return front_exchange_new(uri);
 }
 
 void
@@ -177,7 +177,9 @@ conns_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
 		pthread_cond_broadcast(&cs->cv);
 		pthread_mutex_unlock(&cs->mu);
 	}
-	mhd_request_completed(NULL, connection, con_cls, toe);
+	(void)toe;
+	front_exchange_free(*con_cls);
+	*con_cls = NULL;
 }
 
 void

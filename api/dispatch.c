@@ -213,7 +213,7 @@ finish(struct req *r)
 	cors(r);
 	if (conns_draining(r->app->conns))
 		respond_header(r, "Connection", "close");
-	round_trips = r->db ? r->db->round_trips : 0;
+	round_trips = (r->db ? r->db->round_trips : 0) + r->statements_later;
 	standby = r->db && r->db->pool == &r->app->reads;
 	if (r->db)
 		db_release(r->db->pool, r->db);
@@ -338,29 +338,77 @@ admit(struct req *r)
 	return ERR_OK;
 }
 
-int
-dispatch(const struct _u_request *in, struct _u_response *out, void *user_data)
+/* Answer r with e (an error made a problem), then the common headers and the log line; frees r. */
+static void
+close_request(struct req *r, enum err e)
 {
-	const struct binding *b = user_data;
-	struct req r;
+	const struct sockaddr *peer = r->in->client_address;
+	struct conns *cs = r->app->conns;
+
+	if (e != ERR_OK) {
+		if (r->problem.err == ERR_OK)
+			problem_set(&r->problem, e, "%s", http_error_info(e)->title);
+		r->problem.err = e;
+		respond_problem(r);
+	}
+	finish(r);
+	free(r);
+	conns_handling(cs, peer, false);
+}
+
+struct req *
+dispatch(const struct _u_request *in, struct _u_response *out, const struct binding *b)
+{
+	struct req *r = malloc(sizeof *r);
 	enum err e;
 
-	conns_handling(b->app->conns, in->client_address, true);
-	req_init(&r, b->app, b->route, in, out);
-	e = admit(&r);
-	if (e == ERR_OK)
-		e = route_writes(b->route) ? run_unit(&r) : b->route->handler(&r);
-	if (read_again_on_primary(&r, e))
-		e = b->route->handler(&r);
-	if (e != ERR_OK) {
-		if (r.problem.err == ERR_OK)
-			problem_set(&r.problem, e, "%s", http_error_info(e)->title);
-		r.problem.err = e;
-		respond_problem(&r);
+	if (r == NULL) {
+		static const char oom[] = "{\"type\":\"urn:consortia:problem:internal\",\"title\":"
+		                          "\"Internal error\",\"status\":500,\"detail\":\"out of memory\"}";
+
+		ulfius_set_binary_body_response(out, 500, oom, sizeof oom - 1);
+		u_map_put(out->map_header, "Content-Type", "application/problem+json");
+		return NULL;
 	}
-	finish(&r);
-	conns_handling(b->app->conns, in->client_address, false);
-	return U_CALLBACK_COMPLETE;
+	conns_handling(b->app->conns, in->client_address, true);
+	req_init(r, b->app, b->route, in, out);
+	e = admit(r);
+	if (e == ERR_OK)
+		e = route_writes(b->route) ? run_unit(r) : b->route->handler(r);
+	if (e == ERR_OK && r->then)
+		return r;   /* the front door sends r->later; dispatch_resume answers */
+	pipeline_query_clear(&r->later);
+	if (read_again_on_primary(r, e))
+		e = b->route->handler(r);
+	close_request(r, e);
+	return NULL;
+}
+
+void
+dispatch_resume(struct req *r)
+{
+	enum err e = r->later.err;
+
+	r->statements_later++;
+	if (e == ERR_OK)
+		e = r->then(r, r->later.res);
+	r->then = NULL;
+	pipeline_query_clear(&r->later);
+	close_request(r, e);
+}
+
+void
+dispatch_abandon(struct req *r)
+{
+	struct conns *cs = r->app->conns;
+	const struct sockaddr *peer = r->in->client_address;
+
+	r->status = 499;
+	r->then = NULL;
+	pipeline_query_clear(&r->later);
+	finish(r);
+	free(r);
+	conns_handling(cs, peer, false);
 }
 
 /* Does path match the ulfius pattern (":name" matches one segment)? */

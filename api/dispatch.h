@@ -18,10 +18,20 @@ struct binding {
 struct router;
 struct router *router_new(struct app *app);
 void router_free(struct router *rt);
-int route_request(const struct _u_request *in, struct _u_response *out, void *user_data);
-
+/*
+ * Answer a request, or start to: NULL when out holds the answer; else the
+ * request, whose read (r->later) the caller sends (pipeline_submit) and
+ * answers with dispatch_resume once it is back.
+ */
+struct req *route_request(const struct _u_request *in, struct _u_response *out,
+                          const struct router *rt);
 /* Run a request on its route: admit it, run its handler, answer and log it (dispatch.c). */
-int dispatch(const struct _u_request *in, struct _u_response *out, void *user_data);
+struct req *dispatch(const struct _u_request *in, struct _u_response *out,
+                     const struct binding *b);
+/* Answer r from its read's result (or error) into its response; frees r. */
+void dispatch_resume(struct req *r);
+/* r's read came back after its client went (the service stopping): log it and free r. */
+void dispatch_abandon(struct req *r);
 void req_init(struct req *r, struct app *app, const struct route *route,
               const struct _u_request *in, struct _u_response *out);
 /* Answer r->problem as application/problem+json (or an RFC 6749 error). */

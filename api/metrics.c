@@ -236,6 +236,30 @@ write_standby(FILE *f, struct standby *s)
 	        st.skipped, st.failed);
 }
 
+/* PIPELINE_CONNECTIONS: the reads sent without holding a worker. */
+static void
+write_pipeline(FILE *f, struct pipeline *pl)
+{
+	struct pipeline_stats st;
+
+	pipeline_stats(pl, &st);
+	fprintf(f,
+	        "# HELP consortia_pipeline_statements_total Reads sent to the database without holding "
+	        "a worker (their connection suspended until the answer is in).\n"
+	        "# TYPE consortia_pipeline_statements_total counter\n"
+	        "consortia_pipeline_statements_total %llu\n"
+	        "# HELP consortia_pipeline_in_flight Those on the database now.\n"
+	        "# TYPE consortia_pipeline_in_flight gauge\n"
+	        "consortia_pipeline_in_flight %u\n"
+	        "# HELP consortia_pipeline_in_flight_peak The most on the database at once since start.\n"
+	        "# TYPE consortia_pipeline_in_flight_peak gauge\n"
+	        "consortia_pipeline_in_flight_peak %u\n"
+	        "# HELP consortia_pipeline_connections The pipeline's database connections open now.\n"
+	        "# TYPE consortia_pipeline_connections gauge\n"
+	        "consortia_pipeline_connections %u\n",
+	        st.sent, st.in_flight, st.peak, st.connections);
+}
+
 static void
 write_connections(FILE *f, struct conns *cs)
 {
@@ -274,6 +298,8 @@ api_metrics(struct req *r)
 	write_database(f, &r->app->pool, &r->app->exports);
 	if (r->app->standby)
 		write_standby(f, r->app->standby);
+	if (r->app->pipeline)
+		write_pipeline(f, r->app->pipeline);
 	write_connections(f, r->app->conns);
 	if (fclose(f) != 0 || text == NULL) {
 		free(text);

@@ -23,6 +23,17 @@ req_key(struct req *r, char key[24])
 }
 
 enum err
+req_later(struct req *r, const struct db_stmt *st, int n, const char *const *vals,
+          enum err (*then)(struct req *r, const PGresult *res))
+{
+	if (!pipeline_query_set(&r->later, st, n, vals))
+		return problem_set(&r->problem, ERR_INTERNAL, "out of memory");
+	r->later.p = &r->problem;
+	r->then = then;
+	return ERR_OK;
+}
+
+enum err
 req_target(struct req *r, char key[24], struct expected_version *expect, struct db_conn **c)
 {
 	enum err e;

@@ -13,6 +13,7 @@
 #define CONSORTIA_REQUEST_H
 
 #include "../http/etag.h"
+#include "../lib/pipeline.h"
 #include "server.h"
 
 struct req;
@@ -76,7 +77,20 @@ struct req {
 	bool rate_known;                    /* the caller's bucket was counted: rate is set */
 	const char *log_path;               /* what the log shows for a path that holds a secret, or NULL */
 	struct throttle_left rate;          /* for the RateLimit-* headers */
+	/* A read sent without waiting (req_later): the front door sends it, dispatch_resume answers. */
+	struct pipeline_query later;
+	enum err (*then)(struct req *r, const PGresult *res);   /* non-NULL: `later` is pending */
+	unsigned statements_later;          /* statements run that way, for the log */
 };
+
+/*
+ * Answer r from one statement run without holding the worker: st with its
+ * n values (copied) goes to the pipeline once the handler returns ERR_OK,
+ * and `then` makes the answer from its result, as a handler would. The
+ * handler must have nothing else to do after it. Out of memory: ERR_INTERNAL.
+ */
+enum err req_later(struct req *r, const struct db_stmt *st, int n, const char *const *vals,
+                   enum err (*then)(struct req *r, const PGresult *res));
 
 /*
  * Borrow the pool connection for this request (released when it ends). In

@@ -72,7 +72,13 @@ struct router {
 	struct binding *bindings;   /* one a route, in the table's order */
 };
 
-static int fallback(const struct _u_request *in, struct _u_response *out, void *user_data);
+static struct req *fallback(const struct _u_request *in, struct _u_response *out, struct app *app);
+
+struct app *
+router_app(const struct router *rt)
+{
+	return rt->app;
+}
 
 /*
  * Refuse a request before routing, and close the connection. Used for a
@@ -82,7 +88,7 @@ static int fallback(const struct _u_request *in, struct _u_response *out, void *
  * after it on the connection is read. And for a request target or header
  * fields past the service's limits.
  */
-static int
+static struct req *
 refuse_early(const struct _u_request *in, struct _u_response *out, struct app *app, enum err e,
              const char *detail)
 {
@@ -94,7 +100,7 @@ refuse_early(const struct _u_request *in, struct _u_response *out, struct app *a
 	respond_problem(&r);
 	respond_header(&r, "Connection", "close");
 	finish(&r);
-	return U_CALLBACK_COMPLETE;
+	return NULL;
 }
 
 /* The bytes of the header fields as sent: "Name: value" and CRLF each. */
@@ -126,10 +132,9 @@ method_matches(const char *route_method, const char *verb)
  * answer. ulfius would try each of the hundred routes itself, splitting the
  * path for each: the largest cost of a request once its token was known.
  */
-int
-route_request(const struct _u_request *in, struct _u_response *out, void *user_data)
+struct req *
+route_request(const struct _u_request *in, struct _u_response *out, const struct router *rt)
 {
-	const struct router *rt = user_data;
 
 	if (u_map_get_case(in->map_header, "Transfer-Encoding") != NULL &&
 	    u_map_get_case(in->map_header, "Content-Length") != NULL)
@@ -152,10 +157,9 @@ route_request(const struct _u_request *in, struct _u_response *out, void *user_d
 	return fallback(in, out, rt->app);
 }
 
-static int
-fallback(const struct _u_request *in, struct _u_response *out, void *user_data)
+static struct req *
+fallback(const struct _u_request *in, struct _u_response *out, struct app *app)
 {
-	struct app *app = user_data;
 	static const struct route none = {.method = "", .path = ""};
 	char allow[128] = "";
 	size_t used = 0;
@@ -186,7 +190,7 @@ fallback(const struct _u_request *in, struct _u_response *out, void *user_data)
 		respond_problem(&r);
 	}
 	finish(&r);
-	return U_CALLBACK_COMPLETE;
+	return NULL;
 }
 
 /* Let a file descriptor per connection through, and some for the pool and logs. */

@@ -64,19 +64,6 @@ server_run(struct app *app)
 		app->metrics = NULL;
 		return 1;
 	}
-	if (ulfius_init_instance(&app->inst, (unsigned int)cfg->port, &addr, NULL) != U_OK) {
-		router_free(router);
-		metrics_free(app->metrics);
-		app->metrics = NULL;
-		return 1;
-	}
-	/* ulfius truncates silently past this; read_body answers 413 from it. */
-	app->inst.max_post_body_size = cfg->import_max_body + 1;
-	app->inst.allowed_post_processor = U_POST_PROCESS_NONE;
-	/* ulfius would drop a header that is not UTF-8 unseen (an Idempotency-Key, say); the
-	 * service's own checks refuse it instead. */
-	app->inst.check_utf8 = 0;
-	ulfius_set_default_endpoint(&app->inst, route_request, router);
 	app->throttle = throttle_new(cfg->rate_per_minute, cfg->rate_burst);
 	app->tokens = token_cache_new();
 	raise_fd_limit(cfg->max_connections);
@@ -95,6 +82,13 @@ server_run(struct app *app)
 	}
 	if ((app->conns = conns_start(cfg->connection_timeout, cfg->request_timeout)) == NULL)
 		goto out;
+	if (cfg->pipeline_connections > 0 &&
+	    (app->pipeline = pipeline_start(cfg->database_url, cfg->pipeline_connections,
+	                                    cfg->statement_timeout_ms, cfg->request_deadline_ms,
+	                                    &app->pool)) == NULL) {
+		log_msg("error", "start", "cannot start the pipeline");
+		goto out;
+	}
 	webhook_allow_http(cfg->webhooks.allow_http);
 	if (cfg->webhooks.enabled && (app->webhooks = webhook_sender_start(cfg)) == NULL) {
 		log_msg("error", "start", "cannot start the webhooks' sender");
@@ -121,9 +115,12 @@ server_run(struct app *app)
 			{MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL},
 			{MHD_OPTION_END, 0, NULL},
 		};
-		if (ulfius_start_framework_with_mhd_options(
-			    &app->inst, MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
-			    ops) != U_OK) {
+		/* Suspend and resume: a read in the pipeline frees its worker (front.c). */
+		app->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+		                                   MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME,
+		                               (uint16_t)cfg->port, NULL, NULL, front_handle, router,
+		                               MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+		if (app->daemon == NULL) {
 			log_msg("error", "listen", "cannot listen on %s:%d", cfg->bind_address, cfg->port);
 			goto out;
 		}
@@ -135,19 +132,24 @@ server_run(struct app *app)
 	/* Stop taking connections, let the requests in flight finish, then stop. */
 	log_msg("info", "stopping", "signal %d: finishing requests in flight (up to %d s)", sig,
 	        cfg->shutdown_grace);
-	listener = MHD_quiesce_daemon(app->inst.mhd_daemon);
+	listener = MHD_quiesce_daemon(app->daemon);
 	if (listener != MHD_INVALID_SOCKET)
 		close(listener);
 	if (!conns_drain(app->conns, cfg->shutdown_grace))
 		log_msg("warn", "stopping", "requests still in flight after %d s; cut",
 		        cfg->shutdown_grace);
-	ulfius_stop_framework(&app->inst);
+	/* What the drain left in the pipeline is answered 503 and resumed; then the workers stop. */
+	pipeline_stop(app->pipeline);
+	app->pipeline = NULL;
+	MHD_stop_daemon(app->daemon);
+	app->daemon = NULL;
 	webhook_sender_stop(app->webhooks);
 	app->webhooks = NULL;
 	log_msg("info", "stopped", "all requests answered or cut; closing the pool");
 	rc = 0;
 out:
-	ulfius_clean_instance(&app->inst);
+	pipeline_stop(app->pipeline);
+	app->pipeline = NULL;
 	conns_stop(app->conns);
 	app->conns = NULL;
 	throttle_free(app->throttle);

@@ -15,6 +15,7 @@
 #include "../lib/accountstate.h"
 #include "../lib/config.h"
 #include "../lib/db.h"
+#include "../lib/pipeline.h"
 #include "../lib/query.h"
 #include "../lib/resource.h"
 #include "../lib/throttle.h"
@@ -31,8 +32,10 @@ struct app {
 	struct standby *standby;
 	struct db_pool reads;
 	struct db_pool read_exports;
+	/* PIPELINE_CONNECTIONS: a record's read sent without holding its worker; NULL: none. */
+	struct pipeline *pipeline;
 	struct token_keys keys;
-	struct _u_instance inst;
+	struct MHD_Daemon *daemon;
 	struct throttle *throttle;          /* RATE_LIMIT_PER_MINUTE; NULL: no limit */
 	struct token_cache *tokens;         /* bearer tokens already verified */
 	struct account_states *accounts;    /* service accounts' token generations */
@@ -73,11 +76,27 @@ bool conns_draining(struct conns *cs);
 /* The connection from peer is now in its handler (true), or its answer is being sent (false). */
 void conns_handling(struct conns *cs, const struct sockaddr *peer, bool handling);
 void conns_stats(struct conns *cs, struct conn_stats *out);
-/* libmicrohttpd's callbacks, each given the conns as cls (the last two pass on to ulfius's own). */
+/* libmicrohttpd's callbacks, each given the conns as cls (the last two make and free the exchange). */
 void conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
                   enum MHD_ConnectionNotificationCode code);
 void *conns_uri_seen(void *cls, const char *uri, struct MHD_Connection *connection);
 void conns_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
                      enum MHD_RequestTerminationCode toe);
+
+
+/*
+ * The access handler (front.c), given the router as cls: a request into
+ * ulfius's structures, through the router, its answer queued; a read sent
+ * to the pipeline suspends the connection until it is back. An exchange
+ * is one request's state, made when its first line is seen and freed when
+ * it is done (conns_uri_seen, conns_completed).
+ */
+struct router;
+enum MHD_Result front_handle(void *cls, struct MHD_Connection *connection, const char *url,
+                             const char *method, const char *version, const char *upload_data,
+                             size_t *upload_data_size, void **con_cls);
+void *front_exchange_new(const char *uri);
+void front_exchange_free(void *exchange);
+struct app *router_app(const struct router *rt);
 
 #endif

@@ -241,8 +241,8 @@ connection_lost(PGconn *pg, const char *state)
 	       strcmp(state, "57P03") == 0;
 }
 
-static enum err
-map_error(struct db_pool *pool, PGconn *pg, const PGresult *res, struct problem *p)
+enum err
+db_map_result(struct db_pool *pool, PGconn *pg, const PGresult *res, struct problem *p)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
@@ -288,7 +288,7 @@ map_error(struct db_pool *pool, PGconn *pg, const PGresult *res, struct problem 
 enum err
 db_map_error(struct db_conn *c, const PGresult *res, struct problem *p)
 {
-	return map_error(c->pool, c->pg, res, p);
+	return db_map_result(c->pool, c->pg, res, p);
 }
 
 static bool
@@ -343,10 +343,10 @@ await_result(struct db_conn *c, bool *late)
 	return last;
 }
 
-static enum err
-deadline_passed(struct db_conn *c, struct problem *p)
+enum err
+db_late(struct db_pool *pool, struct problem *p)
 {
-	COUNT(c->pool, timeout);
+	COUNT(pool, timeout);
 	p->sqlstate[0] = p->constraint[0] = '\0';
 	p->retry_after = 1;
 	log_msg("warn", "db_deadline", "no answer from the database in time; connection dropped");
@@ -397,7 +397,7 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 	if (st && !is_prepared(c, st)) {
 		res = run(c, PQsendPrepare(c->pg, st->name, st->sql, n, NULL), &late);
 		if (late)
-			return deadline_passed(c, p);
+			return db_late(c->pool, p);
 		if (!succeeded(res)) {
 			*lost = PQstatus(c->pg) == CONNECTION_BAD;
 			e = db_map_error(c, res, p);
@@ -412,7 +412,7 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 	else
 		res = run(c, PQsendQueryParams(c->pg, sql, n, NULL, vals, NULL, NULL, 0), &late);
 	if (late)
-		return deadline_passed(c, p);
+		return db_late(c->pool, p);
 	if (succeeded(res)) {
 		*out = res;
 		return ERR_OK;
@@ -474,7 +474,7 @@ simple(struct db_conn *c, const char *sql, struct problem *p)
 		return db_map_error(c, NULL, p);
 	res = run(c, PQsendQuery(c->pg, sql), &late);
 	if (late)
-		return deadline_passed(c, p);
+		return db_late(c->pool, p);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		e = db_map_error(c, res, p);
 	PQclear(res);

@@ -136,5 +136,9 @@ void db_rollback(struct db_conn *c);
  *   (logged with the server's message).
  */
 enum err db_map_error(struct db_conn *c, const PGresult *res, struct problem *p);
+/* The same for a connection outside a pool; counts (may be NULL) tallies the failure. */
+enum err db_map_result(struct db_pool *counts, PGconn *pg, const PGresult *res, struct problem *p);
+/* A statement the service stopped waiting for at its deadline: 503, counted as a timeout. */
+enum err db_late(struct db_pool *counts, struct problem *p);
 
 #endif

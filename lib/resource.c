@@ -156,14 +156,21 @@ read_one(struct db_conn *c, const struct resource_def *def, enum stmt_kind kind,
 		v[n++] = after[i];
 	if ((e = db_exec(c, st, n, v, &res, p)) != ERR_OK)
 		return e;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
+	e = resource_doc_of(def, key, res, out, p);
+	PQclear(res);
+	return e;
+}
+
+enum err
+resource_doc_of(const struct resource_def *def, const char *key, const PGresult *res,
+                struct doc *out, struct problem *p)
+{
+	memset(out, 0, sizeof *out);
+	if (PQntuples(res) == 0)
 		return problem_set(p, ERR_NOT_FOUND, "no %s %s", def->noun, key);
-	}
 	out->version = atoi(PQgetvalue(res, 0, 0));
 	out->body = strdup(PQgetvalue(res, 0, 1));
 	snprintf(out->key, sizeof out->key, "%s", key);
-	PQclear(res);
 	return out->body ? ERR_OK : problem_set(p, ERR_INTERNAL, "out of memory");
 }
 

@@ -338,6 +338,14 @@ enum err resource_validate(struct db_conn *c, const struct resource_def *def, co
 enum err resource_key(const struct resource_def *def, const char *raw, char out[24],
                       struct problem *p);
 
+/*
+ * The record a STMT_GET statement's result holds (its version and
+ * representation), or ERR_NOT_FOUND naming key: for a read run elsewhere
+ * than resource_get (lib/pipeline.c). res stays the caller's.
+ */
+enum err resource_doc_of(const struct resource_def *def, const char *key, const PGresult *res,
+                         struct doc *out, struct problem *p);
+
 /* Read one: ERR_NOT_FOUND (also when out of the caller's scope) or a doc. */
 enum err resource_get(struct db_conn *c, const struct resource_def *def,
                       const struct actor *who, const char *key, struct doc *out,
