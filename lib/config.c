@@ -250,7 +250,7 @@ config_load(struct config *cfg, char *why, size_t whylen)
 	if (!env_int("MAX_HEADER_BYTES", 16384, 4096, 1 << 20, &v, why, whylen))
 		return false;
 	cfg->max_header_bytes = (size_t)v;
-	if (!env_int("PIPELINE_CONNECTIONS", 2, 0, 64, &v, why, whylen))
+	if (!env_int("PIPELINE_CONNECTIONS", 1, 0, 64, &v, why, whylen))
 		return false;
 	cfg->pipeline_connections = (int)v;
 	if (!env_int("EXPORT_CONNECTIONS", 2, 1, 256, &v, why, whylen))

@@ -59,7 +59,7 @@ struct config {
 	int max_connections_per_ip; /* MAX_CONNECTIONS_PER_ADDRESS, default 0: no limit */
 	size_t max_header_bytes;    /* MAX_HEADER_BYTES of header fields, default 16 KiB (431 past it) */
 	int export_connections;     /* EXPORT_CONNECTIONS: CSV downloads streaming at once, default 2 */
-	int pipeline_connections;   /* PIPELINE_CONNECTIONS a record's reads share, sent without waiting; 2, 0 off */
+	int pipeline_connections;   /* PIPELINE_CONNECTIONS a record's reads share, sent without waiting; 1, 0 off */
 	size_t max_uri_bytes;       /* MAX_URI_BYTES of the request target, default 8 KiB (414 past it) */
 	struct webhook_config webhooks;
 };
