@@ -20,7 +20,6 @@ struct exchange {
 	struct _u_response out;
 	bool started;                   /* its header fields are in */
 	struct req *pending;            /* its read in the pipeline, or NULL */
-	struct MHD_Connection *connection;
 };
 
 void *

@@ -36,6 +36,28 @@ read_school(void *arg)
 	return NULL;
 }
 
+/* n clients reading url at once, each on its own thread. */
+static void
+readers_start(struct reader *rd, int n, const char *url, const char *tok)
+{
+	for (int i = 0; i < n; i++) {
+		rd[i] = (struct reader){.url = url, .tok = tok};
+		cr_assert(pthread_create(&rd[i].thread, NULL, read_school, &rd[i]) == 0);
+	}
+}
+
+/* Each of the n readers answered, with the school. */
+static void
+readers_answered(struct reader *rd, int n)
+{
+	for (int i = 0; i < n; i++) {
+		pthread_join(rd[i].thread, NULL);
+		cr_assert_eq(rd[i].a.status, 200, "reader %d: %ld %s", i, rd[i].a.status, rd[i].a.body);
+		cr_assert(strstr(rd[i].a.body, "Pipeline Primary") != NULL, "%s", rd[i].a.body);
+		answer_free(&rd[i].a);
+	}
+}
+
 /* The LA 421 and its school 742101, made once for the tests here (the server migrated the database). */
 static void
 school_exists(PGconn *pg)
@@ -103,23 +125,14 @@ Test(pipeline, one_worker_keeps_many_reads_in_flight_and_answers_others_meanwhil
 	snprintf(url, sizeof url, "%s/v1/schools/742101", s.url);
 
 	hold = hold_schools();
-	for (int i = 0; i < READERS; i++) {
-		rd[i].url = url;
-		rd[i].tok = tok;
-		cr_assert(pthread_create(&rd[i].thread, NULL, read_school, &rd[i]) == 0);
-	}
+	readers_start(rd, READERS, url, tok);
 	/* Every read is on the database at once, from the one worker, which answers /metrics meanwhile. */
 	cr_assert_eq(wait_in_flight(&s, READERS), READERS);
 	cr_assert_eq(metric(&s, "consortia_pipeline_connections"), 1);
 
 	db_run(hold, "COMMIT");
 	PQfinish(hold);
-	for (int i = 0; i < READERS; i++) {
-		pthread_join(rd[i].thread, NULL);
-		cr_assert_eq(rd[i].a.status, 200, "reader %d: %ld %s", i, rd[i].a.status, rd[i].a.body);
-		cr_assert(strstr(rd[i].a.body, "Pipeline Primary") != NULL, "%s", rd[i].a.body);
-		answer_free(&rd[i].a);
-	}
+	readers_answered(rd, READERS);
 	cr_assert_eq(metric(&s, "consortia_pipeline_in_flight"), 0);
 	cr_assert_geq(metric(&s, "consortia_pipeline_in_flight_peak"), READERS);
 	cr_assert_eq(server_signal(&s, SIGTERM, true), 0);
@@ -130,7 +143,7 @@ Test(pipeline, a_read_held_past_the_deadline_is_503_and_the_others_are_answered)
 {
 	const char *env[] = {"WORKERS=1", "PIPELINE_CONNECTIONS=2", "REQUEST_DEADLINE_MS=1000", NULL};
 	const char *tok = token_as("admin", "pipeline-admin");
-	struct reader held = {0};
+	struct reader held;
 	char url[128], la_url[128];
 	struct server s;
 	struct answer a;
@@ -144,9 +157,7 @@ Test(pipeline, a_read_held_past_the_deadline_is_503_and_the_others_are_answered)
 	         db_count(pg, "SELECT id FROM local_authority WHERE code = $1", "421"));
 
 	hold = hold_schools();
-	held.url = url;
-	held.tok = tok;
-	cr_assert(pthread_create(&held.thread, NULL, read_school, &held) == 0);
+	readers_start(&held, 1, url, tok);
 	cr_assert_eq(wait_in_flight(&s, 1), 1);
 	/* Another record's read takes the other connection, and is answered at once. */
 	for (int i = 0; i < 5; i++) {
@@ -227,22 +238,14 @@ Test(pipeline, sigterm_waits_for_the_reads_in_flight)
 	school_exists(pg);
 	snprintf(url, sizeof url, "%s/v1/schools/742101", s.url);
 	hold = hold_schools();
-	for (int i = 0; i < 2; i++) {
-		rd[i].url = url;
-		rd[i].tok = tok;
-		cr_assert(pthread_create(&rd[i].thread, NULL, read_school, &rd[i]) == 0);
-	}
+	readers_start(rd, 2, url, tok);
 	cr_assert_eq(wait_in_flight(&s, 2), 2);
 	server_signal(&s, SIGTERM, false);
 	usleep(500 * 1000);
 	cr_assert(server_alive(&s), "the server stopped with reads in flight");
 	db_run(hold, "COMMIT");
 	PQfinish(hold);
-	for (int i = 0; i < 2; i++) {
-		pthread_join(rd[i].thread, NULL);
-		cr_assert_eq(rd[i].a.status, 200, "reader %d: %ld %s", i, rd[i].a.status, rd[i].a.body);
-		answer_free(&rd[i].a);
-	}
+	readers_answered(rd, 2);
 	cr_assert_eq(server_signal(&s, 0, true), 0);
 	PQfinish(pg);
 }
