@@ -117,9 +117,7 @@ import_file(const char *command, const char *path, file_import_fn fn, void *ctx)
 	fputc('\n', stdout);
 	rc = json_array_size(json_object_get(report, "faults")) > 0;
 out:
-	if (conn.pg)
-		PQfinish(conn.pg);
-	free(conn.prepared);
+	db_conn_close(&conn);
 	json_decref(report);
 	problem_clear(&p);
 	free(data);

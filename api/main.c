@@ -378,7 +378,7 @@ cmd_create_admin(int argc, char **argv)
 	json_decref(body);
 	doc_free(&d);
 	problem_clear(&p);
-	PQfinish(conn.pg);
+	db_conn_close(&conn);
 	config_free(&cfg);
 	return rc;
 }

@@ -206,8 +206,7 @@ run(void *arg)
 			if (!deliver(s, &c, &more) || (!more && !wait_for_work(s, c.pg, s->cfg.poll_ms, &stop)))
 				break;
 		}
-		PQfinish(c.pg);
-		free(c.prepared);
+		db_conn_close(&c);
 	}
 	return NULL;
 }

@@ -63,14 +63,35 @@ db_pool_init(struct db_pool *pool, const char *conninfo, size_t n, int statement
 	return ERR_OK;
 }
 
+/* What c prepared is gone with its session. */
+static void
+forget_statements(struct db_conn *c)
+{
+	c->nprepared = 0;
+	for (size_t i = 0; i < c->ntexts; i++)
+		free(c->texts[i]);
+	c->ntexts = 0;
+}
+
+void
+db_conn_close(struct db_conn *c)
+{
+	if (c->pg)
+		PQfinish(c->pg);
+	c->pg = NULL;
+	forget_statements(c);
+	free(c->prepared);
+	free(c->texts);
+	c->prepared = NULL;
+	c->texts = NULL;
+	c->capprepared = 0;
+}
+
 void
 db_pool_destroy(struct db_pool *pool)
 {
-	for (size_t i = 0; i < pool->n; i++) {
-		if (pool->conns[i].pg)
-			PQfinish(pool->conns[i].pg);
-		free(pool->conns[i].prepared);
-	}
+	for (size_t i = 0; i < pool->n; i++)
+		db_conn_close(&pool->conns[i]);
 	free(pool->conns);
 	free(pool->conninfo);
 	pthread_mutex_destroy(&pool->mu);
@@ -86,7 +107,7 @@ conn_open(struct db_pool *pool, struct db_conn *c)
 
 	if (c->pg)
 		PQfinish(c->pg);
-	c->nprepared = 0;
+	forget_statements(c);
 	c->in_tx = false;
 	c->pg = db_connect(pool->conninfo, pool->statement_timeout_ms, why, sizeof why);
 	if (c->pg == NULL) {
@@ -320,7 +341,7 @@ await_result(struct db_conn *c, bool *late)
 				PQclear(last);
 				PQfinish(c->pg);
 				c->pg = NULL;
-				c->nprepared = 0;
+				forget_statements(c);
 				c->in_tx = false;
 				*late = true;
 				return NULL;
@@ -372,6 +393,48 @@ succeeded(const PGresult *res)
 	return res && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK);
 }
 
+/*
+ * The name under which c prepared sql, prepared now if c has room for
+ * another; name[0] '\0' when it has none (the text is then run unnamed).
+ */
+static enum err
+text_name(struct db_conn *c, const char *sql, int n, char *name, size_t len, struct problem *p,
+          bool *lost)
+{
+	PGresult *res;
+	bool late;
+	enum err e;
+	char *copy;
+	size_t i;
+
+	for (i = 0; i < c->ntexts && strcmp(c->texts[i], sql) != 0; i++)
+		;
+	name[0] = '\0';
+	if (i == DB_TEXTS)
+		return ERR_OK;
+	snprintf(name, len, "text_%zu", i);
+	if (i < c->ntexts)
+		return ERR_OK;
+	if ((c->texts == NULL && (c->texts = calloc(DB_TEXTS, sizeof *c->texts)) == NULL) ||
+	    (copy = strdup(sql)) == NULL)
+		return problem_set(p, ERR_INTERNAL, "out of memory");
+	res = run(c, PQsendPrepare(c->pg, name, sql, n, NULL), &late);
+	if (late) {
+		free(copy);
+		return db_late(c->pool, p);
+	}
+	if (!succeeded(res)) {
+		*lost = PQstatus(c->pg) == CONNECTION_BAD;
+		e = db_map_error(c, res, p);
+		PQclear(res);
+		free(copy);
+		return e;
+	}
+	PQclear(res);
+	c->texts[c->ntexts++] = copy;
+	return ERR_OK;
+}
+
 /* One attempt; *lost tells whether the connection went away. */
 static enum err
 exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
@@ -380,6 +443,7 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 	PGresult *res;
 	bool late;
 	enum err e;
+	char name[32];
 
 	*lost = false;
 	if (c->pg == NULL)
@@ -407,10 +471,15 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 		PQclear(res);
 		c->prepared[c->nprepared++] = st;
 	}
-	if (st)
+	if (st) {
 		res = run(c, PQsendQueryPrepared(c->pg, st->name, n, vals, NULL, NULL, 0), &late);
-	else
+	} else if ((e = text_name(c, sql, n, name, sizeof name, p, lost)) != ERR_OK) {
+		return e;
+	} else if (name[0]) {
+		res = run(c, PQsendQueryPrepared(c->pg, name, n, vals, NULL, NULL, 0), &late);
+	} else {
 		res = run(c, PQsendQueryParams(c->pg, sql, n, NULL, vals, NULL, NULL, 0), &late);
+	}
 	if (late)
 		return db_late(c->pool, p);
 	if (succeeded(res)) {
@@ -437,7 +506,7 @@ exec_retrying(struct db_conn *c, const struct db_stmt *st, const char *sql, int 
 		char why[256];
 
 		PQreset(c->pg);
-		c->nprepared = 0;
+		forget_statements(c);
 		if (PQstatus(c->pg) == CONNECTION_OK) {
 			problem_clear(p);
 			e = exec_once(c, st, sql, n, vals, out, p, &lost);
@@ -488,7 +557,7 @@ db_begin(struct db_conn *c, struct problem *p)
 
 	if (c->pg != NULL && PQstatus(c->pg) != CONNECTION_OK) {
 		PQreset(c->pg);
-		c->nprepared = 0;
+		forget_statements(c);
 	}
 	e = simple(c, "BEGIN", p);
 	if (e == ERR_OK)

@@ -26,10 +26,15 @@ struct db_stmt {
 	const char *sql;
 };
 
+/* Statements assembled at run time that a connection prepares, by their text, at most. */
+#define DB_TEXTS 64
+
 struct db_conn {
 	PGconn *pg;
 	const struct db_stmt **prepared;   /* owned: the statements this connection prepared */
 	size_t nprepared, capprepared;
+	char **texts;                      /* owned: db_exec_sql's, prepared as "text_<i>" */
+	size_t ntexts;
 	bool in_tx;
 	bool in_use;
 	unsigned round_trips;         /* statements sent (a prepare counts) since db_acquire */
@@ -97,6 +102,9 @@ void db_pool_destroy(struct db_pool *pool);
 enum err db_acquire(struct db_pool *pool, int wait_ms, struct db_conn **out,
                     struct problem *p);
 
+/* Close a connection made outside a pool (its statements forgotten). */
+void db_conn_close(struct db_conn *c);
+
 /* Give a connection back; rolls back a transaction left open. NULL is a no-op. */
 void db_release(struct db_pool *pool, struct db_conn *c);
 
@@ -117,7 +125,12 @@ PGconn *db_connect(const char *conninfo, int statement_timeout_ms, char *why, si
 enum err db_exec(struct db_conn *c, const struct db_stmt *st, int n,
                  const char *const *vals, PGresult **out, struct problem *p);
 
-/* As db_exec, for SQL assembled at run time from constant fragments. */
+/*
+ * As db_exec, for SQL assembled at run time from constant fragments (a
+ * list's filters and order). The connection prepares the first DB_TEXTS
+ * texts it is given, so that PostgreSQL can keep their plans; past them it
+ * runs the text unnamed, planned each time.
+ */
 enum err db_exec_sql(struct db_conn *c, const char *sql, int n,
                      const char *const *vals, PGresult **out, struct problem *p);
 

@@ -450,3 +450,65 @@ Test(db, a_connection_prepares_as_many_statements_as_the_program_has)
 	db_pool_destroy(&pool);
 	problem_clear(&p);
 }
+
+/* Statements of c named text_<i> (what db_exec_sql prepared). */
+static int
+texts_prepared(struct db_conn *c)
+{
+	static const struct db_stmt count = {
+		"texts_prepared", "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'text\\_%'"};
+	struct problem p = {0};
+	PGresult *res = NULL;
+	int n;
+
+	cr_assert_eq(db_exec(c, &count, 0, NULL, &res, &p), ERR_OK, "%s", p.detail);
+	n = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return n;
+}
+
+Test(db, a_connection_prepares_its_first_texts_and_runs_the_rest_unnamed_even_after_a_restart)
+{
+	struct db_pool pool;
+	struct db_conn *c = NULL;
+	struct problem p = {0};
+	char sql[DB_TEXTS + 20][64], pid[16];
+	const char *pids[] = {pid};
+	PGconn *other;
+	PGresult *res = NULL;
+
+	cr_assert_eq(db_pool_init(&pool, getenv("DATABASE_URL"), 1, 5000, 10000), ERR_OK);
+	cr_assert_eq(db_acquire(&pool, 5000, &c, &p), ERR_OK, "%s", p.detail);
+	for (int i = 0; i < DB_TEXTS + 20; i++)
+		snprintf(sql[i], sizeof sql[i], "SELECT $1::integer + %d", i);
+	/* twice over: the second round finds the first DB_TEXTS prepared, and runs the rest unnamed */
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < DB_TEXTS + 20; i++) {
+			const char *vals[] = {"1000"};
+
+			cr_assert_eq(db_exec_sql(c, sql[i], 1, vals, &res, &p), ERR_OK, "text %d: %s", i, p.detail);
+			cr_assert_eq(atoi(PQgetvalue(res, 0, 0)), 1000 + i);
+			PQclear(res);
+		}
+	cr_assert_eq(texts_prepared(c), DB_TEXTS);
+
+	/* The session ends under the connection: its statements are gone, and the next text prepares again. */
+	other = PQconnectdb(getenv("DATABASE_URL"));
+	cr_assert_eq(PQstatus(other), CONNECTION_OK);
+	snprintf(pid, sizeof pid, "%d", PQbackendPID(c->pg));
+	res = PQexecParams(other, "SELECT pg_terminate_backend($1::integer, 5000)", 1, NULL, pids, NULL, NULL, 0);
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(other));
+	PQclear(res);
+	PQfinish(other);
+	{
+		const char *vals[] = {"1"};
+
+		cr_assert_eq(db_exec_sql(c, sql[3], 1, vals, &res, &p), ERR_OK, "%s", p.detail);
+		cr_assert_eq(atoi(PQgetvalue(res, 0, 0)), 4);
+		PQclear(res);
+	}
+	cr_assert_eq(texts_prepared(c), 1);
+	db_release(&pool, c);
+	db_pool_destroy(&pool);
+	problem_clear(&p);
+}
