@@ -203,20 +203,32 @@ const struct resource_def payment_def = {
 
 /* ---- the change feed ------------------------------------------------------------ */
 
-/* $1 the position after which, $2 the limit; restricted to the caller's scope by payment_def's. */
+/*
+ * $1 the position after which, $2 the limit. Each change keeps its item as
+ * the feed sends it (schema/0029_feed_items.sql); the page joins them in
+ * the layout json_build_object and json_agg give. An unscoped caller's
+ * changes are all of them, an LA's those naming its LA (a payment's LA
+ * never changes); a school's or a group's are those of the payments in its
+ * scope, by payment_def's fragments over the payment and its allocation.
+ */
+#define PAYMENT_FEED_PAGE                                                                         \
+	"SELECT '{\"items\" : [' || coalesce(string_agg(c.item, ', ' ORDER BY c.position), '') || "   \
+	"'], \"last_position\" : ' || coalesce(max(c.position), $1::bigint) || '}' FROM ("
 static const char PAYMENT_FEED[] =
-	"SELECT json_build_object('items', coalesce(json_agg(json_build_object('position', c.position, "
-	"'changed_at', api_ts(c.changed_at), 'payment', c.payment) ORDER BY c.position), '[]'::json), "
-	"'last_position', coalesce(max(c.position), $1::bigint))::text FROM ("
-	"SELECT c.* FROM payment_change c JOIN payment p ON p.id = c.payment_id "
-	"JOIN fund_allocation a ON a.id = p.allocation_id "
-	"WHERE c.position > $1::bigint";
+	PAYMENT_FEED_PAGE "SELECT c.position, c.item FROM payment_change c JOIN payment p ON p.id = c.payment_id "
+	"JOIN fund_allocation a ON a.id = p.allocation_id WHERE c.position > $1::bigint";
+static const char PAYMENT_FEED_BY_LA[] =
+	PAYMENT_FEED_PAGE "SELECT c.position, c.item FROM payment_change c WHERE c.position > $1::bigint";
 static const char PAYMENT_FEED_END[] = " ORDER BY c.position LIMIT $2::integer) c";
+
+/* The scope of PAYMENT_FEED_BY_LA: an LA's caller's, by the LA the change names. */
+static const struct resource_def feed_by_la = {.scope_la = "c.la_code = $%d::integer"};
 
 enum err
 payment_feed(struct db_conn *c, const struct actor *who, long long after, long limit, char **out,
              struct problem *p)
 {
+	bool by_la = (scope_mask(&payment_def, &who->scope) & ~(unsigned)SCOPE_LA) == 0;
 	char a[24], l[16];
 	const char *v[] = {a, l};
 	PGresult *res = NULL;
@@ -225,8 +237,9 @@ payment_feed(struct db_conn *c, const struct actor *who, long long after, long l
 	snprintf(a, sizeof a, "%lld", after);
 	snprintf(l, sizeof l, "%ld", limit);
 	*out = NULL;
-	if ((e = resource_exec_scoped(c, &payment_def, PAYMENT_FEED, PAYMENT_FEED_END, &who->scope, false,
-	                              2, v, &res, p)) != ERR_OK)
+	if ((e = resource_exec_scoped(c, by_la ? &feed_by_la : &payment_def,
+	                              by_la ? PAYMENT_FEED_BY_LA : PAYMENT_FEED, PAYMENT_FEED_END,
+	                              &who->scope, false, 2, v, &res, p)) != ERR_OK)
 		return e;
 	*out = strdup(PQgetvalue(res, 0, 0));
 	PQclear(res);

@@ -85,4 +85,16 @@
 	"JOIN school s ON s.urn = m.school_urn WHERE m.group_id = g.id AND m.valid @> "             \
 	BEFORE_GROUP_DAY ") mc ORDER BY g.id"
 
+/*
+ * A page of the payment feed: the changes after $1, at most $2, each item
+ * built on each read; the caller's scope goes between the two halves.
+ */
+#define BEFORE_FEED_HEAD                                                                         \
+	"SELECT json_build_object('items', coalesce(json_agg(json_build_object('position', c.position, " \
+	"'changed_at', api_ts(c.changed_at), 'payment', c.payment) ORDER BY c.position), '[]'::json), " \
+	"'last_position', coalesce(max(c.position), $1::bigint))::text FROM ("                         \
+	"SELECT c.* FROM payment_change c JOIN payment p ON p.id = c.payment_id "                       \
+	"JOIN fund_allocation a ON a.id = p.allocation_id WHERE c.position > $1::bigint"
+#define BEFORE_FEED_TAIL " ORDER BY c.position LIMIT $2::integer) c"
+
 #endif

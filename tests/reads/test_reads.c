@@ -5,6 +5,7 @@
  * answers can change on, on the demo and on the bench's data (run.sh).
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,4 +317,94 @@ Test(reads, the_kept_group_follows_every_change_through_the_api)
 	                       school),
 	             group);
 	PQclear(today);
+}
+
+/* The feed's page after `after`, of limit, as the reference builds it for a caller scoped by where. */
+static char *
+before_feed(const char *where, long long after, int limit)
+{
+	char *sql = NULL, *page, a[24], l[16];
+	const char *v[] = {a, l};
+	PGresult *res;
+
+	snprintf(a, sizeof a, "%lld", after);
+	snprintf(l, sizeof l, "%d", limit);
+	cr_assert(asprintf(&sql, "%s%s%s", BEFORE_FEED_HEAD, where, BEFORE_FEED_TAIL) > 0);
+	res = PQexecParams(pg(), sql, 2, NULL, v, NULL, NULL, 0);
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(pg()));
+	cr_assert(page = strdup(PQgetvalue(res, 0, 0)));
+	PQclear(res);
+	free(sql);
+	return page;
+}
+
+/* Every page of the feed, limit changes each, as tok's caller reads them, is the reference's; the changes read. */
+static long
+feed_is_the_reference(const char *tok, const char *where, int limit)
+{
+	long long after = 0;
+	long read = 0;
+
+	for (;;) {
+		char path[96], *reference = before_feed(where, after, limit);
+		struct resp *r;
+		json_t *page;
+		size_t n;
+
+		snprintf(path, sizeof path, "/v1/payments?after=%lld&limit=%d", after, limit);
+		r = http("GET", path, tok, NULL, NULL);
+		cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
+		cr_assert_str_eq(r->body, reference, "%s", path);
+		cr_assert(page = json_loads(r->body, 0, NULL), "%s", path);
+		n = json_array_size(json_object_get(page, "items"));
+		after = json_integer_value(json_object_get(page, "last_position"));
+		json_decref(page);
+		resp_free(r);
+		free(reference);
+		if (n == 0)
+			return read;
+		read += (long)n;
+	}
+}
+
+Test(reads, every_page_of_the_payment_feed_is_the_reference)
+{
+	long long changes = db_scalar("SELECT count(*) FROM payment_change", NULL);
+	long long of_990 = db_scalar("SELECT count(*) FROM payment_change WHERE la_code = 990", NULL);
+	long long group = db_scalar("SELECT min(a.group_id) FROM payment_change c JOIN payment p ON p.id = "
+	                            "c.payment_id JOIN fund_allocation a ON a.id = p.allocation_id", NULL);
+	long long of_group = db_scalar("SELECT count(*) FROM payment_change c JOIN payment p ON p.id = "
+	                               "c.payment_id JOIN fund_allocation a ON a.id = p.allocation_id "
+	                               "WHERE a.group_id = (SELECT min(a.group_id) FROM fund_allocation a "
+	                               "JOIN payment p ON p.allocation_id = a.id)", NULL);
+	char where[64];
+
+	/* Every kind of change is there: made, acknowledged, paid, rejected, reissued, reversed. */
+	cr_assert_gt(changes, 500, "the data has the feed's changes");
+	cr_assert_eq(db_scalar("SELECT count(DISTINCT payment->>'status') FROM payment_change", NULL), 4);
+	cr_assert_gt(db_scalar("SELECT count(*) FROM payment WHERE reverses_payment_id IS NOT NULL", NULL), 0);
+	cr_assert_gt(db_scalar("SELECT count(*) FROM payment WHERE reissues_payment_id IS NOT NULL", NULL), 0);
+
+	/* Kept as the feed sends them: each change's item is the one built from its columns. */
+	cr_assert_eq(db_scalar("SELECT count(*) FROM payment_change WHERE item IS DISTINCT FROM "
+	                       "json_build_object('position', position, 'changed_at', api_ts(changed_at), "
+	                       "'payment', payment)::text", NULL),
+	             0);
+
+	/* An LA's caller finds its changes by the LA each names: a payment's LA is its LA for good. */
+	{
+		PGresult *res = PQexec(pg(), "UPDATE payment SET la_code = 937 WHERE id = (SELECT min(id) FROM "
+		                             "payment WHERE status = 'due' AND la_code = 990)");
+
+		cr_assert_eq(PQresultStatus(res), PGRES_FATAL_ERROR, "a payment moved to another LA");
+		cr_assert_str_eq(PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME), "payment_final");
+		PQclear(res);
+	}
+
+	cr_assert_eq(feed_is_the_reference(token("finance"), "", 37), changes);
+	cr_assert_eq(feed_is_the_reference(token("finance"), "", 5000), changes);
+	cr_assert_eq(feed_is_the_reference(token_scoped("finance", 990, 0), " AND p.la_code = 990", 37), of_990);
+	snprintf(where, sizeof where, " AND a.group_id = %lld", group);
+	cr_assert_eq(feed_is_the_reference(token_group("officer", 990, 0, group), where, 37), of_group);
+	cr_assert_gt(of_group, 0);
 }

@@ -51,4 +51,48 @@ UPDATE school SET headteacher_name = 'Head of ' || s.urn,
 UPDATE school_group SET name = 'Cylch Ysgolion "Dyffryn" – ' || id
  WHERE id IN (SELECT group_id FROM bench_school WHERE n % 97 = 0);
 
+-- The payment feed's changes: a fund of the bench LA's with an allocation
+-- for every fifth bench group, each approved with its payment due; a
+-- third then paid, of which half reversed; a third acknowledged, of which
+-- half rejected and reissued. Each step is a change of the feed.
+INSERT INTO fund (la_id, kind, name, academic_year, pot_pence, census_date)
+SELECT id, 'other', 'Reads feed', '2020/21', 1000000000, '2020-10-01' FROM local_authority WHERE code = 990;
+INSERT INTO fund_allocation (fund_id, group_id, amount_pence, payee_urn, working)
+SELECT f.id, g.id, 1000 + g.id * 7, (SELECT min(m.school_urn) FROM membership m WHERE m.group_id = g.id),
+       '{"rule": "set by hand"}'
+  FROM fund f JOIN school_group g ON g.la_id = f.la_id AND g.name LIKE 'Bench group %' AND g.id % 5 = 0
+ WHERE f.name = 'Reads feed';
+WITH a AS (
+    UPDATE fund_allocation x SET status = 'approved', first_approved_by = 'reads', first_approved_at = now(),
+           approved_by = 'reads', approved_at = now(), updated_at = now(), version = x.version + 1
+      FROM fund f WHERE f.id = x.fund_id AND f.name = 'Reads feed' RETURNING x.*)
+INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, establishment_number,
+                     amount_pence, academic_year, due_on, financial_year)
+SELECT a.id, '', a.fund_id, a.payee_urn, l.code, s.establishment_number, a.amount_pence, f.academic_year,
+       london_today(), '2020/21'
+  FROM a JOIN fund f ON f.id = a.fund_id JOIN school s ON s.urn = a.payee_urn
+  JOIN local_authority l ON l.id = s.la_id;
+CREATE TEMPORARY TABLE feed_payment AS
+SELECT p.id, row_number() OVER (ORDER BY p.id) AS n
+  FROM payment p JOIN fund f ON f.id = p.fund_id WHERE f.name = 'Reads feed';
+UPDATE payment SET status = 'paid', remittance_reference = 'BACS-' || id, paid_on = '2020-11-02',
+       updated_at = now(), version = version + 1
+ WHERE id IN (SELECT id FROM feed_payment WHERE n % 3 = 0);
+UPDATE payment SET status = 'acknowledged', finance_reference = 'FIN "' || id || '"', acknowledged_at = now(),
+       updated_at = now(), version = version + 1
+ WHERE id IN (SELECT id FROM feed_payment WHERE n % 3 = 1);
+UPDATE payment SET status = 'rejected', rejection_reason = 'Cyfrif banc anghywir – «wrong account» n° ' || id,
+       rejected_at = now(), updated_at = now(), version = version + 1
+ WHERE id IN (SELECT id FROM feed_payment WHERE n % 3 = 1 AND n % 2 = 0);
+INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, establishment_number,
+                     amount_pence, academic_year, due_on, financial_year, reissues_payment_id, reason)
+SELECT p.allocation_id, '', p.fund_id, p.payee_urn, p.la_code, p.establishment_number, p.amount_pence,
+       p.academic_year, london_today(), p.financial_year, p.id, 'Reissued to the right account'
+  FROM payment p WHERE p.status = 'rejected' AND p.id IN (SELECT id FROM feed_payment);
+INSERT INTO payment (allocation_id, reference, fund_id, payee_urn, la_code, establishment_number,
+                     amount_pence, academic_year, due_on, financial_year, reverses_payment_id, reason)
+SELECT p.allocation_id, '', p.fund_id, p.payee_urn, p.la_code, p.establishment_number, -p.amount_pence,
+       p.academic_year, london_today(), p.financial_year, p.id, 'Paid twice'
+  FROM payment p WHERE p.status = 'paid' AND p.id IN (SELECT id FROM feed_payment WHERE n % 2 = 0);
+
 ANALYZE;
