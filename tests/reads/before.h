@@ -97,4 +97,86 @@
 	"JOIN fund_allocation a ON a.id = p.allocation_id WHERE c.position > $1::bigint"
 #define BEFORE_FEED_TAIL " ORDER BY c.position LIMIT $2::integer) c"
 
+/*
+ * A group's and an area's report as the SQL functions built them before
+ * they were reworked (schema/0012_top_ups.sql, 0014_vulnerability.sql),
+ * made in the session as pg_temp.before_group_report and
+ * pg_temp.before_area_report.
+ */
+#define BEFORE_REPORT_FUNCTIONS \
+	"CREATE FUNCTION pg_temp.before_group_report(p_group bigint, p_year text) RETURNS json LANGUAGE sql STABLE AS $$\n" \
+	"WITH yr AS (SELECT make_date(left(p_year, 4)::integer, 9, 1) AS start,\n" \
+	"                   make_date(left(p_year, 4)::integer + 1, 8, 31) AS finish),\n" \
+	"alloc AS (SELECT a.* FROM fund_allocation a JOIN fund f ON f.id = a.fund_id\n" \
+	"           WHERE a.group_id = p_group AND f.academic_year = p_year AND a.status <> 'cancelled'),\n" \
+	"plans AS (SELECT x.* FROM action_plan x JOIN fund f ON f.id = x.fund_id\n" \
+	"           WHERE x.group_id = p_group AND f.academic_year = p_year),\n" \
+	"evals AS (SELECT v.status, v.spent_pence, f.evaluation_due FROM alloc a JOIN fund f ON f.id = a.fund_id\n" \
+	"            LEFT JOIN evaluation v ON v.allocation_id = a.id\n" \
+	"           WHERE a.status IN ('approved', 'paid') AND a.kind = 'allocation'),\n" \
+	"chair AS (SELECT c.* FROM chair_appointment c, yr WHERE c.group_id = p_group AND c.role = 'chair'\n" \
+	"             AND c.term && daterange(yr.start, yr.finish, '[]') ORDER BY c.start_date DESC LIMIT 1),\n" \
+	"meet AS (SELECT school_term(m.held_on) AS term, jsonb_array_length(m.attended_urns) AS present,\n" \
+	"                (SELECT count(*) FROM membership mb WHERE mb.group_id = p_group\n" \
+	"                    AND mb.valid @> m.held_on) AS members\n" \
+	"           FROM meeting m, yr WHERE m.group_id = p_group AND m.held_on BETWEEN yr.start AND yr.finish)\n" \
+	"SELECT json_build_object(\n" \
+	"    'id', g.id, 'kind', g.kind, 'name', g.name,\n" \
+	"    'school_count', (SELECT count(DISTINCT mb.school_urn) FROM membership mb, yr WHERE mb.group_id = g.id\n" \
+	"                        AND mb.valid && daterange(yr.start, yr.finish, '[]')),\n" \
+	"    'chair', (SELECT json_build_object('id', c.id, 'person_name', c.person_name,\n" \
+	"                     'confirmed', EXISTS (SELECT 1 FROM chair_confirmation k WHERE k.chair_id = c.id\n" \
+	"                         AND k.academic_year = p_year), 'review_due_on', c.review_due_on) FROM chair c),\n" \
+	"    'money', json_build_object(\n" \
+	"        'allocated_pence', (SELECT coalesce(sum(amount_pence), 0) FROM alloc),\n" \
+	"        'paid_pence', (SELECT coalesce(sum(p.amount_pence), 0) FROM payment p JOIN alloc a ON a.id = p.allocation_id\n" \
+	"                        WHERE p.status = 'paid'),\n" \
+	"        'spent_pence', (SELECT coalesce(sum(spent_pence), 0) FROM evals)),\n" \
+	"    'plans', json_build_object(\n" \
+	"        'draft', (SELECT count(*) FROM plans WHERE status = 'draft'),\n" \
+	"        'submitted', (SELECT count(*) FROM plans WHERE status = 'submitted'),\n" \
+	"        'accepted', (SELECT count(*) FROM plans WHERE status = 'accepted'),\n" \
+	"        'returned', (SELECT count(*) FROM plans WHERE status = 'returned'),\n" \
+	"        'late', (SELECT count(*) FROM plans WHERE late)),\n" \
+	"    'evaluations', json_build_object(\n" \
+	"        'missing', (SELECT count(*) FROM evals WHERE status IS NULL),\n" \
+	"        'draft', (SELECT count(*) FROM evals WHERE status = 'draft'),\n" \
+	"        'submitted', (SELECT count(*) FROM evals WHERE status = 'submitted'),\n" \
+	"        'reported', (SELECT count(*) FROM evals WHERE status = 'reported'),\n" \
+	"        'overdue', (SELECT count(*) FROM evals WHERE (status IS NULL OR status <> 'reported')\n" \
+	"                        AND evaluation_due < london_today())),\n" \
+	"    'meetings', (SELECT json_agg(json_build_object('term', t.term,\n" \
+	"                     'held', (SELECT count(*) FROM meet WHERE meet.term = t.term),\n" \
+	"                     'expected', 2,\n" \
+	"                     'met_expectation', (SELECT count(*) FROM meet WHERE meet.term = t.term) >= 2,\n" \
+	"                     'attendance_rate', (SELECT round(sum(present)::numeric / nullif(sum(members), 0), 2)\n" \
+	"                                           FROM meet WHERE meet.term = t.term)) ORDER BY t.ord)\n" \
+	"                   FROM (VALUES ('autumn', 1), ('spring', 2), ('summer', 3)) AS t (term, ord)))\n" \
+	"  FROM school_group g WHERE g.id = p_group\n" \
+	"$$;\n" \
+	"CREATE FUNCTION pg_temp.before_area_report(p_area bigint, p_year text) RETURNS json LANGUAGE sql STABLE AS $$\n" \
+	"SELECT json_build_object(\n" \
+	"    'area', json_build_object('id', a.id, 'code', a.code, 'name', a.name, 'la_code', l.code),\n" \
+	"    'academic_year', p_year,\n" \
+	"    'groups', coalesce((SELECT json_agg(pg_temp.before_group_report(g.id, p_year) ORDER BY g.kind, g.name, g.id)\n" \
+	"                          FROM school_group g WHERE g.area_id = a.id AND g.status = 'active'), '[]'::json),\n" \
+	"    'vulnerable_schools', coalesce((SELECT json_agg(json_build_object('urn', s.urn, 'name', s.name,\n" \
+	"            'reason', v.reason, 'vulnerable_from', v.start_date, 'vulnerable_to', v.end_date,\n" \
+	"            'support_category', s.support_category,\n" \
+	"            'support', coalesce((SELECT json_agg(json_build_object('id', r.id, 'brokered_by', r.brokered_by,\n" \
+	"                    'support', r.support, 'started_on', r.started_on, 'ended_on', r.ended_on,\n" \
+	"                    'latest_note', r.progress_notes -> -1) ORDER BY r.started_on, r.id)\n" \
+	"                    FROM support_record r WHERE r.school_urn = s.urn\n" \
+	"                     AND r.started_on <= academic_year_end(p_year)\n" \
+	"                     AND (r.ended_on IS NULL OR r.ended_on >= academic_year_start(p_year))),\n" \
+	"                '[]'::json)) ORDER BY s.name, s.urn)\n" \
+	"        FROM school s CROSS JOIN LATERAL (\n" \
+	"             SELECT v.reason, v.start_date, v.end_date FROM vulnerability v\n" \
+	"              WHERE v.school_urn = s.urn\n" \
+	"                AND v.period && daterange(academic_year_start(p_year), academic_year_end(p_year), '[]')\n" \
+	"              ORDER BY v.start_date DESC LIMIT 1) v\n" \
+	"       WHERE s.area_id = a.id), '[]'::json))\n" \
+	"  FROM area a JOIN local_authority l ON l.id = a.la_id WHERE a.id = p_area\n" \
+	"$$;\n"
+
 #endif

@@ -408,3 +408,52 @@ Test(reads, every_page_of_the_payment_feed_is_the_reference)
 	cr_assert_eq(feed_is_the_reference(token_group("officer", 990, 0, group), where, 37), of_group);
 	cr_assert_gt(of_group, 0);
 }
+
+Test(reads, every_area_report_and_group_report_is_the_reference)
+{
+	static const char *const years[] = {"2020/21", "2024/25", "2025/26", "2026/27"};
+	PGresult *areas;
+	int compared = 0;
+
+	run(BEFORE_REPORT_FUNCTIONS);
+	/* There is something to report: money, meetings, vulnerable schools with the support brokered. */
+	cr_assert_gt(db_scalar("SELECT count(*) FROM meeting m JOIN school_group g ON g.id = m.group_id "
+	                       "WHERE g.area_id IS NOT NULL", NULL), 100);
+	cr_assert_gt(db_scalar("SELECT count(*) FROM payment p JOIN fund_allocation a ON a.id = p.allocation_id "
+	                       "JOIN school_group g ON g.id = a.group_id WHERE g.area_id IS NOT NULL "
+	                       "AND p.status = 'paid'", NULL), 10);
+	cr_assert_gt(db_scalar("SELECT count(*) FROM support_record r JOIN school s ON s.urn = r.school_urn "
+	                       "WHERE s.area_id IS NOT NULL", NULL), 100);
+
+	/* Every group's report, each year, in SQL (on this session's connection, where the reference is). */
+	areas = rows("SELECT count(*) FILTER (WHERE group_report(g.id, y)::text IS DISTINCT FROM "
+	             "pg_temp.before_group_report(g.id, y)::text), count(*) "
+	             "FROM school_group g, unnest('{2020/21,2024/25,2025/26,2026/27}'::text[]) y",
+	             0, NULL);
+	cr_assert_str_eq(PQgetvalue(areas, 0, 0), "0");
+	cr_assert_gt(atoi(PQgetvalue(areas, 0, 1)), 4 * 1500);
+	PQclear(areas);
+
+	/* Every area's report, each year, over HTTP. */
+	areas = rows("SELECT id::text FROM area ORDER BY id", 0, NULL);
+	cr_assert_gt(PQntuples(areas), 5);
+	for (int i = 0; i < PQntuples(areas); i++)
+		for (size_t y = 0; y < sizeof years / sizeof years[0]; y++) {
+			const char *v[] = {PQgetvalue(areas, i, 0), years[y]};
+			PGresult *b = PQexecParams(pg(), "SELECT pg_temp.before_area_report($1::bigint, $2::text)::text",
+			                           2, NULL, v, NULL, NULL, 0);
+			char path[96];
+			struct resp *r;
+
+			cr_assert_eq(PQresultStatus(b), PGRES_TUPLES_OK, "%s", PQerrorMessage(pg()));
+			snprintf(path, sizeof path, "/v1/areas/%s/report?academic_year=%s", v[0], years[y]);
+			r = http("GET", path, token("admin"), NULL, NULL);
+			cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
+			cr_assert_str_eq(r->body, PQgetvalue(b, 0, 0), "%s", path);
+			resp_free(r);
+			PQclear(b);
+			compared++;
+		}
+	cr_assert_eq(compared, PQntuples(areas) * 4);
+	PQclear(areas);
+}

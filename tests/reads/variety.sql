@@ -95,4 +95,26 @@ SELECT p.allocation_id, '', p.fund_id, p.payee_urn, p.la_code, p.establishment_n
        p.academic_year, london_today(), p.financial_year, p.id, 'Paid twice'
   FROM payment p WHERE p.status = 'paid' AND p.id IN (SELECT id FROM feed_payment WHERE n % 2 = 0);
 
+-- An area of the bench LA's, for the area report: groups with allocations
+-- and payments, their meetings, and vulnerable schools with the support
+-- brokered for them.
+INSERT INTO area (la_id, code, name) SELECT id, 'bench-north', 'Bench north' FROM local_authority WHERE code = 990;
+UPDATE school_group SET area_id = (SELECT id FROM area WHERE code = 'bench-north')
+ WHERE la_id = (SELECT id FROM local_authority WHERE code = 990) AND id % 15 = 0;
+UPDATE school SET area_id = (SELECT id FROM area WHERE code = 'bench-north')
+ WHERE urn IN (SELECT urn FROM bench_school WHERE n % 4 = 0);
+INSERT INTO meeting (group_id, held_on, attended_urns)
+SELECT g.id, v.d, coalesce((SELECT jsonb_agg(m.school_urn ORDER BY m.school_urn) FROM membership m
+                             WHERE m.group_id = g.id AND m.valid @> v.d AND m.school_urn % 2 = 0), '[]')
+  FROM school_group g,
+       (VALUES (date '2020-10-07'), ('2020-11-18'), ('2021-02-03'), ('2021-06-09'), ('2021-07-01')) v (d)
+ WHERE g.area_id = (SELECT id FROM area WHERE code = 'bench-north');
+INSERT INTO support_record (school_urn, brokered_by, support, started_on, ended_on, progress_notes)
+SELECT v.school_urn, 'Consortium chair', 'Leadership coaching «twice a term»', v.start_date + 10,
+       CASE WHEN v.id % 2 = 0 THEN v.start_date + 200 END,
+       jsonb_build_array(jsonb_build_object('on', v.start_date + 30, 'note', 'Started "well"'),
+                         jsonb_build_object('on', v.start_date + 90, 'note', 'Governors engaged'))
+  FROM vulnerability v JOIN school s ON s.urn = v.school_urn
+ WHERE s.area_id = (SELECT id FROM area WHERE code = 'bench-north');
+
 ANALYZE;
