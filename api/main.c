@@ -14,6 +14,7 @@
 #include "../http/problem.h"
 #include "../lib/account.h"
 #include "../lib/config.h"
+#include "../lib/fund.h"
 #include "../lib/integrity.h"
 #include "../lib/log.h"
 #include "../lib/migrate.h"
@@ -64,8 +65,9 @@ static const char usage_sql[] =
 	"\n"
 	"Print the SQL the service runs for a resource (as the audit trail names it, such as\n"
 	"school or fund-allocation), for an unscoped caller: one statement a line, after\n"
-	"its kind (get, lock, record, list, insert, update, delete, action:NAME) and a tab;\n"
-	"list is a list's first page, in its default order and of its default size. For\n"
+	"its kind (get, lock, record, list, insert, update, delete, action:NAME; feed, the\n"
+	"payments' change feed) and a tab; list is a list's first page, in its default order\n"
+	"and of its default size. For\n"
 	"a database administrator's EXPLAIN, and the benchmark's pgbench scripts.\n";
 
 static const char usage_token[] =
@@ -437,6 +439,8 @@ cmd_sql(int argc, char **argv)
 			print_sql(kind, def->actions[i].guard->sql);
 		}
 	}
+	if (def == &payment_def)
+		print_sql("feed", payment_feed_sql());
 	return 0;
 }
 

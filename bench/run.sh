@@ -16,7 +16,10 @@
 #     and the payment feed's counter alone, the ceiling of payment changes
 #     a second;
 #   - the money at scale (a fund calculated over 1,500 groups, the payment
-#     feed read whole), and the two reads through nginx to two servers.
+#     feed read whole, by the build before too);
+#   - pgbench of a page of the feed and an area's report, now and as they
+#     were built before (tests/reads/before.h), and the two reads through
+#     nginx to two servers.
 # Settings: DURATION (s a measure, default 12), ROUNDS (default 2), SCHOOLS
 # (default 24000), WORKERS, CONSORTIA_BIN (default build/consortia),
 # CONSORTIA_BIN_BEFORE (an earlier build, measured beside on the same
@@ -227,10 +230,40 @@ for _ in 1 2 3; do
 done
 groups=$(python3 -c 'import json; r=json.load(open(".local/bench/calc.json")); print(len(r["allocations"]), r["allocated_pence"] == r["pot_pence"])')
 psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f bench/feed.sql
-read -r changes pages feed_s < <(python3 bench/feed.py "http://127.0.0.1:${port[service]}" "$finance" 5000)
+feed_read() { python3 bench/feed.py "http://127.0.0.1:${port[$1]}" "$finance" 5000; }
+read -r changes pages feed_s < <(feed_read service)
+feed_before_s=
+[ -z "$before_bin" ] || read -r _ _ feed_before_s < <(feed_read before)
 echo
 echo "calculate a fund of 10,000 schools in 1,500 groups: $(printf '%s\n' "${calc_times[@]}" | sort -n | sed -n 2p) s (median of 3; allocations, pot matched: $groups)"
-echo "read the payment feed: $changes changes in $pages pages of 5,000 in ${feed_s} s"
+echo "read the payment feed: $changes changes in $pages pages of 5,000 in ${feed_s} s${feed_before_s:+ (the build before: $feed_before_s s)}"
+
+# --- the feed's page and the area's report: now, and as they were built ---------
+# pgbench, 8 clients: a page of 500 changes of the feed from a random
+# position, with the statement this build prints (`consortia sql payment`)
+# and with the one that built each item on each read (tests/reads/before.h,
+# which the reads suite holds the answers to); and an area's report (150
+# groups, bench/areas.sql) for 2020/21, with the functions as they are and
+# as their SQL functions were (made in a schema of the bench's own).
+psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -f bench/areas.sql
+{ echo "CREATE SCHEMA bench_before;"; python3 bench/before_sql.py BEFORE_REPORT_FUNCTIONS | sed 's/pg_temp\./bench_before./g'; } |
+  psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL"
+feed_script() {  # statement -> a pgbench script of it
+  printf '\\set a random(0, %d)\n%s;\n' "$changes" "$(echo "$1" | sed -e 's/\$1::bigint/:a::bigint/g' -e 's/\$2::integer/500/')"
+}
+feed_script "$($bin sql payment | awk -F'\t' '$1 == "feed" {print $2}')" > "$work/feed_now.sql"
+feed_script "$(python3 bench/before_sql.py BEFORE_FEED_HEAD BEFORE_FEED_TAIL)" > "$work/feed_before.sql"
+grep -q ':a::bigint' "$work/feed_now.sql" || { echo "bench: this build prints no feed statement" >&2; exit 1; }
+areas=$(psql -X -tA "$DATABASE_URL" -c "SELECT min(id) || ' ' || max(id) FROM area WHERE code LIKE 'bench-%'")
+for f in area_report bench_before.before_area_report; do
+  printf '\\set a random(%s, %s)\nSELECT %s(:a::bigint, '"'"'2020/21'"'"')::text;\n' $areas "$f" > "$work/$f.sql"
+done
+feed_now=$(pgbench_run 8 "$work/feed_now.sql"); feed_before=$(pgbench_run 8 "$work/feed_before.sql")
+area_now=$(pgbench_run 8 "$work/area_report.sql"); area_before=$(pgbench_run 8 "$work/bench_before.before_area_report.sql")
+printf '\n%-46s %10s %10s %7s\n' "pgbench, 8 clients" "now" "before" "ratio"
+printf '%-46s %10.0f %10.0f %7s\n' "a page of 500 of the payment feed" "$feed_now" "$feed_before" "$(ratio "$feed_now" "$feed_before")"
+printf '%-46s %10.0f %10.0f %7s\n' "an area's report, 150 groups" "$area_now" "$area_before" "$(ratio "$area_now" "$area_before")"
+echo
 
 # --- as deployed: nginx on loopback in front of two servers --------------------
 serve second "$bin"

@@ -56,6 +56,9 @@ enum err fund_summary(struct db_conn *c, const struct actor *who, const char *ke
 enum err payment_feed(struct db_conn *c, const struct actor *who, long long after, long limit,
                       char **out, struct problem *p);
 
+/* The feed's statement for an unscoped caller ($1 after, $2 limit), for `consortia sql payment`. */
+const char *payment_feed_sql(void);
+
 /*
  * The payments' totals for reconciling against the ledger, to the penny:
  * per school budget (DfE number) within a fund, per fund, per financial

@@ -217,9 +217,18 @@ const struct resource_def payment_def = {
 static const char PAYMENT_FEED[] =
 	PAYMENT_FEED_PAGE "SELECT c.position, c.item FROM payment_change c JOIN payment p ON p.id = c.payment_id "
 	"JOIN fund_allocation a ON a.id = p.allocation_id WHERE c.position > $1::bigint";
-static const char PAYMENT_FEED_BY_LA[] =
-	PAYMENT_FEED_PAGE "SELECT c.position, c.item FROM payment_change c WHERE c.position > $1::bigint";
-static const char PAYMENT_FEED_END[] = " ORDER BY c.position LIMIT $2::integer) c";
+#define PAYMENT_FEED_ALONE PAYMENT_FEED_PAGE "SELECT c.position, c.item FROM payment_change c WHERE c.position > $1::bigint"
+#define PAYMENT_FEED_ORDER " ORDER BY c.position LIMIT $2::integer) c"
+static const char PAYMENT_FEED_BY_LA[] = PAYMENT_FEED_ALONE;
+static const char PAYMENT_FEED_END[] = PAYMENT_FEED_ORDER;
+
+const char *
+payment_feed_sql(void)
+{
+	static const char unscoped[] = PAYMENT_FEED_ALONE PAYMENT_FEED_ORDER;
+
+	return unscoped;
+}
 
 /* The scope of PAYMENT_FEED_BY_LA: an LA's caller's, by the LA the change names. */
 static const struct resource_def feed_by_la = {.scope_la = "c.la_code = $%d::integer"};

@@ -45,6 +45,18 @@ Test(cli, sql_prints_what_a_resource_runs)
 	cr_assert(strstr(out, "delete\t") == NULL, "an allocation is never deleted");
 }
 
+Test(cli, sql_prints_the_payments_feed_and_no_other_resource_has_one)
+{
+	static char out[1 << 17];
+
+	cr_assert_eq(consortia("sql payment", out, sizeof out), 0);
+	cr_assert(strstr(out, "\nfeed\tSELECT '{\"items\" : [' || ") != NULL, "no feed line in:\n%s", out);
+	cr_assert(strstr(out, "FROM payment_change c WHERE c.position > $1::bigint ORDER BY c.position "
+	                      "LIMIT $2::integer) c\n") != NULL, "%s", out);
+	cr_assert_eq(consortia("sql fund-allocation", out, sizeof out), 0);
+	cr_assert(strstr(out, "feed\t") == NULL, "%s", out);
+}
+
 Test(cli, sql_refuses_an_unknown_resource)
 {
 	char out[256];
