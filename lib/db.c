@@ -99,21 +99,41 @@ db_pool_destroy(struct db_pool *pool)
 	memset(pool, 0, sizeof *pool);
 }
 
-/* (Re)open c's connection; false if the database cannot be reached. */
+static long long
+monotonic_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+/*
+ * (Re)open c's connection; false if the database cannot be reached. After
+ * a connect fails, none is tried for CONNECT_RETRY_MS: the requests
+ * meanwhile are 503 at once, rather than each holding its worker for the
+ * connect timeout while the database does not answer.
+ */
 static bool
 conn_open(struct db_pool *pool, struct db_conn *c)
 {
+	long long failed = __atomic_load_n(&pool->connect_failed_ms, __ATOMIC_RELAXED);
 	char why[256];
 
 	if (c->pg)
 		PQfinish(c->pg);
+	c->pg = NULL;
 	forget_statements(c);
 	c->in_tx = false;
+	if (failed != 0 && monotonic_ms() - failed < CONNECT_RETRY_MS)
+		return false;
 	c->pg = db_connect(pool->conninfo, pool->statement_timeout_ms, why, sizeof why);
 	if (c->pg == NULL) {
+		__atomic_store_n(&pool->connect_failed_ms, monotonic_ms(), __ATOMIC_RELAXED);
 		log_msg("warn", "db_connect", "%s", why);
 		return false;
 	}
+	__atomic_store_n(&pool->connect_failed_ms, 0, __ATOMIC_RELAXED);
 	return true;
 }
 

@@ -61,7 +61,11 @@ struct db_pool {
 	int deadline_ms;              /* a request's whole time on the database */
 	size_t waiting;               /* requests waiting for a connection (under mu) */
 	struct db_failures failures;  /* counted atomically */
+	long long connect_failed_ms;  /* CLOCK_MONOTONIC of the last failed connect, 0: none since (atomic) */
 };
+
+/* After a failed connect, a pool tries none for this long (its requests are 503 at once). */
+#define CONNECT_RETRY_MS 1000
 
 /* What the pool is doing, for /metrics. */
 struct db_pool_stats {
