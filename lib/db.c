@@ -413,6 +413,24 @@ succeeded(const PGresult *res)
 	return res && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK);
 }
 
+/* Prepare sql on c under name; *lost tells whether the connection went away. */
+static enum err
+prepare(struct db_conn *c, const char *name, const char *sql, int n, struct problem *p, bool *lost)
+{
+	bool late;
+	PGresult *res = run(c, PQsendPrepare(c->pg, name, sql, n, NULL), &late);
+	enum err e = ERR_OK;
+
+	if (late)
+		return db_late(c->pool, p);
+	if (!succeeded(res)) {
+		*lost = PQstatus(c->pg) == CONNECTION_BAD;
+		e = db_map_error(c, res, p);
+	}
+	PQclear(res);
+	return e;
+}
+
 /*
  * The name under which c prepared sql, prepared now if c has room for
  * another; name[0] '\0' when it has none (the text is then run unnamed).
@@ -421,8 +439,6 @@ static enum err
 text_name(struct db_conn *c, const char *sql, int n, char *name, size_t len, struct problem *p,
           bool *lost)
 {
-	PGresult *res;
-	bool late;
 	enum err e;
 	char *copy;
 	size_t i;
@@ -438,19 +454,10 @@ text_name(struct db_conn *c, const char *sql, int n, char *name, size_t len, str
 	if ((c->texts == NULL && (c->texts = calloc(DB_TEXTS, sizeof *c->texts)) == NULL) ||
 	    (copy = strdup(sql)) == NULL)
 		return problem_set(p, ERR_INTERNAL, "out of memory");
-	res = run(c, PQsendPrepare(c->pg, name, sql, n, NULL), &late);
-	if (late) {
-		free(copy);
-		return db_late(c->pool, p);
-	}
-	if (!succeeded(res)) {
-		*lost = PQstatus(c->pg) == CONNECTION_BAD;
-		e = db_map_error(c, res, p);
-		PQclear(res);
+	if ((e = prepare(c, name, sql, n, p, lost)) != ERR_OK) {
 		free(copy);
 		return e;
 	}
-	PQclear(res);
 	c->texts[c->ntexts++] = copy;
 	return ERR_OK;
 }
@@ -479,16 +486,8 @@ exec_once(struct db_conn *c, const struct db_stmt *st, const char *sql, int n,
 		c->capprepared = cap;
 	}
 	if (st && !is_prepared(c, st)) {
-		res = run(c, PQsendPrepare(c->pg, st->name, st->sql, n, NULL), &late);
-		if (late)
-			return db_late(c->pool, p);
-		if (!succeeded(res)) {
-			*lost = PQstatus(c->pg) == CONNECTION_BAD;
-			e = db_map_error(c, res, p);
-			PQclear(res);
+		if ((e = prepare(c, st->name, st->sql, n, p, lost)) != ERR_OK)
 			return e;
-		}
-		PQclear(res);
 		c->prepared[c->nprepared++] = st;
 	}
 	if (st) {
